@@ -1,0 +1,1 @@
+"""The edge of Tsunagi: settings, bootstrap, logging, the HTTP app and the CLI."""

@@ -1,0 +1,54 @@
+"""The one place that builds the application for either backend."""
+
+from __future__ import annotations
+
+import psycopg
+from eventsourcing.persistence import PersistenceError
+from psycopg import sql
+
+from api.settings import PostgresLocation, Settings
+from domain.application import Clock, Tsunagi, utc_now
+from domain.errors import StoreUnavailable
+
+
+class StartupError(Exception):
+    """Tsunagi cannot start; the message is one line a person can act on."""
+
+
+def build_application(settings: Settings | None = None, clock: Clock = utc_now) -> Tsunagi:
+    settings = settings or Settings()
+    location = settings.database
+    directory = settings.sqlite_directory()
+    try:
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+        if isinstance(location, PostgresLocation) and settings.postgres_schema:
+            _create_schema(location, settings.postgres_schema, settings.connect_timeout_seconds)
+        return Tsunagi(env=settings.eventsourcing_env(), clock=clock)
+    except (OSError, psycopg.Error, PersistenceError, StoreUnavailable) as exc:
+        raise StartupError(
+            f"cannot open the database at {location.describe()}: {_first_line(exc)}"
+        ) from exc
+
+
+def store_answers(app: Tsunagi) -> bool:
+    """True when the event store answers a trivial query."""
+    try:
+        app.recorder.max_notification_id()
+    except (PersistenceError, psycopg.Error, OSError):
+        return False
+    return True
+
+
+def _create_schema(location: PostgresLocation, schema: str, timeout: int) -> None:
+    with psycopg.connect(
+        host=location.host, port=location.port, dbname=location.dbname,
+        user=location.user, password=location.password, connect_timeout=timeout,
+        autocommit=True,
+    ) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

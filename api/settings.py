@@ -1,0 +1,118 @@
+"""All configuration in one place, read from TSUNAGI_* environment variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/tsunagi.db"
+
+
+@dataclass(frozen=True)
+class SqliteLocation:
+    path: str  # a file path, or ":memory:"
+
+    def describe(self) -> str:
+        return f"sqlite:///{self.path}"
+
+
+@dataclass(frozen=True)
+class PostgresLocation:
+    host: str
+    port: int
+    dbname: str
+    user: str
+    password: str
+
+    def describe(self) -> str:
+        """The URL without its password, safe to print and log."""
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.dbname}"
+
+
+DatabaseLocation = SqliteLocation | PostgresLocation
+
+
+def parse_database_url(url: str) -> DatabaseLocation:
+    """sqlite:///relative/or/absolute.db, sqlite:///:memory:, postgresql://user:pw@host:port/db."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        if parts.netloc:
+            raise ValueError("a sqlite URL has three slashes: sqlite:///path/to/file.db")
+        path = unquote(parts.path)
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise ValueError("a sqlite URL needs a file: sqlite:///path/to/file.db")
+        return SqliteLocation(path)
+    if scheme in ("postgresql", "postgres", "postgresql+psycopg"):
+        dbname = unquote(parts.path.lstrip("/"))
+        if not parts.hostname or not dbname:
+            raise ValueError("a postgresql URL names host and database: "
+                             "postgresql://user:pass@host:5432/dbname")
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise ValueError("the port in the postgresql URL is not a number") from None
+        return PostgresLocation(
+            host=parts.hostname,
+            port=port,
+            dbname=dbname,
+            user=unquote(parts.username or "postgres"),
+            password=unquote(parts.password or ""),
+        )
+    raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TSUNAGI_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    postgres_schema: str = ""
+    postgres_pool_size: int = 10
+    connect_timeout_seconds: int = 5
+    admin_token: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_json: bool | None = None  # None: JSON lines unless stderr is a terminal
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_parses(cls, value: str) -> str:
+        parse_database_url(value)
+        return value
+
+    @property
+    def database(self) -> DatabaseLocation:
+        return parse_database_url(self.database_url)
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment eventsourcing's infrastructure factory reads."""
+        location = self.database
+        if isinstance(location, SqliteLocation):
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": location.path,
+                "SQLITE_LOCK_TIMEOUT": str(self.connect_timeout_seconds),
+            }
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": location.dbname,
+            "POSTGRES_HOST": location.host,
+            "POSTGRES_PORT": str(location.port),
+            "POSTGRES_USER": location.user,
+            "POSTGRES_PASSWORD": location.password,
+            "POSTGRES_SCHEMA": self.postgres_schema,
+            "POSTGRES_CONNECT_TIMEOUT": str(self.connect_timeout_seconds),
+            "POSTGRES_POOL_SIZE": str(self.postgres_pool_size),
+            "POSTGRES_PRE_PING": "y",
+        }
+
+    def sqlite_directory(self) -> Path | None:
+        location = self.database
+        if isinstance(location, SqliteLocation) and location.path != ":memory:":
+            return Path(location.path).expanduser().resolve().parent
+        return None

@@ -1,0 +1,1035 @@
+"""The Account (取引先) aggregate: one event stream per business customer.
+
+Commands check permission first, then values, then invariants, and only then trigger
+an event; an event's ``apply`` only moves state, so replaying history never re-judges it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import (
+    ComplaintAlreadyResolved,
+    HandoverInProgress,
+    HandoverNotOpen,
+    InvalidValue,
+    ItemNotFound,
+    NotCorrectable,
+    NotPermitted,
+    PromiseAlreadyClosed,
+    RequestAlreadyAnswered,
+    StakeholderAlreadyLeft,
+)
+from domain.values import (
+    LONG_TEXT,
+    MAX_ANNUAL_VALUE_JPY,
+    MAX_CADENCE_DAYS,
+    MAX_MINUTES_LATE,
+    Actor,
+    Channel,
+    NoteKind,
+    NoteTopic,
+    PromiseOutcome,
+    ProposalKind,
+    Reaction,
+    RequestAnswer,
+    RequestKind,
+    Role,
+    Severity,
+    Stance,
+    a_date,
+    aware,
+    bounded_int,
+    choice,
+    happened,
+    not_before,
+    optional_text,
+    required_text,
+    text_list,
+)
+
+
+def new_item_id() -> str:
+    return uuid4().hex
+
+
+# State the invariants need. Everything else lives in the events and the projections.
+
+
+@dataclass
+class PromiseState:
+    due_date: date
+    made_at_version: int
+    status: str = "open"
+
+
+@dataclass
+class ComplaintState:
+    received_at: datetime
+    resolved: bool = False
+
+
+@dataclass
+class RequestState:
+    received_at: datetime
+    answered: bool = False
+
+
+@dataclass
+class StakeholderState:
+    name: str
+    active: bool = True
+
+
+@dataclass
+class HandoverState:
+    from_rep_id: str
+    to_rep_id: str
+    status: str = "open"
+    acknowledged: bool = False
+
+
+@dataclass(frozen=True)
+class CorrectionTarget:
+    """The stored event a correction points at, as the application found it."""
+
+    event_id: UUID
+    version: int
+    kind: str
+
+
+STATE_CLASSES: tuple[type, ...] = (
+    PromiseState, ComplaintState, RequestState, StakeholderState, HandoverState,
+)
+
+
+class Account(Aggregate):
+    class Event(Aggregate.Event):
+        event_id: UUID
+        recorded_by: str
+        occurred_at: datetime
+
+    class Opened(Event, Aggregate.Created):
+        name: str
+        owner_rep_id: str
+        visit_cadence_days: int
+
+
+    class VisitCadenceAgreed(Event):
+        visit_cadence_days: int
+
+        def apply(self, account: Account) -> None:
+            account.visit_cadence_days = self.visit_cadence_days
+
+    class VisitRecorded(Event):
+        visit_id: str
+        planned_at: datetime | None
+        purpose: str
+        summary: str
+        attendees: list[str]
+        small_talk: bool
+        minutes_late: int
+        next_action: str
+        channel: str
+
+    class PromiseMade(Event):
+        promise_id: str
+        description: str
+        due_date: date
+        made_to: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id] = PromiseState(
+                due_date=self.due_date, made_at_version=self.originator_version
+            )
+
+    class PromiseRenegotiated(Event):
+        promise_id: str
+        new_due_date: date
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id].due_date = self.new_due_date
+
+    class PromiseKept(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id].status = PromiseOutcome.KEPT.value
+
+    class PromiseBroken(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id].status = PromiseOutcome.BROKEN.value
+
+    class PromiseCancelled(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id].status = PromiseOutcome.CANCELLED.value
+
+    class ComplaintReceived(Event):
+        complaint_id: str
+        subject: str
+        detail: str
+        severity: str
+
+        def apply(self, account: Account) -> None:
+            account.complaints[self.complaint_id] = ComplaintState(received_at=self.occurred_at)
+
+    class ComplaintAcknowledged(Event):
+        complaint_id: str
+        note: str
+
+    class ComplaintApologised(Event):
+        complaint_id: str
+        note: str
+
+    class ComplaintRemedyProposed(Event):
+        complaint_id: str
+        remedy: str
+
+    class ComplaintResolved(Event):
+        complaint_id: str
+        resolution: str
+        concession: str
+
+        def apply(self, account: Account) -> None:
+            account.complaints[self.complaint_id].resolved = True
+
+    class CustomerRequestReceived(Event):
+        request_id: str
+        kind: str
+        detail: str
+
+        def apply(self, account: Account) -> None:
+            account.requests[self.request_id] = RequestState(received_at=self.occurred_at)
+
+    class CustomerRequestAnswered(Event):
+        request_id: str
+        answer: str
+        concession: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.requests[self.request_id].answered = True
+
+    class ProposalGiven(Event):
+        proposal_id: str
+        kind: str
+        title: str
+        detail: str
+
+        def apply(self, account: Account) -> None:
+            account.proposals[self.proposal_id] = self.kind
+
+    class ProposalReactionRecorded(Event):
+        proposal_id: str
+        reaction: str
+        note: str
+
+    class ContractRenewed(Event):
+        contract_end: date
+        terms: str
+        annual_value_jpy: int
+
+    class StakeholderAdded(Event):
+        stakeholder_id: str
+        name: str
+        title: str
+        decision_power: bool
+        stance: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.stakeholders[self.stakeholder_id] = StakeholderState(name=self.name)
+
+    class StakeholderChanged(Event):
+        stakeholder_id: str
+        title: str | None
+        decision_power: bool | None
+        stance: str | None
+        note: str
+
+    class StakeholderLeft(Event):
+        stakeholder_id: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            account.stakeholders[self.stakeholder_id].active = False
+
+    class NoteAdded(Event):
+        note_id: str
+        text: str
+        kind: str
+        topic: str
+
+    class HandoverInitiated(Event):
+        handover_id: str
+        from_rep_id: str
+        to_rep_id: str
+        reason: str
+        effective_at: datetime
+
+        def apply(self, account: Account) -> None:
+            account.handovers[self.handover_id] = HandoverState(
+                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id
+            )
+            account.open_handover_id = self.handover_id
+
+    class HandoverDossierAcknowledged(Event):
+        """The successor read the dossier as it stood at ``dossier_version``; it is frozen there."""
+
+        handover_id: str
+        dossier_version: int
+
+        def apply(self, account: Account) -> None:
+            account.handovers[self.handover_id].acknowledged = True
+
+    class HandoverJointVisitMade(Event):
+        handover_id: str
+        note: str
+
+    class HandoverCustomerInformed(Event):
+        handover_id: str
+        note: str
+
+    class HandoverCheckpointScheduled(Event):
+        handover_id: str
+        checkpoint_on: date
+        note: str
+
+    class HandoverCompleted(Event):
+        handover_id: str
+        from_rep_id: str
+        to_rep_id: str
+
+        def apply(self, account: Account) -> None:
+            account.handovers[self.handover_id].status = "completed"
+            account.owner_rep_id = self.to_rep_id
+            account.open_handover_id = None
+
+    class HandoverCancelled(Event):
+        handover_id: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            account.handovers[self.handover_id].status = "cancelled"
+            account.open_handover_id = None
+
+    class RecordCorrected(Event):
+        """Points at an earlier event and says what was wrong; the original stays as it was."""
+
+        corrected_event_id: UUID
+        corrected_version: int
+        corrected_kind: str
+        corrections: dict[str, Any]
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            if self.corrected_kind == "PromiseMade" and "due_date" in self.corrections:
+                promise_id = account.promise_made_at[self.corrected_version]
+                account.promises[promise_id].due_date = self.corrections["due_date"]
+
+    def __init__(self, name: str, owner_rep_id: str, visit_cadence_days: int) -> None:
+        self.name = name
+        self.owner_rep_id = owner_rep_id
+        self.visit_cadence_days = visit_cadence_days
+        self.promises: dict[str, PromiseState] = {}
+        self.complaints: dict[str, ComplaintState] = {}
+        self.requests: dict[str, RequestState] = {}
+        self.proposals: dict[str, str] = {}
+        self.stakeholders: dict[str, StakeholderState] = {}
+        self.handovers: dict[str, HandoverState] = {}
+        self.open_handover_id: str | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        actor: Actor,
+        now: datetime,
+        *,
+        name: str,
+        owner_rep_id: str,
+        visit_cadence_days: int,
+    ) -> Account:
+        if actor.role not in (Role.MANAGER, Role.ADMIN):
+            raise NotPermitted("only a manager opens an account")
+        return cls._create(
+            cls.Opened,
+            event_id=uuid4(),
+            recorded_by=actor.user_id,
+            occurred_at=aware(now, "now"),
+            name=required_text(name, "name"),
+            owner_rep_id=required_text(owner_rep_id, "owner_rep_id"),
+            visit_cadence_days=bounded_int(
+                visit_cadence_days, "visit_cadence_days", 1, MAX_CADENCE_DAYS
+            ),
+        )
+
+    # ------------------------------------------------------------------ who may record
+
+    def may_record(self, actor: Actor) -> bool:
+        return actor.is_manager or actor.user_id == self.owner_rep_id
+
+    def _require_recorder(self, actor: Actor) -> None:
+        if not self.may_record(actor):
+            raise NotPermitted("only the owner or a manager records on this account")
+
+    def _record(self, event_class: type[Account.Event], actor: Actor, occurred_at: datetime,
+                **data: Any) -> UUID:
+        event_id = uuid4()
+        self.trigger_event(
+            event_class,
+            event_id=event_id,
+            recorded_by=actor.user_id,
+            occurred_at=occurred_at,
+            **data,
+        )
+        return event_id
+
+    @property
+    def last_event_id(self) -> UUID:
+        return self.pending_events[-1].event_id  # type: ignore[attr-defined, no-any-return]
+
+    # ------------------------------------------------------------------ rhythm and visits
+
+    def agree_visit_cadence(self, actor: Actor, now: datetime, *, visit_cadence_days: int) -> None:
+        self._require_recorder(actor)
+        self._record(
+            self.VisitCadenceAgreed, actor, now,
+            visit_cadence_days=bounded_int(
+                visit_cadence_days, "visit_cadence_days", 1, MAX_CADENCE_DAYS
+            ),
+        )
+
+    def record_visit(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        occurred_at: datetime,
+        purpose: str,
+        summary: str,
+        attendees: list[str] | tuple[str, ...] = (),
+        small_talk: bool = False,
+        planned_at: datetime | None = None,
+        minutes_late: int | None = None,
+        next_action: str = "",
+        channel: str = Channel.IN_PERSON.value,
+    ) -> str:
+        self._require_recorder(actor)
+        happened(occurred_at, "occurred_at", now)
+        if planned_at is not None:
+            aware(planned_at, "planned_at")
+        if minutes_late is None:
+            minutes_late = _minutes_between(planned_at, occurred_at)
+        visit_id = new_item_id()
+        self._record(
+            self.VisitRecorded, actor, occurred_at,
+            visit_id=visit_id,
+            planned_at=planned_at,
+            purpose=required_text(purpose, "purpose"),
+            summary=optional_text(summary, "summary", LONG_TEXT),
+            attendees=text_list(list(attendees), "attendees"),
+            small_talk=_boolean(small_talk, "small_talk"),
+            minutes_late=bounded_int(minutes_late, "minutes_late", 0, MAX_MINUTES_LATE),
+            next_action=optional_text(next_action, "next_action"),
+            channel=choice(Channel, channel, "channel").value,
+        )
+        return visit_id
+
+    # ------------------------------------------------------------------ promises
+
+    def make_promise(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        description: str,
+        due_date: date,
+        made_to: str,
+        occurred_at: datetime | None = None,
+    ) -> str:
+        self._require_recorder(actor)
+        occurred_at = happened(occurred_at or now, "occurred_at", now)
+        promise_id = new_item_id()
+        self._record(
+            self.PromiseMade, actor, occurred_at,
+            promise_id=promise_id,
+            description=required_text(description, "description", LONG_TEXT),
+            due_date=a_date(due_date, "due_date"),
+            made_to=required_text(made_to, "made_to"),
+        )
+        return promise_id
+
+    def renegotiate_promise(
+        self, actor: Actor, now: datetime, *, promise_id: str, new_due_date: date, note: str = ""
+    ) -> None:
+        self._require_recorder(actor)
+        self._open_promise(promise_id)
+        self._record(
+            self.PromiseRenegotiated, actor, now,
+            promise_id=promise_id,
+            new_due_date=a_date(new_due_date, "new_due_date"),
+            note=optional_text(note, "note"),
+        )
+
+    def close_promise(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        promise_id: str,
+        outcome: str,
+        note: str = "",
+        occurred_at: datetime | None = None,
+    ) -> None:
+        self._require_recorder(actor)
+        closing = {
+            PromiseOutcome.KEPT: self.PromiseKept,
+            PromiseOutcome.BROKEN: self.PromiseBroken,
+            PromiseOutcome.CANCELLED: self.PromiseCancelled,
+        }[choice(PromiseOutcome, outcome, "outcome")]
+        self._open_promise(promise_id)
+        self._record(
+            closing, actor, happened(occurred_at or now, "occurred_at", now),
+            promise_id=promise_id,
+            note=optional_text(note, "note"),
+        )
+
+    def _open_promise(self, promise_id: str) -> PromiseState:
+        promise = self.promises.get(promise_id)
+        if promise is None:
+            raise ItemNotFound(f"no promise {promise_id} on this account", field="promise_id")
+        if promise.status != "open":
+            raise PromiseAlreadyClosed(f"promise {promise_id} is already {promise.status}")
+        return promise
+
+    # ------------------------------------------------------------------ complaints
+
+    def receive_complaint(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        received_at: datetime,
+        subject: str,
+        detail: str = "",
+        severity: str = Severity.MEDIUM.value,
+    ) -> str:
+        self._require_recorder(actor)
+        complaint_id = new_item_id()
+        self._record(
+            self.ComplaintReceived, actor, happened(received_at, "received_at", now),
+            complaint_id=complaint_id,
+            subject=required_text(subject, "subject"),
+            detail=optional_text(detail, "detail"),
+            severity=choice(Severity, severity, "severity").value,
+        )
+        return complaint_id
+
+    def acknowledge_complaint(
+        self, actor: Actor, now: datetime, *, complaint_id: str,
+        occurred_at: datetime | None = None, note: str = "",
+    ) -> None:
+        self._complaint_step(self.ComplaintAcknowledged, actor, now, complaint_id, occurred_at,
+                             note=optional_text(note, "note"))
+
+    def apologise_for_complaint(
+        self, actor: Actor, now: datetime, *, complaint_id: str,
+        occurred_at: datetime | None = None, note: str = "",
+    ) -> None:
+        self._complaint_step(self.ComplaintApologised, actor, now, complaint_id, occurred_at,
+                             note=optional_text(note, "note"))
+
+    def propose_remedy(
+        self, actor: Actor, now: datetime, *, complaint_id: str, remedy: str,
+        occurred_at: datetime | None = None,
+    ) -> None:
+        self._complaint_step(self.ComplaintRemedyProposed, actor, now, complaint_id, occurred_at,
+                             remedy=required_text(remedy, "remedy", LONG_TEXT))
+
+    def resolve_complaint(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        complaint_id: str,
+        resolved_at: datetime,
+        resolution: str,
+        concession: str = "",
+    ) -> None:
+        self._complaint_step(
+            self.ComplaintResolved, actor, now, complaint_id, resolved_at,
+            time_field="resolved_at",
+            resolution=required_text(resolution, "resolution", LONG_TEXT),
+            concession=optional_text(concession, "concession"),
+        )
+
+    def _complaint_step(
+        self,
+        event_class: type[Account.Event],
+        actor: Actor,
+        now: datetime,
+        complaint_id: str,
+        occurred_at: datetime | None,
+        time_field: str = "occurred_at",
+        **data: Any,
+    ) -> None:
+        self._require_recorder(actor)
+        complaint = self.complaints.get(complaint_id)
+        if complaint is None:
+            raise ItemNotFound(f"no complaint {complaint_id} on this account", field="complaint_id")
+        if complaint.resolved:
+            raise ComplaintAlreadyResolved(f"complaint {complaint_id} is already resolved")
+        when = happened(occurred_at or now, time_field, now)
+        not_before(when, complaint.received_at, time_field, "the complaint was received")
+        self._record(event_class, actor, when, complaint_id=complaint_id, **data)
+
+    # ------------------------------------------------------------------ customer requests
+
+    def receive_request(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        kind: str,
+        detail: str,
+        occurred_at: datetime | None = None,
+    ) -> str:
+        self._require_recorder(actor)
+        request_id = new_item_id()
+        self._record(
+            self.CustomerRequestReceived, actor, happened(occurred_at or now, "occurred_at", now),
+            request_id=request_id,
+            kind=choice(RequestKind, kind, "kind").value,
+            detail=required_text(detail, "detail", LONG_TEXT),
+        )
+        return request_id
+
+    def answer_request(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        request_id: str,
+        answer: str,
+        concession: str = "",
+        note: str = "",
+        occurred_at: datetime | None = None,
+    ) -> None:
+        self._require_recorder(actor)
+        request = self.requests.get(request_id)
+        if request is None:
+            raise ItemNotFound(f"no request {request_id} on this account", field="request_id")
+        if request.answered:
+            raise RequestAlreadyAnswered(f"request {request_id} is already answered")
+        when = happened(occurred_at or now, "occurred_at", now)
+        not_before(when, request.received_at, "occurred_at", "the request was received")
+        answer_value = choice(RequestAnswer, answer, "answer")
+        if answer_value is not RequestAnswer.DECLINED and not concession.strip():
+            raise InvalidValue("say what was conceded when accepting a request", field="concession")
+        self._record(
+            self.CustomerRequestAnswered, actor, when,
+            request_id=request_id,
+            answer=answer_value.value,
+            concession=optional_text(concession, "concession"),
+            note=optional_text(note, "note"),
+        )
+
+    # ------------------------------------------------------------------ proposals
+
+    def give_proposal(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        title: str,
+        detail: str = "",
+        kind: str = ProposalKind.PROPOSAL.value,
+        occurred_at: datetime | None = None,
+    ) -> str:
+        self._require_recorder(actor)
+        proposal_id = new_item_id()
+        self._record(
+            self.ProposalGiven, actor, happened(occurred_at or now, "occurred_at", now),
+            proposal_id=proposal_id,
+            kind=choice(ProposalKind, kind, "kind").value,
+            title=required_text(title, "title"),
+            detail=optional_text(detail, "detail"),
+        )
+        return proposal_id
+
+    def record_reaction(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        proposal_id: str,
+        reaction: str,
+        note: str = "",
+        occurred_at: datetime | None = None,
+    ) -> None:
+        self._require_recorder(actor)
+        if proposal_id not in self.proposals:
+            raise ItemNotFound(f"no proposal {proposal_id} on this account", field="proposal_id")
+        self._record(
+            self.ProposalReactionRecorded, actor, happened(occurred_at or now, "occurred_at", now),
+            proposal_id=proposal_id,
+            reaction=choice(Reaction, reaction, "reaction").value,
+            note=optional_text(note, "note"),
+        )
+
+    # ------------------------------------------------------------------ contract
+
+    def renew_contract(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        renewed_at: datetime,
+        contract_end: date,
+        terms: str,
+        annual_value_jpy: int,
+    ) -> None:
+        self._require_recorder(actor)
+        happened(renewed_at, "renewed_at", now)
+        a_date(contract_end, "contract_end")
+        if contract_end < renewed_at.date():
+            raise InvalidValue("contract_end is before the renewal", field="contract_end")
+        self._record(
+            self.ContractRenewed, actor, renewed_at,
+            contract_end=contract_end,
+            terms=optional_text(terms, "terms"),
+            annual_value_jpy=bounded_int(
+                annual_value_jpy, "annual_value_jpy", 0, MAX_ANNUAL_VALUE_JPY
+            ),
+        )
+
+    # ------------------------------------------------------------------ stakeholders
+
+    def add_stakeholder(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        name: str,
+        title: str = "",
+        decision_power: bool = False,
+        stance: str = Stance.NEUTRAL.value,
+        note: str = "",
+    ) -> str:
+        self._require_recorder(actor)
+        stakeholder_id = new_item_id()
+        self._record(
+            self.StakeholderAdded, actor, now,
+            stakeholder_id=stakeholder_id,
+            name=required_text(name, "name"),
+            title=optional_text(title, "title", 200),
+            decision_power=_boolean(decision_power, "decision_power"),
+            stance=choice(Stance, stance, "stance").value,
+            note=optional_text(note, "note"),
+        )
+        return stakeholder_id
+
+    def change_stakeholder(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        stakeholder_id: str,
+        title: str | None = None,
+        decision_power: bool | None = None,
+        stance: str | None = None,
+        note: str = "",
+    ) -> None:
+        self._require_recorder(actor)
+        self._active_stakeholder(stakeholder_id)
+        if title is None and decision_power is None and stance is None and not note.strip():
+            raise InvalidValue("say what changed", field="title")
+        self._record(
+            self.StakeholderChanged, actor, now,
+            stakeholder_id=stakeholder_id,
+            title=None if title is None else optional_text(title, "title", 200),
+            decision_power=None if decision_power is None
+            else _boolean(decision_power, "decision_power"),
+            stance=None if stance is None else choice(Stance, stance, "stance").value,
+            note=optional_text(note, "note"),
+        )
+
+    def stakeholder_left(
+        self, actor: Actor, now: datetime, *, stakeholder_id: str, reason: str = ""
+    ) -> None:
+        self._require_recorder(actor)
+        self._active_stakeholder(stakeholder_id)
+        self._record(
+            self.StakeholderLeft, actor, now,
+            stakeholder_id=stakeholder_id,
+            reason=optional_text(reason, "reason"),
+        )
+
+    def _active_stakeholder(self, stakeholder_id: str) -> StakeholderState:
+        stakeholder = self.stakeholders.get(stakeholder_id)
+        if stakeholder is None:
+            raise ItemNotFound(
+                f"no stakeholder {stakeholder_id} on this account", field="stakeholder_id"
+            )
+        if not stakeholder.active:
+            raise StakeholderAlreadyLeft(f"{stakeholder.name} has already left")
+        return stakeholder
+
+    # ------------------------------------------------------------------ notes
+
+    def add_note(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        text: str,
+        kind: str = NoteKind.FACT.value,
+        topic: str = NoteTopic.GENERAL.value,
+    ) -> str:
+        self._require_recorder(actor)
+        note_id = new_item_id()
+        self._record(
+            self.NoteAdded, actor, now,
+            note_id=note_id,
+            text=required_text(text, "text", LONG_TEXT),
+            kind=choice(NoteKind, kind, "kind").value,
+            topic=choice(NoteTopic, topic, "topic").value,
+        )
+        return note_id
+
+    # ------------------------------------------------------------------ handover (引き継ぎ)
+
+    def initiate_handover(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        to_rep_id: str,
+        reason: str,
+        effective_at: datetime,
+    ) -> str:
+        if not actor.is_manager:
+            raise NotPermitted("only a manager starts a handover")
+        required_text(to_rep_id, "to_rep_id")
+        if self.open_handover_id is not None:
+            successor = self.handovers[self.open_handover_id].to_rep_id
+            raise HandoverInProgress(
+                f"this account is already being handed over to {successor}", field="to_rep_id"
+            )
+        if to_rep_id == self.owner_rep_id:
+            raise InvalidValue("the successor is already the owner", field="to_rep_id")
+        handover_id = new_item_id()
+        self._record(
+            self.HandoverInitiated, actor, now,
+            handover_id=handover_id,
+            from_rep_id=self.owner_rep_id,
+            to_rep_id=to_rep_id,
+            reason=required_text(reason, "reason", LONG_TEXT),
+            effective_at=aware(effective_at, "effective_at"),
+        )
+        return handover_id
+
+    def acknowledge_dossier(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
+        handover = self._open_handover(handover_id)
+        if actor.user_id != handover.to_rep_id:
+            raise NotPermitted("only the successor acknowledges the dossier")
+        self._record(
+            self.HandoverDossierAcknowledged, actor, now,
+            handover_id=handover_id,
+            dossier_version=self.version,
+        )
+
+    def record_joint_visit(
+        self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
+        note: str = "",
+    ) -> None:
+        self._handover_step(self.HandoverJointVisitMade, actor, now, handover_id, occurred_at,
+                            note=optional_text(note, "note"))
+
+    def record_customer_informed(
+        self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
+        note: str = "",
+    ) -> None:
+        self._handover_step(self.HandoverCustomerInformed, actor, now, handover_id, occurred_at,
+                            note=optional_text(note, "note"))
+
+    def schedule_checkpoint(
+        self, actor: Actor, now: datetime, *, handover_id: str, checkpoint_on: date,
+        note: str = "",
+    ) -> None:
+        self._handover_step(self.HandoverCheckpointScheduled, actor, now, handover_id, now,
+                            checkpoint_on=a_date(checkpoint_on, "checkpoint_on"),
+                            note=optional_text(note, "note"))
+
+    def complete_handover(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
+        handover = self._open_handover(handover_id)
+        if not (actor.is_manager or actor.user_id == handover.to_rep_id):
+            raise NotPermitted("only a manager or the successor completes a handover")
+        self._record(
+            self.HandoverCompleted, actor, now,
+            handover_id=handover_id,
+            from_rep_id=handover.from_rep_id,
+            to_rep_id=handover.to_rep_id,
+        )
+
+    def cancel_handover(
+        self, actor: Actor, now: datetime, *, handover_id: str, reason: str
+    ) -> None:
+        if not actor.is_manager:
+            raise NotPermitted("only a manager cancels a handover")
+        self._open_handover(handover_id)
+        self._record(self.HandoverCancelled, actor, now, handover_id=handover_id,
+                     reason=required_text(reason, "reason", LONG_TEXT))
+
+    def may_read(self, actor: Actor) -> bool:
+        """Owner, the successor of an open handover, and everyone who reads all accounts."""
+        if actor.role in (Role.MANAGER, Role.AUDITOR, Role.ADMIN):
+            return True
+        if actor.user_id == self.owner_rep_id:
+            return True
+        return self.open_handover_id is not None and (
+            self.handovers[self.open_handover_id].to_rep_id == actor.user_id
+        )
+
+    def _handover_step(
+        self,
+        event_class: type[Account.Event],
+        actor: Actor,
+        now: datetime,
+        handover_id: str,
+        occurred_at: datetime,
+        **data: Any,
+    ) -> None:
+        handover = self._open_handover(handover_id)
+        if actor.user_id not in (handover.from_rep_id, handover.to_rep_id) and not actor.is_manager:
+            raise NotPermitted("only the two reps or a manager record handover steps")
+        self._record(event_class, actor, happened(occurred_at, "occurred_at", now),
+                     handover_id=handover_id, **data)
+
+    def _open_handover(self, handover_id: str) -> HandoverState:
+        handover = self.handovers.get(handover_id)
+        if handover is None:
+            raise ItemNotFound(f"no handover {handover_id} on this account", field="handover_id")
+        if handover.status != "open":
+            raise HandoverNotOpen(f"handover {handover_id} is already {handover.status}")
+        return handover
+
+    # ------------------------------------------------------------------ corrections (訂正)
+
+    def correct(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        target: CorrectionTarget,
+        corrections: dict[str, Any],
+        reason: str,
+    ) -> None:
+        self._require_recorder(actor)
+        correctable = CORRECTABLE.get(target.kind)
+        if correctable is None:
+            raise NotCorrectable(f"a {target.kind} record cannot be corrected",
+                                 field="corrected_event_id")
+        if not 1 <= target.version <= self.version:
+            raise NotCorrectable("no such record on this account", field="corrected_event_id")
+        if not corrections:
+            raise InvalidValue("say what was wrong", field="corrections")
+        checked: dict[str, Any] = {}
+        for name, value in corrections.items():
+            check = correctable.get(name)
+            if check is None:
+                allowed = ", ".join(sorted(correctable))
+                raise InvalidValue(f"{name} cannot be corrected on {target.kind}; "
+                                   f"correctable: {allowed}", field=f"corrections.{name}")
+            checked[name] = check(value, f"corrections.{name}", now)
+        if target.kind == "PromiseMade" and target.version not in self.promise_made_at:
+            raise NotCorrectable("no such promise on this account", field="corrected_event_id")
+        self._record(
+            self.RecordCorrected, actor, now,
+            corrected_event_id=target.event_id,
+            corrected_version=target.version,
+            corrected_kind=target.kind,
+            corrections=checked,
+            reason=required_text(reason, "reason", LONG_TEXT),
+        )
+
+    @property
+    def promise_made_at(self) -> dict[int, str]:
+        """Promise ids by the version of their PromiseMade event."""
+        return {p.made_at_version: pid for pid, p in self.promises.items()}
+
+
+def _boolean(value: bool, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{field} must be true or false", field=field)
+    return value
+
+
+def _minutes_between(planned_at: datetime | None, occurred_at: datetime) -> int:
+    if planned_at is None:
+        return 0
+    return max(0, int((occurred_at - planned_at).total_seconds() // 60))
+
+
+def _short(value: Any, field: str, now: datetime) -> str:
+    return required_text(value, field)
+
+
+def _long(value: Any, field: str, now: datetime) -> str:
+    return optional_text(value, field, LONG_TEXT)
+
+
+def _past(value: Any, field: str, now: datetime) -> datetime:
+    return happened(value, field, now)
+
+
+def _day(value: Any, field: str, now: datetime) -> date:
+    return a_date(value, field)
+
+
+def _people(value: Any, field: str, now: datetime) -> list[str]:
+    return text_list(value, field)
+
+
+def _flag(value: Any, field: str, now: datetime) -> bool:
+    return _boolean(value, field)
+
+
+def _minutes(value: Any, field: str, now: datetime) -> int:
+    return bounded_int(value, field, 0, MAX_MINUTES_LATE)
+
+
+def _jpy(value: Any, field: str, now: datetime) -> int:
+    return bounded_int(value, field, 0, MAX_ANNUAL_VALUE_JPY)
+
+
+CORRECTABLE: dict[str, dict[str, Any]] = {
+    "VisitRecorded": {
+        "occurred_at": _past, "purpose": _short, "summary": _long, "attendees": _people,
+        "small_talk": _flag, "minutes_late": _minutes, "next_action": _long,
+    },
+    "PromiseMade": {"description": _long, "due_date": _day, "made_to": _short},
+    "ComplaintReceived": {"subject": _short, "detail": _long},
+    "ComplaintResolved": {"resolution": _long, "concession": _long},
+    "CustomerRequestReceived": {"detail": _long},
+    "CustomerRequestAnswered": {"concession": _long, "note": _long},
+    "ProposalGiven": {"title": _short, "detail": _long},
+    "ContractRenewed": {"contract_end": _day, "terms": _long, "annual_value_jpy": _jpy},
+    "StakeholderAdded": {"name": _short, "title": _long, "note": _long},
+    "NoteAdded": {"text": _long},
+}

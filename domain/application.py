@@ -1,0 +1,206 @@
+"""The Tsunagi application: every command is get → call → save on one Account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    JSONTranscoder,
+    OperationalError,
+)
+
+from domain.account import Account, CorrectionTarget
+from domain.errors import (
+    AccountNotFound,
+    ConcurrencyConflict,
+    NotCorrectable,
+    StoreUnavailable,
+    VersionMismatch,
+)
+from domain.transcodings import register_tsunagi_transcodings
+from domain.values import Actor
+
+Clock = Callable[[], datetime]
+
+SNAPSHOT_INTERVAL = 100
+RETRIES_ON_CONFLICT = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a write returns: where the account now stands and what was appended."""
+
+    account_id: UUID
+    version: int
+    event_id: UUID
+    item_id: str | None = None
+
+
+def _command(name: str) -> Callable[..., Recorded]:
+    """An application method that runs ``Account.<name>`` as get → call → save."""
+
+    def run(self: Tsunagi, actor: Actor, account_id: UUID, *,
+            expected_version: int | None = None, **details: Any) -> Recorded:
+        return self.change(
+            account_id,
+            lambda account, now: getattr(account, name)(actor, now, **details),
+            expected_version=expected_version,
+        )
+
+    run.__name__ = name
+    run.__doc__ = getattr(Account, name).__doc__
+    return run
+
+
+class Tsunagi(Application[UUID]):
+    name = "Tsunagi"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Account: SNAPSHOT_INTERVAL}
+    env: ClassVar[dict[str, str]] = {
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
+    }
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now) -> None:
+        self.clock = clock
+        super().__init__(env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_tsunagi_transcodings(transcoder)
+
+    # ------------------------------------------------------------------ reading
+
+    def get_account(self, account_id: UUID, version: int | None = None) -> Account:
+        try:
+            with _store_errors():
+                return self.repository.get(account_id, version=version)
+        except AggregateNotFoundError:
+            raise AccountNotFound(f"no account {account_id}") from None
+
+    # ------------------------------------------------------------------ writing
+
+    def open_account(
+        self, actor: Actor, *, name: str, owner_rep_id: str, visit_cadence_days: int
+    ) -> Recorded:
+        account = Account.open(
+            actor, self.clock(),
+            name=name, owner_rep_id=owner_rep_id, visit_cadence_days=visit_cadence_days,
+        )
+        event_id = account.last_event_id
+        self._save(account)
+        return Recorded(account.id, account.version, event_id)
+
+    def change(
+        self,
+        account_id: UUID,
+        command: Callable[[Account, datetime], str | None],
+        *,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        """Load the account, run one command on it, save; retry a lost race unless If-Match."""
+        attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
+        for attempt in range(1, attempts + 1):
+            account = self.get_account(account_id)
+            if expected_version is not None and account.version != expected_version:
+                raise VersionMismatch(expected_version, account.version)
+            item_id = command(account, self.clock())
+            event_id = account.last_event_id
+            try:
+                self._save(account)
+            except ConcurrencyConflict:
+                if expected_version is not None:
+                    raise VersionMismatch(expected_version, expected_version + 1) from None
+                if attempt == attempts:
+                    raise
+                continue
+            return Recorded(account.id, account.version, event_id, item_id)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _save(self, account: Account) -> None:
+        try:
+            with _store_errors():
+                self.save(account)
+        except IntegrityError:
+            raise ConcurrencyConflict(
+                f"account {account.id} was changed by another writer; try again"
+            ) from None
+
+    # One method per Account command, so callers read as the domain does.
+    agree_visit_cadence = _command("agree_visit_cadence")
+    record_visit = _command("record_visit")
+    make_promise = _command("make_promise")
+    renegotiate_promise = _command("renegotiate_promise")
+    close_promise = _command("close_promise")
+    receive_complaint = _command("receive_complaint")
+    acknowledge_complaint = _command("acknowledge_complaint")
+    apologise_for_complaint = _command("apologise_for_complaint")
+    propose_remedy = _command("propose_remedy")
+    resolve_complaint = _command("resolve_complaint")
+    receive_request = _command("receive_request")
+    answer_request = _command("answer_request")
+    give_proposal = _command("give_proposal")
+    record_reaction = _command("record_reaction")
+    renew_contract = _command("renew_contract")
+    add_stakeholder = _command("add_stakeholder")
+    change_stakeholder = _command("change_stakeholder")
+    stakeholder_left = _command("stakeholder_left")
+    add_note = _command("add_note")
+    initiate_handover = _command("initiate_handover")
+    acknowledge_dossier = _command("acknowledge_dossier")
+    record_joint_visit = _command("record_joint_visit")
+    record_customer_informed = _command("record_customer_informed")
+    schedule_checkpoint = _command("schedule_checkpoint")
+    complete_handover = _command("complete_handover")
+    cancel_handover = _command("cancel_handover")
+
+    def correct_record(
+        self,
+        actor: Actor,
+        account_id: UUID,
+        *,
+        corrected_event_id: UUID,
+        corrected_version: int,
+        corrections: dict[str, Any],
+        reason: str,
+        expected_version: int | None = None,
+    ) -> Recorded:
+        target = self._correction_target(account_id, corrected_event_id, corrected_version)
+        return self.change(
+            account_id,
+            lambda a, now: a.correct(actor, now, target=target, corrections=corrections,
+                                     reason=reason),
+            expected_version=expected_version,
+        )
+
+    def _correction_target(
+        self, account_id: UUID, event_id: UUID, version: int
+    ) -> CorrectionTarget:
+        with _store_errors():
+            found = list(self.events.get(account_id, gt=version - 1, lte=version))
+        if not found or getattr(found[0], "event_id", None) != event_id:
+            raise NotCorrectable(
+                f"event {event_id} is not version {version} of account {account_id}",
+                field="corrected_event_id",
+            )
+        return CorrectionTarget(event_id=event_id, version=version, kind=type(found[0]).__name__)
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """Turn a store that does not answer into StoreUnavailable; leave every other error be."""
+    try:
+        yield
+    except (OperationalError, InterfaceError) as exc:
+        raise StoreUnavailable(f"the event store did not answer: {exc}") from exc

@@ -1,0 +1,120 @@
+"""Shared fixtures: a clock we control and a store on each backend.
+
+PostgreSQL is never skipped: when it is down the run starts it, and when that fails the
+run fails loudly. Each test run gets its own database, each test its own schema in it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from api.bootstrap import build_application
+from api.settings import Settings
+from domain.application import Tsunagi
+from domain.values import Actor, Role
+
+JST = timezone(timedelta(hours=9))
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
+
+# The cast of our stories.
+田中課長 = Actor("tanaka", Role.MANAGER)
+佐藤さん = Actor("sato", Role.REP)
+鈴木さん = Actor("suzuki", Role.REP)
+高橋さん = Actor("takahashi", Role.REP)
+監査の伊藤さん = Actor("ito", Role.AUDITOR)
+
+
+class Clock:
+    """Now, as the test says it is."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 20, 10, 0, tzinfo=JST))
+
+
+def _postgres_answers() -> bool:
+    try:
+        with psycopg.connect(**PG, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def _start_postgres() -> str:
+    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    if not versions:
+        return "no PostgreSQL cluster in /etc/postgresql"
+    result = subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
+        capture_output=True, text=True, check=False,
+    )
+    return (result.stderr or result.stdout).strip()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this run's own, created on first use and dropped at the end."""
+    if not _postgres_answers():
+        said = _start_postgres()
+        deadline = time.monotonic() + 30
+        while not _postgres_answers():
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"PostgreSQL at 127.0.0.1:5432 is down and could not be started ({said}); "
+                    "storage tests need it and are never skipped",
+                    pytrace=False,
+                )
+            time.sleep(0.5)
+    name = f"tsunagi_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**PG, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield name
+    with psycopg.connect(**PG, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def postgres_settings(database: str, **overrides: object) -> Settings:
+    return Settings(
+        database_url=f"postgresql://postgres@127.0.0.1:5432/{database}",
+        postgres_schema=f"t_{uuid.uuid4().hex[:12]}",
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+def sqlite_settings(tmp_path: Path, **overrides: object) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'tsunagi.db'}", **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """The same test on the embedded SQLite default and on PostgreSQL."""
+    if request.param == "postgres":
+        return postgres_settings(request.getfixturevalue("postgres_database"))
+    return sqlite_settings(tmp_path)
+
+
+@pytest.fixture
+def store(settings: Settings, clock: Clock) -> Iterator[Tsunagi]:
+    app = build_application(settings, clock=clock)
+    yield app
+    app.close()
