@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+import structlog
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
     JSONTranscoder,
     OperationalError,
+    PersistenceError,
 )
 
 from domain.account import Account, CorrectionTarget
@@ -29,6 +31,7 @@ from domain.transcodings import register_tsunagi_transcodings
 from domain.values import Actor
 
 Clock = Callable[[], datetime]
+log = structlog.get_logger(__name__)
 
 SNAPSHOT_INTERVAL = 100
 RETRIES_ON_CONFLICT = 3
@@ -79,6 +82,30 @@ class Tsunagi(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_tsunagi_transcodings(transcoder)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Snapshot from the aggregate just saved, instead of replaying it again.
+
+        The library's default re-reads the aggregate from the store to snapshot it, which
+        doubles the replay of every command that lands on a snapshot interval. The events
+        are already committed here, so a failed snapshot is logged, never raised: raising
+        would tell the caller a recorded write had failed.
+        """
+        try:
+            self._snapshot_saved_aggregates(processing_event)
+        except PersistenceError as exc:
+            log.warning("snapshot_failed", error=str(exc))
+
+    def _snapshot_saved_aggregates(self, processing_event: ProcessingEvent[UUID]) -> None:
+        for event in processing_event.events:
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if aggregate is None or not interval or event.originator_version % interval:
+                continue
+            if self.snapshots is not None and aggregate.version == event.originator_version:
+                self.snapshots.put([Account.Snapshot.take(aggregate)])
+            else:
+                self.take_snapshot(event.originator_id, version=event.originator_version)
 
     # ------------------------------------------------------------------ reading
 
