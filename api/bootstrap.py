@@ -22,8 +22,8 @@ def build_application(settings: Settings | None = None, clock: Clock = utc_now) 
     try:
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
-        if isinstance(location, PostgresLocation) and settings.postgres_schema:
-            _create_schema(location, settings.postgres_schema, settings.connect_timeout_seconds)
+        if isinstance(location, PostgresLocation):
+            _prepare_postgres(location, settings.postgres_schema, settings.connect_timeout_seconds)
         return Tsunagi(env=settings.eventsourcing_env(), clock=clock)
     except (OSError, psycopg.Error, PersistenceError, StoreUnavailable) as exc:
         raise StartupError(
@@ -40,13 +40,15 @@ def store_answers(app: Tsunagi) -> bool:
     return True
 
 
-def _create_schema(location: PostgresLocation, schema: str, timeout: int) -> None:
+def _prepare_postgres(location: PostgresLocation, schema: str, timeout: int) -> None:
+    """Connect once, so a wrong host or database is reported as such, and create the schema."""
     with psycopg.connect(
         host=location.host, port=location.port, dbname=location.dbname,
         user=location.user, password=location.password, connect_timeout=timeout,
         autocommit=True,
     ) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        if schema:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
 
 def _first_line(exc: BaseException) -> str:

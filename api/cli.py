@@ -18,6 +18,11 @@ cli = typer.Typer(help="Tsunagi つなぎ: account relationships for route sales
                   no_args_is_help=True, add_completion=False)
 
 
+@cli.callback()
+def tsunagi() -> None:
+    """Tsunagi つなぎ: account relationships for route sales. Configure with TSUNAGI_* variables."""
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
