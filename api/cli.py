@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Annotated, NoReturn
 
+import structlog
 import typer
 import uvicorn
 from pydantic import ValidationError
@@ -49,10 +50,14 @@ def serve(
         application = build_application(settings)
     except StartupError as exc:
         fail(str(exc))
+    host, port = host or settings.host, port or settings.port
+    structlog.get_logger("tsunagi").info(
+        "serving", url=f"http://{host}:{port}", database=settings.database.describe()
+    )
     uvicorn.run(
         create_app(settings, application),
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         timeout_keep_alive=5,
         log_config=None,
     )
