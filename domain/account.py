@@ -6,7 +6,7 @@ an event; an event's ``apply`` only moves state, so replaying history never re-j
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -101,6 +101,7 @@ class CorrectionTarget:
     event_id: UUID
     version: int
     kind: str
+    values: dict[str, Any] = field(default_factory=dict)  # the corrected event's fields
 
 
 STATE_CLASSES: tuple[type, ...] = (
@@ -333,6 +334,7 @@ class Account(Aggregate):
         corrected_version: int
         corrected_kind: str
         corrections: dict[str, Any]
+        originals: dict[str, Any]
         reason: str
 
         def apply(self, account: Account) -> None:
@@ -965,6 +967,7 @@ class Account(Aggregate):
             corrected_version=target.version,
             corrected_kind=target.kind,
             corrections=checked,
+            originals={name: target.values.get(name) for name in checked},
             reason=required_text(reason, "reason", LONG_TEXT),
         )
 

@@ -221,7 +221,8 @@ class Tsunagi(Application[UUID]):
                 f"event {event_id} is not version {version} of account {account_id}",
                 field="corrected_event_id",
             )
-        return CorrectionTarget(event_id=event_id, version=version, kind=type(found[0]).__name__)
+        return CorrectionTarget(event_id=event_id, version=version, kind=type(found[0]).__name__,
+                                values=dict(vars(found[0])))
 
 
 @contextmanager

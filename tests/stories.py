@@ -72,7 +72,7 @@ def 山田製作所の三年間(start: datetime = datetime(2023, 11, 1, 9, 0, tz
     account.complete_handover(鈴木さん, day, handover_id=handover)
     made = next(e for e in account.pending_events if isinstance(e, Account.PromiseMade))
     account.correct(鈴木さん, day, target=CorrectionTarget(made.event_id, made.originator_version,
-                                                         "PromiseMade"),
+                                                         "PromiseMade", dict(vars(made))),
                     corrections={"due_date": date(2023, 11, 16), "made_to": "山田 一郎 部長"},
                     reason="佐藤さんのメモと照合して訂正")
     return account

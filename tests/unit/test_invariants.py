@@ -240,7 +240,7 @@ def test_訂正は元の記録を指し直せる項目だけを直す(account: A
                                       due_date=date(2026, 11, 25), made_to="中村さん")
     (made,) = account.collect_events()
     target = CorrectionTarget(event_id=made.event_id, version=made.originator_version,  # type: ignore[attr-defined]
-                              kind="PromiseMade")
+                              kind="PromiseMade", values=dict(vars(made)))
     refuses(account, InvalidValue, account.correct, actor=佐藤さん, now=今, target=target,
             corrections={"promise_id": "x"}, reason="誤記")
     refuses(account, InvalidValue, account.correct, actor=佐藤さん, now=今, target=target,
@@ -255,4 +255,5 @@ def test_訂正は元の記録を指し直せる項目だけを直す(account: A
     (corrected,) = account.collect_events()
     assert isinstance(corrected, Account.RecordCorrected)
     assert corrected.corrected_event_id == made.event_id  # type: ignore[attr-defined]
+    assert corrected.originals == {"due_date": date(2026, 11, 25)}
     assert account.promises[promise_id].due_date == date(2026, 11, 30)
