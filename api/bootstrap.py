@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import psycopg
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
@@ -9,6 +11,9 @@ from psycopg import sql
 from api.settings import PostgresLocation, Settings
 from domain.application import Clock, Tsunagi, utc_now
 from domain.errors import StoreUnavailable
+from projections import ALL_VIEWS, VIEW_NAMES
+from projections.base import View
+from projections.storage import open_view_datastore, view_recorder
 
 
 class StartupError(Exception):
@@ -54,3 +59,19 @@ def _prepare_postgres(location: PostgresLocation, schema: str, timeout: int) -> 
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]
+
+
+def build_views(application: Tsunagi, settings: Settings | None = None,
+                names: Sequence[str] | None = None) -> list[View]:
+    """The views of this process, on the application's backend, sharing one connection pool."""
+    settings = settings or Settings()
+    wanted = set(names or VIEW_NAMES)
+    unknown = wanted - set(VIEW_NAMES)
+    if unknown:
+        raise StartupError(f"unknown views {sorted(unknown)}; known: {', '.join(VIEW_NAMES)}")
+    try:
+        factory = open_view_datastore(settings.eventsourcing_env())
+        views = [cls(view_recorder(factory, cls.name)) for cls in ALL_VIEWS if cls.name in wanted]
+    except (psycopg.Error, PersistenceError) as exc:
+        raise StartupError(f"cannot open the views: {_first_line(exc)}") from exc
+    return views

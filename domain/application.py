@@ -17,6 +17,7 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     OperationalError,
     PersistenceError,
+    Recording,
 )
 
 from domain.account import Account, CorrectionTarget
@@ -49,6 +50,7 @@ class Recorded:
     version: int
     event_id: UUID
     item_id: str | None = None
+    position: int | None = None  # the event's place in the notification log
 
 
 def _command(name: str) -> Callable[..., Recorded]:
@@ -77,7 +79,15 @@ class Tsunagi(Application[UUID]):
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now) -> None:
         self.clock = clock
+        self.saved_listeners: list[Callable[[int], None]] = []
         super().__init__(env)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """Tell in-process followers (the projector) the log has grown to this position."""
+        if recordings and self.saved_listeners:
+            position = max(r.notification.id for r in recordings)
+            for listener in list(self.saved_listeners):
+                listener(position)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -126,8 +136,8 @@ class Tsunagi(Application[UUID]):
             name=name, owner_rep_id=owner_rep_id, visit_cadence_days=visit_cadence_days,
         )
         event_id = account.last_event_id
-        self._save(account)
-        return Recorded(account.id, account.version, event_id)
+        position = self._save(account)
+        return Recorded(account.id, account.version, event_id, position=position)
 
     def change(
         self,
@@ -145,24 +155,25 @@ class Tsunagi(Application[UUID]):
             item_id = command(account, self.clock())
             event_id = account.last_event_id
             try:
-                self._save(account)
+                position = self._save(account)
             except ConcurrencyConflict:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, expected_version + 1) from None
                 if attempt == attempts:
                     raise
                 continue
-            return Recorded(account.id, account.version, event_id, item_id)
+            return Recorded(account.id, account.version, event_id, item_id, position)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _save(self, account: Account) -> None:
+    def _save(self, account: Account) -> int | None:
         try:
             with _store_errors():
-                self.save(account)
+                recordings = self.save(account)
         except IntegrityError:
             raise ConcurrencyConflict(
                 f"account {account.id} was changed by another writer; try again"
             ) from None
+        return max((r.notification.id for r in recordings), default=None)
 
     # One method per Account command, so callers read as the domain does.
     agree_visit_cadence = _command("agree_visit_cadence")

@@ -1,0 +1,22 @@
+"""The read side: one file per view, each an exactly-once projection of the account log.
+
+A new view is a new module with a `View` subclass, listed here; no other view changes.
+"""
+
+from __future__ import annotations
+
+from projections.base import View
+from projections.dossier import DossierView
+from projections.health import HealthView
+from projections.history import HistoryView
+from projections.relationship import RelationshipView
+from projections.route import RouteView
+
+ALL_VIEWS: tuple[type[View], ...] = (
+    RelationshipView,
+    HistoryView,
+    RouteView,
+    DossierView,
+    HealthView,
+)
+VIEW_NAMES = tuple(view.name for view in ALL_VIEWS)

@@ -1,0 +1,138 @@
+"""What every view is: an eventsourcing Projection writing its own tables, exactly once.
+
+Most views are a fold per account: a pure ``evolve(document, event)`` kept as one JSON
+document per account, plus a few columns to query by. The same fold replays any prefix of
+an account's events, so "as of" and "rebuilt" views come from the very same code.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from projections.records import account_key
+from projections.storage import ViewCursor, ViewRecorder
+
+Document = dict[str, Any]
+
+
+class View(Projection[ViewRecorder]):
+    """A projection whose rows and tracking position are written in one transaction."""
+
+    tables: ClassVar[dict[str, str]] = {}  # table name → CREATE TABLE statement
+    indexes: ClassVar[list[str]] = []
+
+    def __init__(self, view: ViewRecorder) -> None:
+        super().__init__(view)
+        with view.writing() as cursor:
+            for statement in [*self.tables.values(), *self.indexes]:
+                cursor.execute(statement)
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.process_batch([domain_event], tracking)
+
+    def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
+        """Apply events (in notification order) and record the last position, atomically."""
+        with self.view.writing() as cursor:
+            self.apply(cursor, events)
+            self.view.track(cursor, tracking)
+
+    @abstractmethod
+    def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
+        """Write what these events change."""
+
+    def drop(self, application_name: str) -> None:
+        """Empty the view and forget its position, so it can be built again from the log."""
+        with self.view.writing() as cursor:
+            for table in self.tables:
+                cursor.execute(f"DELETE FROM {table}")
+            self.view.forget_position(cursor, application_name)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, ordered: for comparing live and rebuilt views."""
+        with self.view.reading() as cursor:
+            tables = {}
+            for table in self.tables:
+                cursor.execute(f"SELECT * FROM {table} ORDER BY 1, 2")
+                tables[table] = cursor.fetchall()
+            return tables
+
+
+class AccountDocumentView(View):
+    """One JSON document per account, folded from the account's events."""
+
+    table: ClassVar[str]
+    columns: ClassVar[dict[str, str]] = {}  # extra query columns → SQL type
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "table" in cls.__dict__:
+            extra = "".join(f", {name} {kind}" for name, kind in cls.columns.items())
+            cls.tables = {
+                cls.table: f"CREATE TABLE IF NOT EXISTS {cls.table} "
+                f"(account_id TEXT PRIMARY KEY, document TEXT NOT NULL{extra})",
+                **cls.tables,
+            }
+
+    @staticmethod
+    @abstractmethod
+    def evolve(doc: Document | None, event: Any) -> Document | None:
+        """The document after this event (None until the account is opened)."""
+
+    def column_values(self, document: Document) -> tuple[Any, ...]:
+        return tuple(document.get(name) for name in self.columns)
+
+    @classmethod
+    def fold(cls, events: Iterable[Any]) -> Document | None:
+        document: Document | None = None
+        for event in events:
+            document = cls.evolve(document, event)
+        return document
+
+    def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
+        keys = list(dict.fromkeys(account_key(e) for e in events))
+        documents = self.load_many(cursor, keys)
+        for event in events:
+            key = account_key(event)
+            self.before(cursor, event, documents.get(key))
+            documents[key] = self.evolve(documents.get(key), event)
+        self.store_many(cursor, {k: d for k, d in documents.items() if d is not None})
+
+    def before(self, cursor: ViewCursor, event: Any, document: Document | None) -> None:
+        """A hook for rows kept beside the document, given the document before the event."""
+
+    def load_many(self, cursor: ViewCursor, keys: list[str]) -> dict[str, Document | None]:
+        found: dict[str, Document | None] = dict.fromkeys(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            cursor.execute(
+                f"SELECT account_id, document FROM {self.table} WHERE account_id IN ({marks})",
+                chunk,
+            )
+            for account_id, document in cursor.fetchall():
+                found[account_id] = json.loads(document)
+        return found
+
+    def store_many(self, cursor: ViewCursor, documents: dict[str, Document]) -> None:
+        names = ["account_id", "document", *self.columns]
+        updates = ", ".join(f"{n} = excluded.{n}" for n in names[1:])
+        cursor.executemany(
+            f"INSERT INTO {self.table} ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT (account_id) DO UPDATE SET {updates}",
+            [
+                (key, json.dumps(doc, ensure_ascii=False, sort_keys=True),
+                 *self.column_values(doc))
+                for key, doc in documents.items()
+            ],
+        )
+
+    def document(self, account_id: str) -> Document | None:
+        with self.view.reading() as cursor:
+            return self.load_many(cursor, [account_id])[account_id]

@@ -1,0 +1,87 @@
+"""How events read in views: kinds, JSON-safe data, dates in the business time zone."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain.account import Account
+
+BUSINESS_TZ = ZoneInfo("Asia/Tokyo")
+ENVELOPE = ("originator_id", "originator_version", "timestamp", "event_id", "recorded_by",
+            "occurred_at")
+
+
+def kind_name(event_class: type) -> str:
+    """VisitRecorded → visit_recorded; the account's first event is account_opened."""
+    if event_class.__name__ == "Opened":
+        return "account_opened"
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", event_class.__name__).lower()
+
+
+def kind_of(event: Any) -> str:
+    return kind_name(type(event))
+
+
+KINDS = sorted(
+    kind_name(cls)
+    for cls in vars(Account).values()
+    if isinstance(cls, type) and issubclass(cls, Account.Event)
+    and cls not in (Account.Event, Account.Created)
+)
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def event_data(event: Any) -> dict[str, Any]:
+    """The event's own fields, without the envelope every event shares."""
+    return {k: json_safe(v) for k, v in vars(event).items() if k not in ENVELOPE}
+
+
+def event_id(event: Any) -> str:
+    return str(event.event_id)
+
+
+def account_key(event: Any) -> str:
+    return str(event.originator_id)
+
+
+def iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def utc_key(value: datetime) -> str:
+    """A fixed-width UTC text that sorts as time does, for range queries."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def local_date(value: datetime) -> date:
+    """The calendar day in Japan on which something happened."""
+    return value.astimezone(BUSINESS_TZ).date()
+
+
+def parse_dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def parse_date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def add_days(day: str, days: int) -> str:
+    return (parse_date(day) + timedelta(days=days)).isoformat()

@@ -1,0 +1,238 @@
+"""The rep's route (今日のルート): one row per thing a rep must act on, by due date.
+
+Rows: the account's next visit, each open promise, each open complaint, and each handover
+in progress (one row for the predecessor, one for the successor). A handover's completion
+moves the account's rows to the successor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from projections.base import View
+from projections.records import (
+    account_key,
+    add_days,
+    event_id,
+    iso,
+    json_safe,
+    local_date,
+    parse_dt,
+    utc_key,
+)
+from projections.storage import ViewCursor
+
+PROMISE_HORIZON_DAYS = 7
+VISITS_KEPT = 5
+VISIT = "visit"
+
+
+@dataclass
+class Route:
+    rep_id: str
+    on: date
+    visits_due: list[dict[str, Any]] = field(default_factory=list)
+    promises_due: list[dict[str, Any]] = field(default_factory=list)
+    complaints_open: list[dict[str, Any]] = field(default_factory=list)
+    handovers: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Rows:
+    """The route rows of one transaction."""
+
+    def __init__(self, cursor: ViewCursor) -> None:
+        self.cursor = cursor
+
+    def get(self, account_id: str, item_id: str) -> tuple[str, str, dict[str, Any]] | None:
+        self.cursor.execute(
+            "SELECT rep_id, due_on, payload FROM route_items "
+            "WHERE account_id = ? AND item_id = ?",
+            (account_id, item_id),
+        )
+        row = self.cursor.fetchone()
+        return None if row is None else (row[0], row[1], json.loads(row[2]))
+
+    def of_kind(self, account_id: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
+        self.cursor.execute(
+            "SELECT item_id, due_on, payload FROM route_items WHERE account_id = ? AND kind = ?",
+            (account_id, kind),
+        )
+        return [(r[0], r[1], json.loads(r[2])) for r in self.cursor.fetchall()]
+
+    def put(self, account_id: str, item_id: str, kind: str, rep_id: str, due_on: str,
+            payload: dict[str, Any]) -> None:
+        self.cursor.execute(
+            "INSERT INTO route_items (account_id, item_id, kind, rep_id, due_on, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, item_id) DO UPDATE SET "
+            "kind = excluded.kind, rep_id = excluded.rep_id, due_on = excluded.due_on, "
+            "payload = excluded.payload",
+            (account_id, item_id, kind, rep_id, due_on,
+             json.dumps(payload, ensure_ascii=False, sort_keys=True)),
+        )
+
+    def delete(self, account_id: str, item_id: str) -> None:
+        self.cursor.execute(
+            "DELETE FROM route_items WHERE account_id = ? AND item_id = ?", (account_id, item_id)
+        )
+
+    def owner(self, account_id: str) -> tuple[str, str]:
+        """(owner rep id, account name) from the account's visit row."""
+        found = self.get(account_id, VISIT)
+        assert found is not None, f"route row for account {account_id} missing"
+        return found[0], found[2]["name"]
+
+
+def _next_visit(payload: dict[str, Any]) -> str:
+    if payload["visits"]:
+        base = local_date(parse_dt(payload["visits"][0]["occurred_at"])).isoformat()
+    else:
+        base = payload["opened_on"]
+    return add_days(base, payload["visit_cadence_days"])
+
+
+def _put_visit(rows: _Rows, account_id: str, rep_id: str, payload: dict[str, Any]) -> None:
+    payload["last_visit_at"] = payload["visits"][0]["occurred_at"] if payload["visits"] else None
+    rows.put(account_id, VISIT, VISIT, rep_id, _next_visit(payload), payload)
+
+
+def _remember_visit(rows: _Rows, account_id: str, visit_event_id: str, occurred_at: Any) -> None:
+    found = rows.get(account_id, VISIT)
+    if found is None:
+        return
+    rep_id, _, payload = found
+    visits = [v for v in payload["visits"] if v["event_id"] != visit_event_id]
+    visits.append({"event_id": visit_event_id, "occurred_at": iso(occurred_at),
+                   "utc": utc_key(occurred_at)})
+    visits.sort(key=lambda v: v["utc"], reverse=True)
+    payload["visits"] = visits[:VISITS_KEPT]
+    _put_visit(rows, account_id, rep_id, payload)
+
+
+def _apply(rows: _Rows, e: Any) -> None:
+    kind = type(e).__name__
+    account_id = account_key(e)
+    if kind == "Opened":
+        payload = {"name": e.name, "visit_cadence_days": e.visit_cadence_days,
+                   "opened_on": local_date(e.occurred_at).isoformat(), "visits": []}
+        _put_visit(rows, account_id, e.owner_rep_id, payload)
+    elif kind == "VisitCadenceAgreed":
+        rep_id, _, payload = rows.get(account_id, VISIT)  # type: ignore[misc]
+        payload["visit_cadence_days"] = e.visit_cadence_days
+        _put_visit(rows, account_id, rep_id, payload)
+    elif kind == "VisitRecorded":
+        _remember_visit(rows, account_id, event_id(e), e.occurred_at)
+    elif kind == "PromiseMade":
+        rep_id, name = rows.owner(account_id)
+        rows.put(account_id, e.promise_id, "promise", rep_id, e.due_date.isoformat(), {
+            "name": name, "promise_id": e.promise_id,
+            "description": e.description, "made_to": e.made_to, "made_by": e.recorded_by,
+            "event_id": event_id(e),
+        })
+    elif kind == "PromiseRenegotiated":
+        found = rows.get(account_id, e.promise_id)
+        if found is not None:
+            rows.put(account_id, e.promise_id, "promise", found[0], e.new_due_date.isoformat(),
+                     found[2])
+    elif kind in ("PromiseKept", "PromiseBroken", "PromiseCancelled"):
+        rows.delete(account_id, e.promise_id)
+    elif kind == "ComplaintReceived":
+        rep_id, name = rows.owner(account_id)
+        rows.put(account_id, e.complaint_id, "complaint", rep_id,
+                 local_date(e.occurred_at).isoformat(), {
+                     "name": name, "complaint_id": e.complaint_id, "subject": e.subject,
+                     "severity": e.severity, "received_at": iso(e.occurred_at),
+                     "status": "received", "event_id": event_id(e)})
+    elif kind in ("ComplaintAcknowledged", "ComplaintApologised", "ComplaintRemedyProposed"):
+        found = rows.get(account_id, e.complaint_id)
+        if found is not None:
+            found[2]["status"] = {"ComplaintAcknowledged": "acknowledged",
+                                  "ComplaintApologised": "apologised",
+                                  "ComplaintRemedyProposed": "remedy_proposed"}[kind]
+            rows.put(account_id, e.complaint_id, "complaint", found[0], found[1], found[2])
+    elif kind == "ComplaintResolved":
+        rows.delete(account_id, e.complaint_id)
+    elif kind == "HandoverInitiated":
+        _, name = rows.owner(account_id)
+        for role, rep_id in (("from", e.from_rep_id), ("to", e.to_rep_id)):
+            rows.put(account_id, f"handover:{e.handover_id}:{role}", "handover", rep_id,
+                     local_date(e.effective_at).isoformat(), {
+                         "name": name, "handover_id": e.handover_id, "role": role,
+                         "from_rep_id": e.from_rep_id, "to_rep_id": e.to_rep_id,
+                         "reason": e.reason, "effective_at": iso(e.effective_at),
+                         "event_id": event_id(e)})
+    elif kind in ("HandoverCompleted", "HandoverCancelled"):
+        for role in ("from", "to"):
+            rows.delete(account_id, f"handover:{e.handover_id}:{role}")
+        if kind == "HandoverCompleted":
+            rows.cursor.execute(
+                "UPDATE route_items SET rep_id = ? WHERE account_id = ? AND kind <> 'handover'",
+                (e.to_rep_id, account_id),
+            )
+    elif kind == "RecordCorrected":
+        _correct(rows, account_id, e)
+
+
+def _correct(rows: _Rows, account_id: str, e: Any) -> None:
+    target = str(e.corrected_event_id)
+    fixes = json_safe(e.corrections)
+    if e.corrected_kind == "VisitRecorded" and "occurred_at" in e.corrections:
+        _remember_visit(rows, account_id, target, e.corrections["occurred_at"])
+    elif e.corrected_kind in ("PromiseMade", "ComplaintReceived"):
+        kind = "promise" if e.corrected_kind == "PromiseMade" else "complaint"
+        for item_id, due_on, payload in rows.of_kind(account_id, kind):
+            if payload["event_id"] == target:
+                payload.update({k: v for k, v in fixes.items()
+                                if k in ("description", "made_to", "subject")})
+                rep_id = rows.get(account_id, item_id)[0]  # type: ignore[index]
+                rows.put(account_id, item_id, kind, rep_id, fixes.get("due_date", due_on),
+                         payload)
+
+
+class RouteView(View):
+    name: str = "route"
+    tables: ClassVar[dict[str, str]] = {
+        "route_items": (
+            "CREATE TABLE IF NOT EXISTS route_items ("
+            "account_id TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL, "
+            "rep_id TEXT NOT NULL, due_on TEXT NOT NULL, payload TEXT NOT NULL, "
+            "PRIMARY KEY (account_id, item_id))"
+        ),
+    }
+    indexes: ClassVar[list[str]] = [
+        "CREATE INDEX IF NOT EXISTS route_items_rep ON route_items (rep_id, due_on)",
+    ]
+
+    def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
+        rows = _Rows(cursor)
+        for event in events:
+            _apply(rows, event)
+
+    def route(self, rep_id: str, on: date) -> Route:
+        horizon = (on + timedelta(days=PROMISE_HORIZON_DAYS)).isoformat()
+        day = on.isoformat()
+        with self.view.reading() as cursor:
+            cursor.execute(
+                "SELECT account_id, kind, due_on, payload FROM route_items "
+                "WHERE rep_id = ? AND (kind IN ('complaint', 'handover') OR due_on <= ?) "
+                "ORDER BY due_on, account_id, item_id",
+                (rep_id, horizon),
+            )
+            rows = cursor.fetchall()
+        route = Route(rep_id=rep_id, on=on)
+        for account_id, kind, due_on, payload_text in rows:
+            item = {"account_id": account_id, "due_on": due_on, **json.loads(payload_text)}
+            item["overdue_days"] = max(0, (on - date.fromisoformat(due_on)).days)
+            if kind == VISIT and due_on <= day:
+                item.pop("visits", None)
+                route.visits_due.append(item)
+            elif kind == "promise":
+                route.promises_due.append(item)
+            elif kind == "complaint":
+                route.complaints_open.append(item)
+            elif kind == "handover":
+                route.handovers.append(item)
+        return route

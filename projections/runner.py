@@ -1,0 +1,190 @@
+"""Keeping views up to date with the log: catch up, then follow; rebuild on demand.
+
+Each view follows the application's notification log on its own thread, in batches, from
+its own tracking position. The rows a batch changes and the batch's last position are
+written in one transaction (see base.View), so a crash anywhere leaves each view at a
+position it really reached: restarting never applies an event twice or skips one.
+PostgreSQL commits notification ids in order (eventsourcing locks the events table on
+insert), so reading "after my position" never passes over a transaction still in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import structlog
+from eventsourcing.persistence import PersistenceError, Tracking
+
+from domain.application import Tsunagi
+from projections.base import View
+
+log = structlog.get_logger(__name__)
+
+BATCH_SIZE = 500
+Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
+
+
+class Views:
+    """The read side of one process: the views by name, and waiting for them to catch up."""
+
+    def __init__(self, app: Tsunagi, views: Iterable[View]) -> None:
+        self.app = app
+        self.by_name: dict[str, View] = {view.name: view for view in views}
+
+    def __getitem__(self, name: str) -> View:
+        return self.by_name[name]
+
+    def position(self, name: str) -> int:
+        return self.by_name[name].view.max_tracking_id(self.app.name) or 0
+
+    def close(self) -> None:
+        """Close the views' connection pool (shared by all the views of a process)."""
+        datastores = {id(v.view.datastore): v.view.datastore for v in self.by_name.values()}  # type: ignore[attr-defined]
+        for datastore in datastores.values():
+            datastore.close()
+
+    def head(self) -> int:
+        """The last notification id in the log: every write acknowledged so far."""
+        return self.app.recorder.max_notification_id() or 0
+
+    def wait_until(self, position: int, names: Sequence[str], timeout: float) -> bool:
+        """Block until every named view has applied ``position``; False on timeout."""
+        deadline = time.monotonic() + timeout
+        pause = 0.002
+        while any(self.position(name) < position for name in names):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.05)
+        return True
+
+    def caught_up(self, names: Sequence[str], timeout: float) -> bool:
+        """Read-your-writes: wait for every write acknowledged before this call."""
+        return self.wait_until(self.head(), names, timeout)
+
+
+class Projector(Views):
+    """Runs views in this process: one following thread per view."""
+
+    def __init__(self, app: Tsunagi, views: Iterable[View], *, batch_size: int = BATCH_SIZE,
+                 idle_seconds: float = 0.5) -> None:
+        super().__init__(app, views)
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self._positions = {name: super(Projector, self).position(name) for name in self.by_name}
+        self._advanced = threading.Condition()
+        self._wakeups = {name: threading.Event() for name in self.by_name}
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.failures: dict[str, str] = {}
+        app.saved_listeners.append(self.wake)
+
+    # ------------------------------------------------------------------ positions
+
+    def position(self, name: str) -> int:
+        return self._positions[name]
+
+    def wait_until(self, position: int, names: Sequence[str], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._advanced:
+            while any(self._positions[name] < position for name in names):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._advanced.wait(remaining)
+        return True
+
+    def _advance(self, name: str, position: int) -> None:
+        with self._advanced:
+            self._positions[name] = position
+            self._advanced.notify_all()
+
+    # ------------------------------------------------------------------ processing
+
+    def run_batch(self, name: str) -> int:
+        """Apply the next batch of events to one view; return how many there were."""
+        view = self.by_name[name]
+        notifications = self.app.recorder.select_notifications(
+            start=self._positions[name], limit=self.batch_size, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        events = [self.app.mapper.to_domain_event(n) for n in notifications]
+        view.process_batch(events, Tracking(self.app.name, notifications[-1].id))
+        self._advance(name, notifications[-1].id)
+        return len(notifications)
+
+    def catch_up(self, names: Sequence[str] | None = None,
+                 progress: Progress | None = None) -> int:
+        """Apply everything in the log now; return the number of events applied."""
+        applied = 0
+        for name in names or list(self.by_name):
+            head = self.head()
+            while count := self.run_batch(name):
+                applied += count
+                if progress:
+                    progress(name, self._positions[name], max(head, self._positions[name]))
+        return applied
+
+    def rebuild(self, names: Sequence[str] | None = None,
+                progress: Progress | None = None) -> int:
+        """Empty the views and build them again from the whole log."""
+        names = names or list(self.by_name)
+        for name in names:
+            self.by_name[name].drop(self.app.name)
+            self._advance(name, 0)
+        return self.catch_up(names, progress)
+
+    # ------------------------------------------------------------------ following
+
+    def wake(self, *_: Any) -> None:
+        for wakeup in self._wakeups.values():
+            wakeup.set()
+
+    def start(self) -> None:
+        for name in self.by_name:
+            thread = threading.Thread(target=self._follow, args=(name,), daemon=True,
+                                      name=f"projector-{name}")
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 10) -> None:
+        self._stopping.set()
+        self.wake()
+        for thread in self._threads:
+            thread.join(timeout)
+        if self.wake in self.app.saved_listeners:
+            self.app.saved_listeners.remove(self.wake)
+
+    def _follow(self, name: str) -> None:
+        wakeup = self._wakeups[name]
+        backoff = 0.1
+        while not self._stopping.is_set():
+            wakeup.clear()
+            try:
+                applied = self.run_batch(name)
+            except (PersistenceError, OSError) as exc:
+                self.failures[name] = str(exc)
+                log.warning("projection_failed", view=name, error=str(exc), retry_in=backoff)
+                self._stopping.wait(backoff)
+                backoff = min(backoff * 2, 5.0)
+                self._reload_position(name)
+                continue
+            except Exception as exc:  # a bug in a view: stop that view loudly, keep the others
+                self.failures[name] = repr(exc)
+                log.exception("projection_stopped", view=name)
+                return
+            self.failures.pop(name, None)
+            backoff = 0.1
+            if not applied:
+                wakeup.wait(self.idle_seconds)
+
+    def _reload_position(self, name: str) -> None:
+        """After a failure, trust only the position the view's own table says it reached."""
+        with contextlib.suppress(PersistenceError, OSError):
+            self._advance(name, super().position(name))

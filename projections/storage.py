@@ -1,0 +1,161 @@
+"""Where views live: eventsourcing's tracking recorders, extended with view tables.
+
+A view writes its rows and its tracking position through one `ViewCursor` in one
+transaction, so an event is applied to a view exactly once or not at all. Each view has
+its own tracking table (``<view>_tracking``), so views advance, fail and rebuild alone.
+SQL is written once with ``?`` placeholders; the cursor adapts it to each driver.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.utils import Environment
+from psycopg import sql
+
+Row = tuple[Any, ...]
+_PLACEHOLDER = re.compile(r"\?")
+
+
+class ViewCursor:
+    """A cursor over one view transaction, the same for SQLite and PostgreSQL."""
+
+    def __init__(self, raw: Any, *, postgres: bool) -> None:
+        self._raw = raw
+        self._postgres = postgres
+
+    def _sql(self, statement: str) -> str:
+        return _PLACEHOLDER.sub("%s", statement) if self._postgres else statement
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
+        if self._postgres:
+            self._raw.execute(self._sql(statement), tuple(params), prepare=True)
+        else:
+            self._raw.execute(statement, tuple(params))
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._raw.executemany(self._sql(statement), [tuple(r) for r in rows])
+
+    def fetchall(self) -> list[Row]:
+        return [self._row(r) for r in self._raw.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self._raw.fetchone()
+        return None if row is None else self._row(row)
+
+    def _row(self, row: Any) -> Row:
+        return tuple(row.values()) if isinstance(row, dict) else tuple(row)
+
+    @property
+    def raw(self) -> Any:
+        return self._raw
+
+
+class ViewRecorder(TrackingRecorder, ABC):
+    """A tracking recorder whose transactions also write a view's tables."""
+
+    tracking_table_name: str
+
+    @abstractmethod
+    def writing(self) -> Any:
+        """A context manager: one committed transaction for view rows and tracking."""
+
+    @abstractmethod
+    def reading(self) -> Any:
+        """A context manager: a transaction that reads view rows and commits nothing."""
+
+    @abstractmethod
+    def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
+        """Record the position inside the view transaction (fails if already recorded)."""
+
+    def forget_position(self, cursor: ViewCursor, application_name: str) -> None:
+        cursor.execute(
+            f"DELETE FROM {self.tracking_table_name} WHERE application_name = ?",
+            (application_name,),
+        )
+
+
+class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
+    def __init__(self, datastore: SQLiteDatastore, *, tracking_table_name: str) -> None:
+        self.tracking_table_name = tracking_table_name
+        super().__init__(datastore)
+        table = tracking_table_name
+        self.insert_tracking_statement = (
+            f"INSERT INTO {table} VALUES (:application_name, :notification_id) "
+            "ON CONFLICT (application_name) DO UPDATE "
+            "SET notification_id = :notification_id "
+            f"WHERE {table}.notification_id < :notification_id "
+            "RETURNING notification_id"
+        )
+        self.select_max_tracking_id_statement = (
+            f"SELECT MAX(notification_id) FROM {table} WHERE application_name=?"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.tracking_table_name} ("
+            "application_name TEXT, notification_id INTEGER, "
+            "PRIMARY KEY (application_name)) WITHOUT ROWID"
+        ]
+
+    @contextmanager
+    def writing(self) -> Iterator[ViewCursor]:
+        with self.datastore.transaction(commit=True) as curs:
+            yield ViewCursor(curs, postgres=False)
+
+    @contextmanager
+    def reading(self) -> Iterator[ViewCursor]:
+        with self.datastore.transaction(commit=False) as curs:
+            yield ViewCursor(curs, postgres=False)
+
+    def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
+        self._insert_tracking(cursor.raw, tracking)
+
+
+class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name)
+
+    @contextmanager
+    def writing(self) -> Iterator[ViewCursor]:
+        with self.datastore.transaction(commit=True) as curs:
+            self._use_schema(curs)
+            yield ViewCursor(curs, postgres=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[ViewCursor]:
+        with self.datastore.transaction(commit=False) as curs:
+            self._use_schema(curs)
+            yield ViewCursor(curs, postgres=True)
+
+    def _use_schema(self, curs: Any) -> None:
+        curs.execute(
+            sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.datastore.schema))
+        )
+
+    def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
+        self._insert_tracking(cursor.raw, tracking)
+
+
+def open_view_datastore(env: dict[str, str]) -> InfrastructureFactory[Any]:
+    """One infrastructure factory (one connection pool) for all the views of a process."""
+    return InfrastructureFactory.construct(Environment("views", env))
+
+
+def view_recorder(factory: InfrastructureFactory[Any], view_name: str) -> ViewRecorder:
+    datastore = factory.datastore  # type: ignore[attr-defined]
+    recorder: ViewRecorder
+    if isinstance(datastore, PostgresDatastore):
+        recorder = PostgresViewRecorder(datastore, tracking_table_name=f"{view_name}_tracking")
+    else:
+        recorder = SQLiteViewRecorder(datastore, tracking_table_name=f"{view_name}_tracking")
+    recorder.create_table()
+    return recorder
