@@ -17,10 +17,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from api.bootstrap import build_application
+from api.bootstrap import build_application, build_views
 from api.settings import Settings
 from domain.application import Tsunagi
 from domain.values import Actor, Role
+from projections.runner import Projector
 
 JST = timezone(timedelta(hours=9))
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
@@ -118,3 +119,12 @@ def store(settings: Settings, clock: Clock) -> Iterator[Tsunagi]:
     app = build_application(settings, clock=clock)
     yield app
     app.close()
+
+
+@pytest.fixture
+def projector(store: Tsunagi, settings: Settings) -> Iterator[Projector]:
+    """Every view on the store's backend, driven by the test (no background threads)."""
+    running = Projector(store, build_views(store, settings))
+    yield running
+    running.stop()
+    running.close()
