@@ -148,8 +148,8 @@ def 三年間(store: Tsunagi, clock: Clock) -> Story:
     at(jst(2026, 1, 18))
     store.close_promise(鈴木さん, account, promise_id=inherited.item_id, outcome="kept",
                         note="前任の約束を引き継いで対応")
-    made = [e for e in store.events.get(account) if getattr(e, "promise_id", None)
-            == inherited.item_id][0]
+    made = next(e for e in store.events.get(account)
+                if getattr(e, "promise_id", None) == inherited.item_id)
     store.correct_record(鈴木さん, account, corrected_event_id=made.event_id,  # type: ignore[attr-defined]
                          corrected_version=made.originator_version,
                          corrections={"made_to": "中村 真理 様"}, reason="宛先の正式名称に訂正")
