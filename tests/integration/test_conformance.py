@@ -1,24 +1,34 @@
-"""eventsourcing's own conformance cases, run against the transcoder Tsunagi configures.
+"""eventsourcing's own conformance cases, run against what Tsunagi configures or subclasses.
 
-Tsunagi registers transcodings (dates, the aggregate's state objects) on the library's
-JSONTranscoder; the library's TranscoderTestCase must still pass with them registered.
-Recorder cases join here when Tsunagi gains a recorder of its own (hash chain, audit work).
+- the transcoder: Tsunagi registers transcodings (dates, the aggregate's state objects) on
+  the library's JSONTranscoder; TranscoderTestCase must still pass with them registered;
+- the view recorders: Tsunagi subclasses the SQLite and PostgreSQL tracking recorders (a
+  tracking table per view, view rows in the same transaction); TrackingRecorderTestCase
+  must pass on both backends.
 """
 
 from __future__ import annotations
 
+import tempfile
+import uuid
 from datetime import date
 from unittest import skip
 
-from eventsourcing.persistence import JSONTranscoder, Transcoder
+import psycopg
+import pytest
+from eventsourcing.persistence import JSONTranscoder, TrackingRecorder, Transcoder
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.tests.persistence import (
     CustomType1AsDict,
     CustomType2AsDict,
+    TrackingRecorderTestCase,
     TranscoderTestCase,
 )
 
 from domain.account import ComplaintState, HandoverState, PromiseState
 from domain.application import Tsunagi
+from projections.storage import PostgresViewRecorder, SQLiteViewRecorder
 from tests.conftest import JST
 
 
@@ -58,7 +68,50 @@ class TestTsunagiTranscoder(TranscoderTestCase):
     def test_int_subclass(self) -> None: ...
 
 
-del TranscoderTestCase  # collect the subclass only
+@pytest.fixture
+def unittest_postgres(request: pytest.FixtureRequest, postgres_database: str) -> None:
+    request.cls.database = postgres_database
+
+
+class TestSQLiteViewRecorder(TrackingRecorderTestCase):
+    def setUp(self) -> None:
+        self.directory = tempfile.TemporaryDirectory()
+
+    def tearDown(self) -> None:
+        self.directory.cleanup()
+
+    def create_recorder(self) -> TrackingRecorder:
+        datastore = SQLiteDatastore(f"{self.directory.name}/views.db")
+        return view_recorder_on(datastore)
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("unittest_postgres")
+class TestPostgresViewRecorder(TrackingRecorderTestCase):
+    database: str
+
+    def create_recorder(self) -> TrackingRecorder:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(host="127.0.0.1", user="postgres", dbname=self.database,
+                             autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
+        datastore = PostgresDatastore(self.database, "127.0.0.1", "5432", "postgres", "",
+                                      schema=schema)
+        self.addCleanup(datastore.close)
+        return view_recorder_on(datastore)
+
+
+def view_recorder_on(datastore: SQLiteDatastore | PostgresDatastore) -> TrackingRecorder:
+    recorder: TrackingRecorder
+    if isinstance(datastore, PostgresDatastore):
+        recorder = PostgresViewRecorder(datastore, tracking_table_name="conformance_tracking")
+    else:
+        recorder = SQLiteViewRecorder(datastore, tracking_table_name="conformance_tracking")
+    recorder.create_table()  # type: ignore[attr-defined]
+    return recorder
+
+
+del TranscoderTestCase, TrackingRecorderTestCase  # collect the subclasses only
 
 
 def test_dates_and_state_objects_round_trip() -> None:

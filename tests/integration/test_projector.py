@@ -1,0 +1,141 @@
+"""The projector: exactly once through crashes, read-your-writes, views that fail alone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from api.bootstrap import build_views
+from api.settings import Settings
+from domain.application import Tsunagi
+from projections.runner import Projector
+from tests.conftest import Clock, 佐藤さん, 田中課長
+from tests.stories import 山田製作所の三年間
+
+
+class Crash(Exception):
+    """The process died here."""
+
+
+def record_stories(store: Tsunagi, accounts: int) -> None:
+    for _ in range(accounts):
+        store.save(*山田製作所の三年間().collect_events())
+
+
+def dumps(projector: Projector) -> dict[str, Any]:
+    return {name: view.dump() for name, view in projector.by_name.items()}
+
+
+def restarted(store: Tsunagi, settings: Settings, batch_size: int = 500) -> Projector:
+    """A new projector process: it knows only what the view tables say."""
+    return Projector(store, build_views(store, settings), batch_size=batch_size)
+
+
+def test_a_crash_inside_a_view_transaction_applies_nothing(
+    store: Tsunagi, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_stories(store, 3)
+    first = restarted(store, settings, batch_size=40)
+    first.run_batch("history")
+    history = first["history"]
+    before = history.dump()
+
+    def write_rows_then_crash(cursor: Any, events: Sequence[Any]) -> None:
+        type(history).apply(history, cursor, events)  # the rows are written...
+        raise Crash  # ...and the process dies before the commit
+
+    monkeypatch.setattr(history, "apply", write_rows_then_crash)
+    with pytest.raises(Crash):
+        first.run_batch("history")
+    assert history.dump() == before, "no half-applied batch"
+    assert history.view.max_tracking_id(store.name) == 40
+
+    second = restarted(store, settings)
+    second.catch_up()
+    live = dumps(second)
+    second.rebuild()
+    assert dumps(second) == live, "no duplicate and no gap after the restart"
+    first.close()
+    second.close()
+
+
+def test_a_crash_after_commit_is_not_applied_twice(
+    store: Tsunagi, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_stories(store, 2)
+    first = restarted(store, settings, batch_size=25)
+
+    def crash_after_commit(name: str, position: int) -> None:
+        raise Crash  # committed, but the process died before it noted the new position
+
+    monkeypatch.setattr(first, "_advance", crash_after_commit)
+    with pytest.raises(Crash):
+        first.run_batch("relationship")
+
+    second = restarted(store, settings)
+    assert second.position("relationship") == 25
+    second.catch_up()
+    live = dumps(second)
+    second.rebuild()
+    assert dumps(second) == live
+    first.close()
+    second.close()
+
+
+def test_a_view_with_a_bug_stops_alone(store: Tsunagi, settings: Settings,
+                                      monkeypatch: pytest.MonkeyPatch, clock: Clock) -> None:
+    projector = restarted(store, settings)
+    route = projector["route"]
+
+    def broken(cursor: Any, events: Sequence[Any]) -> None:
+        raise ValueError("a bug in the route view")
+
+    monkeypatch.setattr(route, "apply", broken)
+    projector.start()
+    opened = store.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                visit_cadence_days=14)
+    others = [name for name in projector.by_name if name != "route"]
+    assert projector.caught_up(others, timeout=10)
+    assert projector.position("route") == 0
+    assert "a bug in the route view" in projector.failures["route"]
+    assert projector["relationship"].document(str(opened.account_id)) is not None  # type: ignore[attr-defined]
+    projector.stop()
+    projector.close()
+
+
+def test_a_read_sees_every_write_acknowledged_before_it(store: Tsunagi, settings: Settings,
+                                                       clock: Clock) -> None:
+    projector = restarted(store, settings)
+    projector.start()
+    opened = store.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                visit_cadence_days=14)
+    relationship = projector["relationship"]
+    for n in range(20):
+        clock.advance(days=1)
+        store.record_visit(佐藤さん, opened.account_id, occurred_at=clock.now - timedelta(hours=1),
+                           purpose=f"定期訪問 {n}", summary="")
+        assert projector.caught_up(["relationship", "history"], timeout=10)
+        view = relationship.document(str(opened.account_id))  # type: ignore[attr-defined]
+        assert view["version"] == n + 2
+        assert view["last_visit_at"] == (clock.now - timedelta(hours=1)).isoformat()
+    projector.stop()
+    projector.close()
+
+
+def test_reads_wait_on_a_projector_in_another_process(store: Tsunagi, settings: Settings,
+                                                      clock: Clock) -> None:
+    """The API of the PostgreSQL deployment polls the views' positions in the database."""
+    from projections.runner import Views
+
+    writer_side = Views(store, build_views(store, settings))
+    projector = restarted(store, settings)
+    store.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                       visit_cadence_days=14)
+    assert not writer_side.caught_up(["relationship"], timeout=0.05)
+    projector.catch_up()
+    assert writer_side.caught_up(["relationship"], timeout=1)
+    writer_side.close()
+    projector.close()
