@@ -3,6 +3,7 @@ log in one go, and each account's document equals a replay of that account's eve
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 from typing import Any
 
@@ -114,10 +115,8 @@ def test_live_views_equal_rebuilt_views_and_replays(store: Tsunagi, settings: Se
         for n in range(3)
     ]
     for step in steps:
-        try:
+        with suppress(DomainError):  # a refused command records nothing: also a history
             run(store, clock, accounts, projector, step)
-        except DomainError:
-            pass  # refused commands record nothing, which is also a history
     projector.catch_up()
     live = {name: view.dump() for name, view in projector.by_name.items()}
 
