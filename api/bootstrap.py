@@ -13,6 +13,7 @@ from domain.application import Clock, Tsunagi, utc_now
 from domain.errors import StoreUnavailable
 from projections import ALL_VIEWS, VIEW_NAMES
 from projections.base import View
+from projections.runner import Projector, Views
 from projections.storage import open_view_datastore, view_recorder
 
 
@@ -75,3 +76,13 @@ def build_views(application: Tsunagi, settings: Settings | None = None,
     except (psycopg.Error, PersistenceError) as exc:
         raise StartupError(f"cannot open the views: {_first_line(exc)}") from exc
     return views
+
+
+def build_read_side(application: Tsunagi, settings: Settings,
+                    names: Sequence[str] | None = None) -> Views:
+    """A projector in this process (the embedded default), or views that another process
+    keeps up to date (``TSUNAGI_PROJECTOR=external``, the PostgreSQL deployment)."""
+    views = build_views(application, settings, names)
+    if settings.projector == "external":
+        return Views(application, views)
+    return Projector(application, views)

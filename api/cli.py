@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from typing import Annotated, NoReturn
 
 import structlog
 import typer
 import uvicorn
 from pydantic import ValidationError
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
 
-from api.bootstrap import StartupError, build_application
+from api.bootstrap import StartupError, build_application, build_views
 from api.logging import configure_logging
 from api.main import create_app
 from api.settings import Settings
+from projections import VIEW_NAMES
+from projections.runner import Progress, Projector
 
 cli = typer.Typer(help="Tsunagi つなぎ: account relationships for route sales.",
                   no_args_is_help=True, add_completion=False)
@@ -61,6 +68,67 @@ def serve(
         timeout_keep_alive=5,
         log_config=None,
     )
+
+
+ViewOption = Annotated[
+    list[str] | None,
+    typer.Option("--view", help=f"Only this view (repeatable): {', '.join(VIEW_NAMES)}."),
+]
+
+
+def _projector(settings: Settings, views: list[str] | None) -> Projector:
+    try:
+        application = build_application(settings)
+        return Projector(application, build_views(application, settings, views),
+                         idle_seconds=0.05)
+    except StartupError as exc:
+        fail(str(exc))
+
+
+def _with_progress(work: Callable[[Progress], int], title: str) -> int:
+    with RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), transient=False) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(name: str, position: int, head: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(f"{title} {name}", total=head)
+            bar.update(tasks[name], completed=position, total=head)
+
+        return work(progress)
+
+
+@cli.command()
+def project(view: ViewOption = None) -> None:
+    """Run the projector alone: catch up with the log, then follow it until stopped."""
+    settings = load_settings()
+    configure_logging(settings.log_json)
+    projector = _projector(settings, view)
+    log = structlog.get_logger("tsunagi")
+    applied = _with_progress(lambda p: projector.catch_up(progress=p), "catching up")
+    log.info("caught_up", views=list(projector.by_name), events_applied=applied)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    projector.start()
+    stopping.wait()
+    projector.stop()
+    projector.close()
+    projector.app.close()
+    log.info("stopped")
+
+
+@cli.command()
+def rebuild(view: ViewOption = None) -> None:
+    """Empty the views and build them again from the whole log."""
+    settings = load_settings()
+    configure_logging(settings.log_json)
+    projector = _projector(settings, view)
+    applied = _with_progress(lambda p: projector.rebuild(progress=p), "rebuilding")
+    typer.echo(f"rebuilt {', '.join(projector.by_name)} from {projector.head()} events "
+               f"({applied} applications)")
+    projector.close()
+    projector.app.close()
 
 
 def main() -> None:

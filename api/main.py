@@ -8,23 +8,33 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from api.bootstrap import build_application, store_answers
+from api.bootstrap import build_application, build_read_side, store_answers
 from api.settings import Settings
 from domain.application import Tsunagi
+from projections.runner import Projector, Views
 
 
-def create_app(settings: Settings | None = None, application: Tsunagi | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, application: Tsunagi | None = None,
+               views: Views | None = None) -> FastAPI:
+    """The HTTP app. Builds what it is not given; closes only what it built."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        owned = application is None
-        app.state.tsunagi = application or build_application(settings)
+        tsunagi = application or build_application(settings)
+        read_side = views or build_read_side(tsunagi, settings)
+        app.state.tsunagi, app.state.views = tsunagi, read_side
+        if views is None and isinstance(read_side, Projector):
+            read_side.start()
         try:
             yield
         finally:
-            if owned:
-                app.state.tsunagi.close()
+            if views is None:
+                if isinstance(read_side, Projector):
+                    read_side.stop()
+                read_side.close()
+            if application is None:
+                tsunagi.close()
 
     app = FastAPI(
         title="Tsunagi つなぎ",

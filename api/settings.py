@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from pydantic import SecretStr, field_validator
@@ -78,6 +79,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_json: bool | None = None  # None: JSON lines unless stderr is a terminal
+    projector: Literal["inprocess", "external"] = "inprocess"
+    read_timeout_seconds: float = 5.0  # how long a read waits for the views to catch up
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,72 @@
+"""`tsunagi project` and `tsunagi rebuild`, run as an operator would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+from api.bootstrap import build_application, build_views
+from api.settings import Settings
+from projections.runner import Views
+from tests.e2e.test_serve import TSUNAGI, run_tsunagi
+from tests.stories import 山田製作所の三年間
+
+
+def settings_for(tmp_path: Path) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp_path / 'tsunagi.db'}")
+
+
+def test_project_catches_up_then_follows_until_stopped(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    store = build_application(settings)
+    first = 山田製作所の三年間()
+    store.save(*first.collect_events())
+
+    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
+    projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    views = Views(store, build_views(store, settings))
+    try:
+        assert views.caught_up(["relationship", "history", "route", "dossier", "health"],
+                               timeout=30), "caught up with the log it found"
+        second = 山田製作所の三年間()
+        store.save(*second.collect_events())
+        assert views.caught_up(["relationship"], timeout=10), "and follows new events"
+        assert views["relationship"].document(str(second.id))["owner_rep_id"] == "suzuki"  # type: ignore[attr-defined]
+    finally:
+        projector.send_signal(signal.SIGTERM)
+        _, stderr = projector.communicate(timeout=20)
+        views.close()
+        store.close()
+    assert projector.returncode == 0, stderr
+    assert "caught_up" in stderr and "stopped" in stderr
+
+
+def test_rebuild_empties_and_rebuilds_every_view_with_progress(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    store = build_application(settings)
+    account = 山田製作所の三年間()
+    store.save(*account.collect_events())
+
+    result = run_tsunagi("rebuild", env={"TSUNAGI_DATABASE_URL": settings.database_url,
+                                         "COLUMNS": "120"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    head = store.recorder.max_notification_id()
+    assert f"from {head} events" in result.stdout
+    assert "rebuilding history" in result.stdout
+
+    views = Views(store, build_views(store, settings))
+    assert all(views.position(name) == head for name in views.by_name)
+    assert views["dossier"].document(str(account.id)) is not None  # type: ignore[attr-defined]
+    views.close()
+    store.close()
+
+
+def test_an_unknown_view_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_tsunagi("rebuild", "--view", "gossip",
+                         env={"TSUNAGI_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"},
+                         cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("tsunagi: error: unknown views ['gossip']")
