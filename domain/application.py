@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import structlog
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
     InterfaceError,
@@ -26,9 +27,13 @@ from domain.errors import (
     ConcurrencyConflict,
     NotCorrectable,
     StoreUnavailable,
+    UserExists,
+    UserNotFound,
     VersionMismatch,
 )
+from domain.idempotency import Idempotency, IdempotentRequest
 from domain.transcodings import register_tsunagi_transcodings
+from domain.users import User, new_token, split_token, user_aggregate_id
 from domain.values import Actor
 
 Clock = Callable[[], datetime]
@@ -51,17 +56,28 @@ class Recorded:
     event_id: UUID
     item_id: str | None = None
     position: int | None = None  # the event's place in the notification log
+    replayed: bool = False  # a repeat of an idempotent request: nothing new was recorded
+
+    def as_result(self) -> dict[str, Any]:
+        return {"account_id": self.account_id, "version": self.version,
+                "event_id": self.event_id, "item_id": self.item_id}
+
+    @classmethod
+    def from_result(cls, result: dict[str, Any]) -> Recorded:
+        return cls(**result, replayed=True)
 
 
 def _command(name: str) -> Callable[..., Recorded]:
     """An application method that runs ``Account.<name>`` as get → call → save."""
 
     def run(self: Tsunagi, actor: Actor, account_id: UUID, *,
-            expected_version: int | None = None, **details: Any) -> Recorded:
+            expected_version: int | None = None, idempotency: Idempotency | None = None,
+            **details: Any) -> Recorded:
         return self.change(
             account_id,
             lambda account, now: getattr(account, name)(actor, now, **details),
             expected_version=expected_version,
+            idempotency=idempotency,
         )
 
     run.__name__ = name
@@ -129,15 +145,17 @@ class Tsunagi(Application[UUID]):
     # ------------------------------------------------------------------ writing
 
     def open_account(
-        self, actor: Actor, *, name: str, owner_rep_id: str, visit_cadence_days: int
+        self, actor: Actor, *, name: str, owner_rep_id: str, visit_cadence_days: int,
+        idempotency: Idempotency | None = None,
     ) -> Recorded:
+        if idempotency and (previous := self._previous(idempotency)):
+            return previous
         account = Account.open(
             actor, self.clock(),
             name=name, owner_rep_id=owner_rep_id, visit_cadence_days=visit_cadence_days,
         )
-        event_id = account.last_event_id
-        position = self._save(account)
-        return Recorded(account.id, account.version, event_id, position=position)
+        recorded = Recorded(account.id, account.version, account.last_event_id)
+        return self._save_recorded(account, recorded, idempotency)
 
     def change(
         self,
@@ -145,35 +163,101 @@ class Tsunagi(Application[UUID]):
         command: Callable[[Account, datetime], str | None],
         *,
         expected_version: int | None = None,
+        idempotency: Idempotency | None = None,
     ) -> Recorded:
-        """Load the account, run one command on it, save; retry a lost race unless If-Match."""
+        """Load the account, run one command on it, save; retry a lost race unless If-Match.
+
+        With an idempotency key, a repeat returns the first result and records nothing.
+        """
+        if idempotency and (previous := self._previous(idempotency)):
+            return previous
         attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
         for attempt in range(1, attempts + 1):
             account = self.get_account(account_id)
             if expected_version is not None and account.version != expected_version:
                 raise VersionMismatch(expected_version, account.version)
             item_id = command(account, self.clock())
-            event_id = account.last_event_id
+            recorded = Recorded(account.id, account.version, account.last_event_id, item_id)
             try:
-                position = self._save(account)
+                return self._save_recorded(account, recorded, idempotency)
             except ConcurrencyConflict:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, expected_version + 1) from None
                 if attempt == attempts:
                     raise
-                continue
-            return Recorded(account.id, account.version, event_id, item_id, position)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _save(self, account: Account) -> int | None:
+    def _save_recorded(self, aggregate: Aggregate, recorded: Recorded,
+                       idempotency: Idempotency | None) -> Recorded:
+        if idempotency is None:
+            return replace(recorded, position=self._save(aggregate))
+        key = IdempotentRequest.record(idempotency, recorded.as_result())
+        try:
+            return replace(recorded, position=self._save(aggregate, key))
+        except ConcurrencyConflict:
+            previous = self._previous(idempotency)  # the same request won a race
+            if previous is not None:
+                return previous
+            raise
+
+    def _previous(self, idempotency: Idempotency) -> Recorded | None:
         try:
             with _store_errors():
-                recordings = self.save(account)
+                record: IdempotentRequest = self.repository.get(idempotency.record_id)
+        except AggregateNotFoundError:
+            return None
+        return Recorded.from_result(record.replay(idempotency))
+
+    def _save(self, *aggregates: Aggregate) -> int | None:
+        try:
+            with _store_errors():
+                recordings = self.save(*aggregates)
         except IntegrityError:
             raise ConcurrencyConflict(
-                f"account {account.id} was changed by another writer; try again"
+                "the account was changed by another writer; try again"
             ) from None
         return max((r.notification.id for r in recordings), default=None)
+
+    # ------------------------------------------------------------------ users
+
+    def register_user(self, by: Actor, *, user_id: str, name: str, role: str,
+                      idempotency: Idempotency | None = None) -> tuple[User, str | None]:
+        """A new user and their bearer token (shown once: a replayed request gets None)."""
+        if idempotency and (previous := self._previous(idempotency)):
+            return self.get_user(previous.item_id or ""), None
+        token, token_hash = new_token(user_id if isinstance(user_id, str) else "")
+        user = User.register(by, user_id=user_id, name=name, role=role, token_hash=token_hash)
+        recorded = Recorded(user.id, user.version, uuid5(user.id, "registered"), user.user_id)
+        try:
+            self._save_recorded(user, recorded, idempotency)
+        except ConcurrencyConflict:
+            raise UserExists(f"user {user_id} already exists", field="user_id") from None
+        return user, token
+
+    def issue_token(self, by: Actor, user_id: str) -> str:
+        user = self.get_user(user_id)
+        token, token_hash = new_token(user_id)
+        user.issue_token(by, token_hash)
+        self._save(user)
+        return token
+
+    def get_user(self, user_id: str) -> User:
+        try:
+            with _store_errors():
+                return self.repository.get(user_aggregate_id(user_id))
+        except AggregateNotFoundError:
+            raise UserNotFound(f"no user {user_id}", field="user_id") from None
+
+    def authenticate(self, token: str) -> Actor | None:
+        parts = split_token(token)
+        if parts is None:
+            return None
+        user_id, secret = parts
+        try:
+            user = self.get_user(user_id)
+        except UserNotFound:
+            return None
+        return user.actor if user.accepts(secret) else None
 
     # One method per Account command, so callers read as the domain does.
     agree_visit_cadence = _command("agree_visit_cadence")
@@ -213,6 +297,7 @@ class Tsunagi(Application[UUID]):
         corrections: dict[str, Any],
         reason: str,
         expected_version: int | None = None,
+        idempotency: Idempotency | None = None,
     ) -> Recorded:
         target = self._correction_target(account_id, corrected_event_id, corrected_version)
         return self.change(
@@ -220,6 +305,7 @@ class Tsunagi(Application[UUID]):
             lambda a, now: a.correct(actor, now, target=target, corrections=corrections,
                                      reason=reason),
             expected_version=expected_version,
+            idempotency=idempotency,
         )
 
     def _correction_target(

@@ -78,3 +78,11 @@ class VersionMismatch(DomainError):
 
 class StoreUnavailable(DomainError):
     """The event store did not answer; nothing was recorded. Try again later."""
+
+
+class UserExists(DomainError):
+    """A user with that id is already registered."""
+
+
+class UserNotFound(DomainError):
+    """No user with that id."""

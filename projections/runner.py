@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 from eventsourcing.persistence import PersistenceError, Tracking
 
+from domain.account import Account
 from domain.application import Tsunagi
 from projections.base import View
 
@@ -115,7 +116,8 @@ class Projector(Views):
         if not notifications:
             return 0
         events = [self.app.mapper.to_domain_event(n) for n in notifications]
-        view.process_batch(events, Tracking(self.app.name, notifications[-1].id))
+        accounts_only = [e for e in events if isinstance(e, Account.Event)]
+        view.process_batch(accounts_only, Tracking(self.app.name, notifications[-1].id))
         self._advance(name, notifications[-1].id)
         return len(notifications)
 

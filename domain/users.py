@@ -1,0 +1,95 @@
+"""Users (担当者・課長・監査担当・管理者): who may sign in, in which role.
+
+A bearer token is ``<user_id>.<secret>``; only a hash of the secret is ever stored, in the
+user's own event stream (so who created which user is auditable like everything else).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import InvalidValue, NotPermitted
+from domain.values import Actor, Role, choice, required_text
+
+USER_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+USERS = uuid5(NAMESPACE_URL, "https://tsunagi.example/users")
+
+
+def user_aggregate_id(user_id: str) -> UUID:
+    return uuid5(USERS, user_id)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_token(user_id: str) -> tuple[str, str]:
+    """A fresh bearer token and the hash to keep of it."""
+    secret = secrets.token_urlsafe(32)
+    return f"{user_id}.{secret}", hash_secret(secret)
+
+
+def split_token(token: str) -> tuple[str, str] | None:
+    user_id, dot, secret = token.rpartition(".")
+    if not dot or not USER_ID.match(user_id) or not secret:
+        return None
+    return user_id, secret
+
+
+class User(Aggregate):
+    class Registered(Aggregate.Created):
+        user_id: str
+        name: str
+        role: str
+        token_hash: str
+        registered_by: str
+
+    class TokenIssued(Aggregate.Event):
+        token_hash: str
+        issued_by: str
+
+        def apply(self, user: User) -> None:
+            user.token_hash = self.token_hash
+
+    def __init__(self, user_id: str, name: str, role: str, token_hash: str,
+                 registered_by: str) -> None:
+        self.user_id = user_id
+        self.name = name
+        self.role = role
+        self.token_hash = token_hash
+
+    @classmethod
+    def register(cls, by: Actor, *, user_id: str, name: str, role: str,
+                 token_hash: str) -> User:
+        if by.role is not Role.ADMIN:
+            raise NotPermitted("only an admin registers users")
+        if not isinstance(user_id, str) or not USER_ID.match(user_id):
+            raise InvalidValue("user_id is 1-64 of a-z, 0-9, '_', '.', '-', starting with a "
+                               "letter or digit", field="user_id")
+        return cls._create(
+            cls.Registered,
+            id=user_aggregate_id(user_id),
+            user_id=user_id,
+            name=required_text(name, "name"),
+            role=choice(Role, role, "role").value,
+            token_hash=token_hash,
+            registered_by=by.user_id,
+        )
+
+    def issue_token(self, by: Actor, token_hash: str) -> None:
+        if by.role is not Role.ADMIN:
+            raise NotPermitted("only an admin issues tokens")
+        self.trigger_event(self.TokenIssued, token_hash=token_hash, issued_by=by.user_id)
+
+    def accepts(self, secret: str) -> bool:
+        return hmac.compare_digest(self.token_hash, hash_secret(secret))
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user_id, Role(self.role))
