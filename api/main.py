@@ -4,14 +4,40 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
+from api import errors
 from api.bootstrap import build_application, build_read_side, store_answers
+from api.deps import body_schemas
+from api.middleware import BodyLimit, RequestLog
+from api.routes import (
+    accounts,
+    audit,
+    complaints,
+    corrections,
+    dossier,
+    handovers,
+    history,
+    notes,
+    promises,
+    proposals,
+    renewals,
+    requests,
+    route,
+    stakeholders,
+    users,
+    visits,
+)
 from api.settings import Settings
 from domain.application import Tsunagi
 from projections.runner import Projector, Views
+
+ROUTERS = (users, accounts, visits, promises, complaints, requests, proposals, renewals,
+           stakeholders, notes, handovers, corrections, history, dossier, route, audit)
 
 
 def create_app(settings: Settings | None = None, application: Tsunagi | None = None,
@@ -39,15 +65,36 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     app = FastAPI(
         title="Tsunagi つなぎ",
         summary="Event-sourced account relationships for route sales (ルート営業).",
-        version="0.1.0",
+        description="Every visit, promise, complaint, request, renewal and handover is an "
+                    "immutable event on the account. Times are RFC 3339 with offset "
+                    "(clients in Japan send +09:00); dates are YYYY-MM-DD.",
+        version="1.0.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    errors.install(app)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(RequestLog)
+    for module in ROUTERS:
+        app.include_router(module.router)
 
-    @app.get("/health", summary="Whether the event store answers")
+    @app.get("/health", summary="Whether the event store answers", tags=["health"])
     def health() -> JSONResponse:
+        """200 when the store answers, 503 otherwise (no authentication)."""
         if store_answers(app.state.tsunagi):
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable"}, status_code=503,
-                            headers={"Retry-After": "5"})
+                            headers={"Retry-After": errors.RETRY_AFTER_SECONDS})
 
+    add_bodies = body_schemas()
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = add_bodies(get_openapi(
+                title=app.title, version=app.version, summary=app.summary,
+                description=app.description, routes=app.routes,
+            ))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

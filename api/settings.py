@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     log_json: bool | None = None  # None: JSON lines unless stderr is a terminal
     projector: Literal["inprocess", "external"] = "inprocess"
     read_timeout_seconds: float = 5.0  # how long a read waits for the views to catch up
+    ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ complaints, the contract, and any handover in progress. Health is its own view.
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 from projections.base import AccountDocumentView, Document
@@ -246,3 +247,14 @@ class RelationshipView(AccountDocumentView):
         "ON relationship_view (successor_rep_id)",
     ]
     evolve = staticmethod(evolve)
+
+    def listing(self, rep_id: str | None, *, after: str = "", limit: int = 500) -> list[Document]:
+        """Accounts by id: a rep's own and those being handed to them, or all."""
+        where, params = "account_id > ?", [after]
+        if rep_id is not None:
+            where += " AND (owner_rep_id = ? OR successor_rep_id = ?)"
+            params += [rep_id, rep_id]
+        with self.view.reading() as cursor:
+            cursor.execute(f"SELECT document FROM relationship_view WHERE {where} "
+                           "ORDER BY account_id LIMIT ?", [*params, limit])
+            return [json.loads(row[0]) for row in cursor.fetchall()]

@@ -103,6 +103,7 @@ def postgres_settings(database: str, **overrides: object) -> Settings:
 
 
 def sqlite_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """The embedded default, in a file of this test's own."""
     return Settings(database_url=f"sqlite:///{tmp_path / 'tsunagi.db'}", **overrides)  # type: ignore[arg-type]
 
 

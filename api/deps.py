@@ -1,0 +1,180 @@
+"""What routes receive: the application, the views, the signed-in actor, parsed bodies.
+
+Authentication and role checks are dependencies that run before the body is read, so a
+refused request gets 401/403 whatever its body is, and a refused request appends nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+import structlog
+from fastapi import Depends, Header, Request
+from fastapi.exceptions import HTTPException, RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from api.settings import Settings
+from domain.account import Account
+from domain.application import Tsunagi
+from domain.errors import AccountNotFound
+from domain.idempotency import MAX_KEY_LENGTH, Idempotency
+from domain.values import Actor, Role
+from projections.runner import Views
+
+M = TypeVar("M", bound=BaseModel)
+BODY_MODELS: list[type[BaseModel]] = []
+ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
+
+
+def get_app(request: Request) -> Tsunagi:
+    return request.app.state.tsunagi  # type: ignore[no-any-return]
+
+
+def get_views(request: Request) -> Views:
+    return request.app.state.views  # type: ignore[no-any-return]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+AppDep = Annotated[Tsunagi, Depends(get_app)]
+ViewsDep = Annotated[Views, Depends(get_views)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def current_actor(request: Request, app: AppDep, settings: SettingsDep,
+                  authorization: Annotated[str | None, Header()] = None) -> Actor:
+    """The bearer token's user; 401 when missing or unknown. Tokens are never logged."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "send Authorization: Bearer <token>",
+                            headers={"WWW-Authenticate": "Bearer"})
+    admin = settings.admin_token.get_secret_value() if settings.admin_token else None
+    actor = (Actor("admin", Role.ADMIN) if admin and hmac.compare_digest(token, admin)
+             else app.authenticate(token))
+    if actor is None:
+        raise HTTPException(401, "unknown or revoked token",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    structlog.contextvars.bind_contextvars(principal=actor.user_id, role=actor.role.value)
+    request.state.actor = actor
+    return actor
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def allow(*roles: Role) -> Any:
+    """A route dependency: 403 unless the signed-in actor has one of these roles."""
+
+    def check(actor: ActorDep) -> Actor:
+        if actor.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise HTTPException(403, f"this route is for: {allowed}")
+        return actor
+
+    return Depends(check)
+
+
+def json_body(model: type[M]) -> Any:
+    """Parse the body only after authentication; errors name the field (422)."""
+    BODY_MODELS.append(model)
+
+    async def parse(request: Request, _: ActorDep) -> M:
+        raw = await request.body()
+        try:
+            data = json.loads(raw) if raw.strip() else None
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise RequestValidationError(
+                [{"loc": ("body",), "msg": f"malformed JSON: {exc}", "type": "json_invalid"}]
+            ) from None
+        if data is None:
+            raise RequestValidationError(
+                [{"loc": ("body",), "msg": "a JSON object is required", "type": "missing"}]
+            )
+        try:
+            parsed = model.model_validate(data)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+            ) from None
+        request.state.fingerprint = _fingerprint(request, data)
+        return parsed
+
+    return Depends(parse)
+
+
+def _fingerprint(request: Request, data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(
+        f"{request.method} {request.url.path}\n{canonical}".encode()
+    ).hexdigest()
+
+
+def expected_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    """If-Match: "<version>" (an ETag this API gave out), or absent."""
+    if if_match is None:
+        return None
+    found = ETAG.match(if_match)
+    if found is None:
+        raise HTTPException(412, f'If-Match must be an ETag like "12", not {if_match!r}')
+    return int(found.group(1))
+
+
+def idempotency(request: Request, actor: ActorDep,
+                idempotency_key: Annotated[str | None, Header()] = None) -> Idempotency | None:
+    if idempotency_key is None:
+        return None
+    if not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH or not idempotency_key.isprintable():
+        raise RequestValidationError([{"loc": ("header", "Idempotency-Key"),
+                                       "msg": f"1 to {MAX_KEY_LENGTH} printable characters",
+                                       "type": "value_error"}])
+    fingerprint = getattr(request.state, "fingerprint", f"{request.method} {request.url.path}")
+    return Idempotency(actor.user_id, idempotency_key, fingerprint)
+
+
+ExpectedVersion = Annotated[int | None, Depends(expected_version)]
+IdempotencyDep = Annotated[Idempotency | None, Depends(idempotency)]
+
+
+def readable_account(app: Tsunagi, actor: Actor, account_id: UUID) -> Account:
+    """The account, if this actor may see it; otherwise 404, so nothing leaks."""
+    account = app.get_account(account_id)
+    if not account.may_read(actor):
+        raise AccountNotFound(f"no account {account_id}")
+    return account
+
+
+def wait_for_views(views: Views, settings: Settings, *names: str) -> None:
+    """Read-your-writes: the views have applied every write acknowledged before now."""
+    if not views.caught_up(names, timeout=settings.read_timeout_seconds):
+        raise HTTPException(503, "the views are catching up with recent writes; retry shortly",
+                            headers={"Retry-After": "1"})
+
+
+def body_schemas() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Add the request body models to an OpenAPI document's components."""
+
+    def add(schema: dict[str, Any]) -> dict[str, Any]:
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in BODY_MODELS:
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in found.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components.setdefault(model.__name__, found)
+        return schema
+
+    return add
+
+
+def request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """openapi_extra for a route whose body is parsed by ``json_body``."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}

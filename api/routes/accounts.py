@@ -1,0 +1,121 @@
+"""Accounts (取引先): open one, read its relationship view (now or as of an instant)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    ActorDep,
+    AppDep,
+    IdempotencyDep,
+    SettingsDep,
+    ViewsDep,
+    allow,
+    json_body,
+    readable_account,
+    request_body,
+    wait_for_views,
+)
+from api.schemas import AccountCreate, CadenceChange, RecordedPublic
+from api.writes import WriteDep, written
+from domain.values import Role
+from projections import health, relationship
+from projections.health import HealthView
+from projections.relationship import RelationshipView
+
+router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
+READERS = allow(Role.REP, Role.MANAGER, Role.AUDITOR)
+WRITERS = allow(Role.REP, Role.MANAGER)
+VIEW_FIELDS = ("account_id", "name", "owner_rep_id", "successor_rep_id", "version",
+               "visit_cadence_days", "last_visit_at", "next_visit_due", "open_promises",
+               "open_complaints", "contract", "handover")
+
+
+@router.post("", status_code=201, response_model=RecordedPublic, summary="Open an account",
+             dependencies=[allow(Role.MANAGER, Role.ADMIN)],
+             openapi_extra=request_body(AccountCreate))
+def open_account(payload: Annotated[AccountCreate, json_body(AccountCreate)], app: AppDep,
+                 actor: ActorDep, key: IdempotencyDep) -> JSONResponse:
+    """Open an account and name its first owner (担当者)."""
+    recorded = app.open_account(actor, idempotency=key, **payload.model_dump())
+    return written(recorded)
+
+
+@router.get("", summary="List accounts", dependencies=[READERS])
+def list_accounts(views: ViewsDep, settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:
+    """A rep's own accounts (and those being handed to them); everyone's for others."""
+    wait_for_views(views, settings, "relationship")
+    view: RelationshipView = views["relationship"]  # type: ignore[assignment]
+    rep = actor.user_id if actor.role is Role.REP else None
+    return {"items": [_public(d) for d in view.listing(rep)]}
+
+
+@router.get("/{account_id}", summary="The relationship view",
+            dependencies=[READERS],
+            responses={200: {"headers": {"ETag": {"schema": {"type": "string"}}}}})
+def get_account(
+    account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
+    as_of: Annotated[datetime | None, Query(
+        description="RFC 3339 instant: the view as it stood then, by recorded time "
+                    "(auditor, manager)")] = None,
+) -> JSONResponse:
+    """Owner, rhythm, open promises and complaints, contract and health of one account."""
+    readable_account(app, actor, account_id)
+    if as_of is not None:
+        return _as_of(app, actor, account_id, as_of)
+    wait_for_views(views, settings, "relationship", "health")
+    doc = views["relationship"].document(str(account_id))  # type: ignore[attr-defined]
+    evidence = views["health"].document(str(account_id))  # type: ignore[attr-defined]
+    if doc is None or evidence is None:
+        raise HTTPException(503, "the views are catching up", headers={"Retry-After": "1"})
+    body = {**_public(doc), "health": _health(evidence, app.clock(), settings.ramp_up_days)}
+    return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
+
+
+def _as_of(app: AppDep, actor: ActorDep, account_id: UUID, as_of: datetime) -> JSONResponse:
+    if actor.role not in (Role.AUDITOR, Role.MANAGER):
+        raise HTTPException(403, "as_of is for auditors and managers")
+    if as_of.tzinfo is None:
+        raise HTTPException(422, "as_of needs a UTC offset, e.g. +09:00")
+    events = []
+    for event in app.events.get(account_id):
+        if event.timestamp > as_of:  # type: ignore[attr-defined]
+            break
+        events.append(event)
+    doc = relationship.RelationshipView.fold(events)
+    evidence = HealthView.fold(events)
+    if doc is None or evidence is None:
+        raise HTTPException(404, f"account {account_id} did not exist at {as_of.isoformat()}")
+    body = {**_public(doc), "health": _health(evidence, as_of, health.RAMP_UP_DAYS),
+            "as_of": as_of.isoformat()}
+    return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
+
+
+def _public(doc: dict[str, Any]) -> dict[str, Any]:
+    return {name: doc.get(name) for name in VIEW_FIELDS}
+
+
+def _health(evidence: dict[str, Any], at: datetime, ramp_up_days: int) -> dict[str, Any]:
+    report = health.health_report(evidence, at, ramp_up_days)
+    return {
+        **report["current"],
+        "tenures": [{"rep_id": t["rep_id"], "from": t["from"], "to": t["to"],
+                     "status": t["status"], "score": t["health"]["score"]}
+                    for t in report["tenures"]],
+        "warnings": report["warnings"],
+        "as_of": report["as_of"],
+    }
+
+
+@router.post("/{account_id}/cadence", response_model=RecordedPublic, dependencies=[WRITERS],
+             summary="Agree a new visit cadence", openapi_extra=request_body(CadenceChange))
+def agree_cadence(account_id: UUID,
+                  payload: Annotated[CadenceChange, json_body(CadenceChange)],
+                  write: WriteDep) -> JSONResponse:
+    """Record the visit rhythm agreed with the customer (訪問頻度)."""
+    return write.record(account_id, "agree_visit_cadence", payload.model_dump(), status=200)

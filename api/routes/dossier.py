@@ -1,0 +1,42 @@
+"""The handover dossier (引き継ぎ資料), as JSON or as printable Markdown."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, HTTPException
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from api.deps import (
+    ActorDep,
+    AppDep,
+    SettingsDep,
+    ViewsDep,
+    allow,
+    readable_account,
+    wait_for_views,
+)
+from api.markdown import render
+from domain.values import Role
+from projections.dossier import DossierView, present
+
+router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
+
+
+@router.get("/dossier", summary="The handover dossier",
+            dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
+            responses={200: {"content": {"application/json": {}, "text/markdown": {}}}})
+def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep,
+            actor: ActorDep, accept: Annotated[str | None, Header()] = None) -> Response:
+    """Everything a successor must know, each item with the events it came from."""
+    readable_account(app, actor, account_id)
+    wait_for_views(views, settings, "dossier")
+    view: DossierView = views["dossier"]  # type: ignore[assignment]
+    document = view.document(str(account_id))
+    if document is None:
+        raise HTTPException(503, "the dossier is catching up", headers={"Retry-After": "1"})
+    presented = present(document, app.clock(), settings.ramp_up_days)
+    if accept and "text/markdown" in accept:
+        return PlainTextResponse(render(presented), media_type="text/markdown; charset=utf-8")
+    return JSONResponse(presented, headers={"ETag": f'"{document["version"]}"'})

@@ -1,0 +1,125 @@
+"""Handovers (引き継ぎ): initiated → dossier acknowledged → joint visit → customer informed →
+checkpoint → completed. From initiation the successor may read the account."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    ActorDep,
+    AppDep,
+    SettingsDep,
+    ViewsDep,
+    allow,
+    json_body,
+    readable_account,
+    request_body,
+    wait_for_views,
+)
+from api.schemas import (
+    CheckpointCreate,
+    Empty,
+    HandoverCancel,
+    HandoverCreate,
+    HandoverStep,
+    RecordedPublic,
+)
+from api.writes import WriteDep
+from domain.values import Role
+from projections.dossier import DossierView
+
+router = APIRouter(prefix="/v1/accounts/{account_id}/handovers", tags=["handovers"])
+MANAGERS = allow(Role.MANAGER)
+PARTIES = allow(Role.REP, Role.MANAGER)
+
+
+@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[MANAGERS],
+             summary="Start a handover", openapi_extra=request_body(HandoverCreate))
+def initiate(account_id: UUID, payload: Annotated[HandoverCreate, json_body(HandoverCreate)],
+             write: WriteDep) -> JSONResponse:
+    """Name the successor; from now on they may read the account."""
+    return write.record(account_id, "initiate_handover", payload.model_dump(),
+                        item_key="handover_id")
+
+
+@router.post("/{handover_id}/acknowledge", response_model=RecordedPublic,
+             dependencies=[allow(Role.REP)], summary="Acknowledge the dossier",
+             openapi_extra=request_body(Empty))
+def acknowledge(account_id: UUID, handover_id: str,
+                payload: Annotated[Empty, json_body(Empty)], write: WriteDep) -> JSONResponse:
+    """The successor has read the dossier; it is frozen as it stands now."""
+    return write.record(account_id, "acknowledge_dossier", {"handover_id": handover_id},
+                        item_key="handover_id", status=200)
+
+
+@router.post("/{handover_id}/joint-visit", response_model=RecordedPublic,
+             dependencies=[PARTIES], summary="Record the joint visit",
+             openapi_extra=request_body(HandoverStep))
+def joint_visit(account_id: UUID, handover_id: str,
+                payload: Annotated[HandoverStep, json_body(HandoverStep)],
+                write: WriteDep) -> JSONResponse:
+    """Predecessor and successor visited together (同行訪問)."""
+    return write.record(account_id, "record_joint_visit",
+                        {"handover_id": handover_id, **payload.model_dump()},
+                        item_key="handover_id", status=200)
+
+
+@router.post("/{handover_id}/customer-informed", response_model=RecordedPublic,
+             dependencies=[PARTIES], summary="Record that the customer was told",
+             openapi_extra=request_body(HandoverStep))
+def customer_informed(account_id: UUID, handover_id: str,
+                      payload: Annotated[HandoverStep, json_body(HandoverStep)],
+                      write: WriteDep) -> JSONResponse:
+    """The customer knows who their new rep is."""
+    return write.record(account_id, "record_customer_informed",
+                        {"handover_id": handover_id, **payload.model_dump()},
+                        item_key="handover_id", status=200)
+
+
+@router.post("/{handover_id}/checkpoint", response_model=RecordedPublic,
+             dependencies=[PARTIES], summary="Schedule a checkpoint",
+             openapi_extra=request_body(CheckpointCreate))
+def checkpoint(account_id: UUID, handover_id: str,
+               payload: Annotated[CheckpointCreate, json_body(CheckpointCreate)],
+               write: WriteDep) -> JSONResponse:
+    """A date to look back on how the handover went."""
+    return write.record(account_id, "schedule_checkpoint",
+                        {"handover_id": handover_id, **payload.model_dump()},
+                        item_key="handover_id", status=200)
+
+
+@router.post("/{handover_id}/complete", response_model=RecordedPublic,
+             dependencies=[PARTIES], summary="Complete the handover")
+def complete(account_id: UUID, handover_id: str, write: WriteDep) -> JSONResponse:
+    """The successor becomes the owner; the predecessor loses access."""
+    return write.record(account_id, "complete_handover", {"handover_id": handover_id},
+                        item_key="handover_id", status=200)
+
+
+@router.post("/{handover_id}/cancel", response_model=RecordedPublic, dependencies=[MANAGERS],
+             summary="Cancel the handover", openapi_extra=request_body(HandoverCancel))
+def cancel(account_id: UUID, handover_id: str,
+           payload: Annotated[HandoverCancel, json_body(HandoverCancel)],
+           write: WriteDep) -> JSONResponse:
+    """The handover will not happen; the successor loses access."""
+    return write.record(account_id, "cancel_handover",
+                        {"handover_id": handover_id, **payload.model_dump()},
+                        item_key="handover_id", status=200)
+
+
+@router.get("/{handover_id}/dossier", summary="The dossier the successor acknowledged",
+            dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)])
+def acknowledged_dossier(account_id: UUID, handover_id: str, app: AppDep, views: ViewsDep,
+                         settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:
+    """Exactly what the successor acknowledged, frozen at that moment."""
+    readable_account(app, actor, account_id)
+    wait_for_views(views, settings, "dossier")
+    dossier: DossierView = views["dossier"]  # type: ignore[assignment]
+    frozen = dossier.acknowledged(str(account_id), handover_id)
+    if frozen is None:
+        raise HTTPException(404, f"handover {handover_id} has no acknowledged dossier")
+    return frozen

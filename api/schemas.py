@@ -1,0 +1,236 @@
+"""Request and response bodies: XCreate in, XPublic out, with Japanese examples."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.values import LONG_TEXT, MAX_ANNUAL_VALUE_JPY, MAX_CADENCE_DAYS, SHORT_TEXT
+
+Short = Field(max_length=SHORT_TEXT)
+Long = Field(default="", max_length=LONG_TEXT)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+def example(**values: Any) -> ConfigDict:
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [values]})
+
+
+# ---------------------------------------------------------------------- users
+
+
+class UserCreate(Body):
+    model_config = example(user_id="sato", name="佐藤 健", role="rep")
+    user_id: str = Field(max_length=64)
+    name: str = Field(max_length=SHORT_TEXT)
+    role: Literal["rep", "manager", "auditor", "admin"]
+
+
+class UserPublic(BaseModel):
+    user_id: str
+    name: str
+    role: str
+    token: str | None = Field(description="Shown once. A replayed request returns null.")
+
+
+# ---------------------------------------------------------------------- accounts
+
+
+class AccountCreate(Body):
+    model_config = example(name="株式会社山田製作所", owner_rep_id="sato", visit_cadence_days=14)
+    name: str = Field(max_length=SHORT_TEXT)
+    owner_rep_id: str = Field(max_length=SHORT_TEXT)
+    visit_cadence_days: int = Field(ge=1, le=MAX_CADENCE_DAYS)
+
+
+class RecordedPublic(BaseModel):
+    account_id: UUID
+    version: int
+    event_id: UUID
+
+
+class CadenceChange(Body):
+    model_config = example(visit_cadence_days=21)
+    visit_cadence_days: int = Field(ge=1, le=MAX_CADENCE_DAYS)
+
+
+class VisitCreate(Body):
+    model_config = example(occurred_at="2026-11-19T14:00:00+09:00", purpose="定期訪問",
+                           summary="新ラインの立ち上げで忙しそう。雑談はゴルフの話。",
+                           attendees=["山田 一郎 部長"], small_talk=True,
+                           next_action="来週までに部品カタログを送る")
+    occurred_at: AwareDatetime
+    purpose: str = Field(max_length=SHORT_TEXT)
+    summary: str = Long
+    attendees: list[str] = Field(default_factory=list, max_length=50)
+    small_talk: bool = False
+    planned_at: AwareDatetime | None = None
+    minutes_late: int | None = Field(default=None, ge=0, le=24 * 60)
+    next_action: str = Long
+    channel: Literal["in_person", "phone", "online", "email"] = "in_person"
+
+
+class PromiseCreate(Body):
+    model_config = example(description="見積書を金曜までに送る", due_date="2026-11-27",
+                           made_to="山田部長")
+    description: str = Field(max_length=LONG_TEXT)
+    due_date: date
+    made_to: str = Field(max_length=SHORT_TEXT)
+    occurred_at: AwareDatetime | None = None
+
+
+class PromiseClose(Body):
+    model_config = example(outcome="kept", note="メールで送付済み")
+    outcome: Literal["kept", "broken", "cancelled"]
+    note: str = Long
+    occurred_at: AwareDatetime | None = None
+
+
+class PromiseRenegotiate(Body):
+    model_config = example(new_due_date="2026-12-04", note="先方の都合で翌週に")
+    new_due_date: date
+    note: str = Long
+
+
+class ComplaintCreate(Body):
+    model_config = example(received_at="2026-11-18T15:00:00+09:00", subject="納品遅延",
+                           detail="11月分の部品が2日遅れた", severity="high")
+    received_at: AwareDatetime
+    subject: str = Field(max_length=SHORT_TEXT)
+    detail: str = Long
+    severity: Literal["low", "medium", "high"] = "medium"
+
+
+class ComplaintStep(Body):
+    model_config = example(occurred_at="2026-11-18T16:00:00+09:00", note="電話で受付")
+    occurred_at: AwareDatetime | None = None
+    note: str = Long
+
+
+class RemedyCreate(Body):
+    model_config = example(remedy="在庫を2週間分確保する")
+    remedy: str = Field(max_length=LONG_TEXT)
+    occurred_at: AwareDatetime | None = None
+
+
+class ComplaintResolve(Body):
+    model_config = example(resolved_at="2026-11-20T11:00:00+09:00",
+                           resolution="再発防止策で合意", concession="次回納品分を3%値引き")
+    resolved_at: AwareDatetime
+    resolution: str = Field(max_length=LONG_TEXT)
+    concession: str = Long
+
+
+class RenewalCreate(Body):
+    model_config = example(renewed_at="2026-03-25T10:00:00+09:00", contract_end="2027-03-31",
+                           terms="年間保守・月次点検", annual_value_jpy=5040000)
+    renewed_at: AwareDatetime
+    contract_end: date
+    terms: str = Long
+    annual_value_jpy: int = Field(ge=0, le=MAX_ANNUAL_VALUE_JPY)
+
+
+class RequestCreate(Body):
+    model_config = example(kind="discount", detail="来期の単価を5%下げてほしい")
+    kind: Literal["rush_delivery", "discount", "special_handling", "other"]
+    detail: str = Field(max_length=LONG_TEXT)
+    occurred_at: AwareDatetime | None = None
+
+
+class RequestAnswer(Body):
+    model_config = example(answer="partly", concession="値下げ 3% を了承", note="課長決裁")
+    answer: Literal["accepted", "partly", "declined"]
+    concession: str = Long
+    note: str = Long
+    occurred_at: AwareDatetime | None = None
+
+
+class ProposalCreate(Body):
+    model_config = example(title="省エネ型コンプレッサーへの更新",
+                           detail="電気代が年12%下がる試算", kind="proposal")
+    title: str = Field(max_length=SHORT_TEXT)
+    detail: str = Long
+    kind: Literal["information", "proposal"] = "proposal"
+    occurred_at: AwareDatetime | None = None
+
+
+class ReactionCreate(Body):
+    model_config = example(reaction="positive", note="来期予算で検討")
+    reaction: Literal["positive", "neutral", "negative"]
+    note: str = Long
+    occurred_at: AwareDatetime | None = None
+
+
+class StakeholderCreate(Body):
+    model_config = example(name="山田 一郎", title="購買部長", decision_power=True,
+                           stance="supportive", note="朝一の電話を好む")
+    name: str = Field(max_length=SHORT_TEXT)
+    title: str = Field(default="", max_length=SHORT_TEXT)
+    decision_power: bool = False
+    stance: Literal["supportive", "neutral", "critical"] = "neutral"
+    note: str = Long
+
+
+class StakeholderChange(Body):
+    model_config = example(title="取締役", stance="neutral")
+    title: str | None = Field(default=None, max_length=SHORT_TEXT)
+    decision_power: bool | None = None
+    stance: Literal["supportive", "neutral", "critical"] | None = None
+    note: str = Long
+
+
+class StakeholderLeave(Body):
+    model_config = example(reason="本社へ異動")
+    reason: str = Long
+
+
+class NoteCreate(Body):
+    model_config = example(text="月末は検収で忙しいので訪問は避ける", kind="fact",
+                           topic="caution")
+    text: str = Field(max_length=LONG_TEXT)
+    kind: Literal["fact", "opinion"] = "fact"
+    topic: Literal["general", "preference", "caution", "taboo"] = "general"
+
+
+class HandoverCreate(Body):
+    model_config = example(to_rep_id="suzuki", reason="佐藤さんの大阪支店への異動",
+                           effective_at="2026-01-05T09:00:00+09:00")
+    to_rep_id: str = Field(max_length=SHORT_TEXT)
+    reason: str = Field(max_length=LONG_TEXT)
+    effective_at: AwareDatetime
+
+
+class HandoverStep(Body):
+    model_config = example(occurred_at="2025-12-10T10:00:00+09:00",
+                           note="同行訪問で山田部長に紹介")
+    occurred_at: AwareDatetime
+    note: str = Long
+
+
+class CheckpointCreate(Body):
+    model_config = example(checkpoint_on="2026-04-01", note="90日後の振り返り")
+    checkpoint_on: date
+    note: str = Long
+
+
+class HandoverCancel(Body):
+    model_config = example(reason="異動が延期になった")
+    reason: str = Field(max_length=LONG_TEXT)
+
+
+class CorrectionCreate(Body):
+    model_config = example(corrected_event_id="0b6f3c1e-3d2a-4f8e-9c55-0f1d2e3a4b5c",
+                           corrections={"due_date": "2026-11-28"}, reason="期日の誤記")
+    corrected_event_id: UUID
+    corrections: dict[str, Any] = Field(min_length=1)
+    reason: str = Field(max_length=LONG_TEXT)
+
+
+class Empty(Body):
+    """No fields; an empty JSON object."""
