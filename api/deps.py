@@ -83,11 +83,27 @@ def allow(*roles: Role) -> Any:
     return Depends(check)
 
 
+def account_gate(request: Request, app: AppDep, actor: ActorDep) -> None:
+    """For routes under /v1/accounts/{account_id}: 404 unless this actor may see the
+    account, decided before the body is read."""
+    raw = request.path_params.get("account_id")
+    if raw is None:
+        return
+    try:
+        account_id = UUID(str(raw))
+    except ValueError:
+        return  # FastAPI answers 422 for the malformed path parameter
+    readable_account(app, actor, account_id)
+
+
+AccountGate = Depends(account_gate)
+
+
 def json_body(model: type[M]) -> Any:
-    """Parse the body only after authentication; errors name the field (422)."""
+    """Parse the body only after authentication and access; errors name the field (422)."""
     BODY_MODELS.append(model)
 
-    async def parse(request: Request, _: ActorDep) -> M:
+    async def parse(request: Request, _: ActorDep, __: Annotated[None, AccountGate]) -> M:
         raw = await request.body()
         try:
             data = json.loads(raw) if raw.strip() else None

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import Depends
 from fastapi.responses import JSONResponse
 
-from api.deps import ActorDep, AppDep, ExpectedVersion, IdempotencyDep, readable_account
+from api.deps import AccountGate, ActorDep, AppDep, ExpectedVersion, IdempotencyDep
 from domain.application import Recorded, Tsunagi
 from domain.idempotency import Idempotency
 from domain.values import Actor
@@ -33,7 +33,6 @@ class Write:
 
     def record(self, account_id: UUID, command: str, details: dict[str, Any], *,
                item_key: str | None = None, status: int = 201) -> JSONResponse:
-        readable_account(self.app, self.actor, account_id)
         recorded = getattr(self.app, command)(
             self.actor, account_id, expected_version=self.expected_version,
             idempotency=self.idempotency, **details,
@@ -41,8 +40,9 @@ class Write:
         return written(recorded, item_key=item_key, status=status)
 
 
-def write_context(app: AppDep, actor: ActorDep, version: ExpectedVersion,
-                  key: IdempotencyDep) -> Write:
+def write_context(app: AppDep, actor: ActorDep, _: Annotated[None, AccountGate],
+                  version: ExpectedVersion, key: IdempotencyDep) -> Write:
+    """Everything a write needs, once the actor may see the account (see account_gate)."""
     return Write(app, actor, version, key)
 
 
