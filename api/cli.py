@@ -16,14 +16,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgress
 
 from api.bootstrap import StartupError, build_application, build_views
+from api.demo import generate, people, register
 from api.logging import configure_logging
 from api.main import create_app
 from api.settings import Settings
+from domain.errors import DomainError
+from domain.values import Actor, Role
 from projections import VIEW_NAMES
 from projections.runner import Progress, Projector
 
 cli = typer.Typer(help="Tsunagi つなぎ: account relationships for route sales.",
                   no_args_is_help=True, add_completion=False)
+user_cli = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
+cli.add_typer(user_cli, name="user")
 
 
 @cli.callback()
@@ -129,6 +134,53 @@ def rebuild(view: ViewOption = None) -> None:
                f"({applied} applications)")
     projector.close()
     projector.app.close()
+
+
+@user_cli.command("add")
+def user_add(
+    user_id: Annotated[str, typer.Argument(help="Sign-in id, e.g. sato")],
+    name: Annotated[str, typer.Option(help="Display name, e.g. 佐藤 健")],
+    role: Annotated[str, typer.Option(help="rep, manager, auditor or admin")] = "rep",
+) -> None:
+    """Register a user and print their bearer token (shown once)."""
+    settings = load_settings()
+    try:
+        application = build_application(settings)
+        _, token = application.register_user(Actor("cli", Role.ADMIN), user_id=user_id,
+                                              name=name, role=role)
+    except StartupError as exc:
+        fail(str(exc))
+    except DomainError as exc:
+        fail(f"{exc.field + ': ' if exc.field else ''}{exc}")
+    typer.echo(token)
+    application.close()
+
+
+@cli.command()
+def demo(
+    accounts: Annotated[int, typer.Option(min=1, help="How many accounts")] = 30,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same story")] = 1,
+    reps: Annotated[int | None, typer.Option(help="How many reps (default accounts/33)")] = None,
+) -> None:
+    """Fill the store with three years of Japanese route-sales life, for trying Tsunagi."""
+    settings = load_settings()
+    configure_logging(settings.log_json)
+    try:
+        application = build_application(settings)
+    except StartupError as exc:
+        fail(str(exc))
+    cast = people(reps or max(3, accounts // 33))
+    tokens = register(application, cast)
+    with RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn()) as bar:
+        task = bar.add_task("accounts", total=accounts)
+        recorded = generate(application, accounts=accounts, seed=seed, reps=len(cast.reps),
+                            progress=lambda done: bar.update(task, completed=done))
+    typer.echo(f"recorded {recorded} events on {accounts} accounts for {len(cast.reps)} reps")
+    for user_id in ("tanaka", "sato", "ito"):
+        if user_id in tokens:
+            typer.echo(f"token for {user_id}: {tokens[user_id]}")
+    application.close()
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-import structlog
 from fastapi import Depends, Header, Request
 from fastapi.exceptions import HTTPException, RequestValidationError
 from pydantic import BaseModel, ValidationError
@@ -63,8 +62,7 @@ def current_actor(request: Request, app: AppDep, settings: SettingsDep,
     if actor is None:
         raise HTTPException(401, "unknown or revoked token",
                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    structlog.contextvars.bind_contextvars(principal=actor.user_id, role=actor.role.value)
-    request.state.actor = actor
+    request.state.actor = actor  # the access log reads it (see middleware.RequestLog)
     return actor
 
 

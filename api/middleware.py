@@ -46,8 +46,10 @@ class RequestLog:
             await self.app(scope, receive, send_with_id)
         finally:
             route = scope.get("route")
-            log.info("request", method=scope["method"],
+            actor = scope.get("state", {}).get("actor")
+            log.info("request", request_id=request_id, method=scope["method"],
                      route=getattr(route, "path", scope["path"]), status=status,
+                     principal=getattr(actor, "user_id", None),
                      ms=round((time.perf_counter() - started) * 1000, 1))
             structlog.contextvars.clear_contextvars()
 
