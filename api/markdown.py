@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+
+from projections.records import BUSINESS_TZ
 
 HEALTH_JA = {"closed": "確定", "active": "担当中", "ramp_up": "立ち上がり期間"}
 STATUS_JA = {"received": "受付", "acknowledged": "初動済み", "apologised": "謝罪済み",
              "remedy_proposed": "改善案提示", "resolved": "解決"}
+
+
+def _jst(moment: str | None) -> str:
+    """2026-11-20T01:30:00+00:00 → 2026-11-20 10:30 (JST)."""
+    if not moment:
+        return "現在"
+    return datetime.fromisoformat(moment).astimezone(BUSINESS_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _cite(item: dict[str, Any]) -> str:
@@ -19,15 +29,16 @@ def _cite(item: dict[str, Any]) -> str:
 def render(dossier: dict[str, Any]) -> str:
     account = dossier["account"]
     lines = [f"# 引き継ぎ資料: {account['name']}", "",
-             f"時点: {dossier['as_of']['at']} (version {dossier['as_of']['version']})", ""]
+             f"時点: {_jst(dossier['as_of']['at'])} (version {dossier['as_of']['version']})",
+             ""]
     handover = dossier.get("handover")
     if handover:
         lines += [f"引き継ぎ: {handover['from_rep_id']} → {handover['to_rep_id']} "
-                  f"(理由: {handover['reason']}, 発効 {handover['effective_at']})", ""]
+                  f"(理由: {handover['reason']}, 発効 {_jst(handover['effective_at'])})", ""]
     lines += ["## 担当の変遷と健全度", ""]
     for tenure in dossier["tenures"]:
         score = tenure["health"]["score"]
-        lines.append(f"- {tenure['rep_id']}: {tenure['from']} 〜 {tenure['to'] or '現在'} "
+        lines.append(f"- {tenure['rep_id']}: {_jst(tenure['from'])} 〜 {_jst(tenure['to'])} "
                      f"({HEALTH_JA.get(tenure['status'], tenure['status'])}, "
                      f"スコア {'—' if score is None else score})")
     contract = dossier.get("contract")
@@ -71,4 +82,4 @@ def _promise(p: dict[str, Any]) -> str:
 def _complaint(c: dict[str, Any]) -> str:
     concession = f"、譲歩: {c['concession']}" if c.get("concession") else ""
     status = STATUS_JA.get(c["status"], c["status"])
-    return f"{c['subject']} ({status}、受付 {c['received_at']}{concession})"
+    return f"{c['subject']} ({status}、受付 {_jst(c['received_at'])}{concession})"

@@ -16,11 +16,12 @@ from domain.idempotency import Idempotency
 from domain.values import Actor
 
 
-def written(recorded: Recorded, *, item_key: str | None = None, status: int = 201) -> JSONResponse:
+def written(recorded: Recorded, *, item_key: str | None = None, item_id: str | None = None,
+            status: int = 201) -> JSONResponse:
     body: dict[str, Any] = {"account_id": str(recorded.account_id), "version": recorded.version,
                             "event_id": str(recorded.event_id)}
     if item_key:
-        body[item_key] = recorded.item_id
+        body[item_key] = recorded.item_id or item_id
     return JSONResponse(body, status_code=status, headers={"ETag": f'"{recorded.version}"'})
 
 
@@ -37,7 +38,8 @@ class Write:
             self.actor, account_id, expected_version=self.expected_version,
             idempotency=self.idempotency, **details,
         )
-        return written(recorded, item_key=item_key, status=status)
+        return written(recorded, item_key=item_key, status=status,
+                       item_id=details.get(item_key) if item_key else None)
 
 
 def write_context(app: AppDep, actor: ActorDep, _: Annotated[None, AccountGate],

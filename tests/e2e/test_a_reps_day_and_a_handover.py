@@ -103,6 +103,7 @@ def test_a_handover_from_sato_to_suzuki(office: Office) -> None:
 
     acknowledged = suzuki.post(f"{base}/handovers/{handover_id}/acknowledge", {})
     assert acknowledged.status_code == 200, acknowledged.text
+    assert acknowledged.json()["handover_id"] == handover_id
     frozen = suzuki.get(f"{base}/handovers/{handover_id}/dossier").json()
     assert frozen["acknowledged_by"] == "suzuki"
     assert frozen["dossier"]["open_promises"] == dossier["open_promises"]
