@@ -21,7 +21,7 @@ test: $(STAMP) lint typecheck
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests"; exit 0; fi; exit $$rc
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain projections api tests
+	$(BIN)/ruff check domain projections audit api tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

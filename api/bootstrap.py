@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import psycopg
+import structlog
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
 from api.settings import PostgresLocation, Settings
+from audit.chain import chained, seal_unchained
 from domain.application import Clock, Tsunagi, utc_now
 from domain.errors import StoreUnavailable
 from projections import ALL_VIEWS, VIEW_NAMES
@@ -30,7 +32,9 @@ def build_application(settings: Settings | None = None, clock: Clock = utc_now) 
             directory.mkdir(parents=True, exist_ok=True)
         if isinstance(location, PostgresLocation):
             _prepare_postgres(location, settings.postgres_schema, settings.connect_timeout_seconds)
-        return Tsunagi(env=settings.eventsourcing_env(), clock=clock)
+        application = Tsunagi(env=settings.eventsourcing_env(), clock=clock)
+        _seal_older_events(application)
+        return application
     except (OSError, psycopg.Error, PersistenceError, StoreUnavailable) as exc:
         raise StartupError(
             f"cannot open the database at {location.describe()}: {_first_line(exc)}"
@@ -86,3 +90,11 @@ def build_read_side(application: Tsunagi, settings: Settings,
     if settings.projector == "external":
         return Views(application, views)
     return Projector(application, views)
+
+
+def _seal_older_events(application: Tsunagi) -> None:
+    """A store made before the hash chain existed gets its rows linked once, in order."""
+    recorder = chained(application.recorder)
+    if recorder.has_unchained():
+        sealed = seal_unchained(recorder)
+        structlog.get_logger("tsunagi").warning("sealed_unchained_events", events=sealed)

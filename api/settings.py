@@ -99,11 +99,13 @@ class Settings(BaseSettings):
         if isinstance(location, SqliteLocation):
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "APPLICATION_RECORDER_TOPIC": "audit.chain:ChainedSQLiteApplicationRecorder",
                 "SQLITE_DBNAME": location.path,
                 "SQLITE_LOCK_TIMEOUT": str(self.connect_timeout_seconds),
             }
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "APPLICATION_RECORDER_TOPIC": "audit.chain:ChainedPostgresApplicationRecorder",
             "POSTGRES_DBNAME": location.dbname,
             "POSTGRES_HOST": location.host,
             "POSTGRES_PORT": str(location.port),

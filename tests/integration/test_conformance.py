@@ -4,7 +4,10 @@
   the library's JSONTranscoder; TranscoderTestCase must still pass with them registered;
 - the view recorders: Tsunagi subclasses the SQLite and PostgreSQL tracking recorders (a
   tracking table per view, view rows in the same transaction); TrackingRecorderTestCase
-  must pass on both backends.
+  must pass on both backends;
+- the hash-chained application recorders (audit.chain) subclass the SQLite and PostgreSQL
+  application recorders; ApplicationRecorderTestCase and
+  NonInterleavingNotificationIDsBaseCase must pass on both backends.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from datetime import date
+from typing import Any
 from unittest import skip
 
 import psycopg
@@ -20,12 +24,15 @@ from eventsourcing.persistence import JSONTranscoder, TrackingRecorder, Transcod
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.tests.persistence import (
+    ApplicationRecorderTestCase,
     CustomType1AsDict,
     CustomType2AsDict,
+    NonInterleavingNotificationIDsBaseCase,
     TrackingRecorderTestCase,
     TranscoderTestCase,
 )
 
+from audit.chain import ChainedPostgresApplicationRecorder, ChainedSQLiteApplicationRecorder
 from domain.account import ComplaintState, HandoverState, PromiseState
 from domain.application import Tsunagi
 from projections.storage import PostgresViewRecorder, SQLiteViewRecorder
@@ -91,14 +98,75 @@ class TestPostgresViewRecorder(TrackingRecorderTestCase):
     database: str
 
     def create_recorder(self) -> TrackingRecorder:
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(host="127.0.0.1", user="postgres", dbname=self.database,
-                             autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        datastore = PostgresDatastore(self.database, "127.0.0.1", "5432", "postgres", "",
-                                      schema=schema)
-        self.addCleanup(datastore.close)
-        return view_recorder_on(datastore)
+        return view_recorder_on(postgres_datastore(self, self.database))
+
+
+def postgres_datastore(test: Any, database: str, pool_size: int = 1) -> PostgresDatastore:
+    """A datastore on a fresh schema of this run's database, closed after the test."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(host="127.0.0.1", user="postgres", dbname=database,
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    datastore = PostgresDatastore(database, "127.0.0.1", "5432", "postgres", "",
+                                  schema=schema, pool_size=pool_size, max_overflow=10)
+    test.addCleanup(datastore.close)
+    return datastore
+
+
+class TestChainedSQLiteRecorder(ApplicationRecorderTestCase[ChainedSQLiteApplicationRecorder]):
+    def setUp(self) -> None:
+        self.directory = tempfile.TemporaryDirectory()
+
+    def tearDown(self) -> None:
+        self.directory.cleanup()
+
+    def create_recorder(self) -> ChainedSQLiteApplicationRecorder:
+        datastore = SQLiteDatastore(f"{self.directory.name}/events.db", lock_timeout=30)
+        recorder = ChainedSQLiteApplicationRecorder(datastore)
+        recorder.create_table()
+        return recorder
+
+
+class TestChainedSQLiteNonInterleaving(NonInterleavingNotificationIDsBaseCase):
+    def setUp(self) -> None:
+        self.directory = tempfile.TemporaryDirectory()
+
+    def tearDown(self) -> None:
+        self.directory.cleanup()
+
+    def create_recorder(self) -> ChainedSQLiteApplicationRecorder:
+        recorder = ChainedSQLiteApplicationRecorder(
+            SQLiteDatastore(f"{self.directory.name}/events.db", lock_timeout=30))
+        recorder.create_table()
+        return recorder
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("unittest_postgres")
+class TestChainedPostgresRecorder(
+        ApplicationRecorderTestCase[ChainedPostgresApplicationRecorder]):
+    database: str
+
+    def create_recorder(self) -> ChainedPostgresApplicationRecorder:
+        recorder = ChainedPostgresApplicationRecorder(
+            postgres_datastore(self, self.database, pool_size=4))
+        recorder.create_table()
+        return recorder
+
+    def test_insert_subscribe(self) -> None:
+        self.optional_test_insert_subscribe()
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("unittest_postgres")
+class TestChainedPostgresNonInterleaving(NonInterleavingNotificationIDsBaseCase):
+    database: str
+
+    def create_recorder(self) -> ChainedPostgresApplicationRecorder:
+        recorder = ChainedPostgresApplicationRecorder(
+            postgres_datastore(self, self.database, pool_size=2))
+        recorder.create_table()
+        return recorder
 
 
 def view_recorder_on(datastore: SQLiteDatastore | PostgresDatastore) -> TrackingRecorder:
@@ -111,7 +179,9 @@ def view_recorder_on(datastore: SQLiteDatastore | PostgresDatastore) -> Tracking
     return recorder
 
 
-del TranscoderTestCase, TrackingRecorderTestCase  # collect the subclasses only
+# collect the subclasses only
+del TranscoderTestCase, TrackingRecorderTestCase, ApplicationRecorderTestCase
+del NonInterleavingNotificationIDsBaseCase
 
 
 def test_dates_and_state_objects_round_trip() -> None:

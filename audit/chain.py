@@ -1,0 +1,316 @@
+"""Hash-chained application recorders: every stored event carries two links.
+
+- ``chain_hash``: SHA-256 over the previous event's chain hash *of the same aggregate* and
+  this event's canonical content (originator id, version, topic, state bytes — and so its
+  timestamp, which lives in the state). Changing, removing or reordering an event of an
+  account breaks its account's chain at that point.
+- ``log_hash``: SHA-256 over the previous row's log hash *in notification order* and this
+  row's chain hash: one chain over the whole store. Its head, published elsewhere
+  (``tsunagi digest``), also catches an attacker who recomputes every hash.
+
+The links are computed inside the insert transaction, after eventsourcing's table lock
+(PostgreSQL) or SQLite's write lock, so the previous rows are exactly the ones before.
+These recorders subclass eventsourcing's SQLite and PostgreSQL application recorders and
+pass the library's ApplicationRecorderTestCase and NonInterleavingNotificationIDsBaseCase.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier
+
+GENESIS = bytes(32)
+
+
+def _framed(*parts: bytes) -> bytes:
+    return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
+
+
+def event_hash(originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
+    """The canonical content of one stored event."""
+    return hashlib.sha256(_framed(b"tsunagi-event-v1", str(originator_id).encode(),
+                                  str(version).encode(), topic.encode(), bytes(state))).digest()
+
+
+def chain_link(previous: bytes, content: bytes) -> bytes:
+    return hashlib.sha256(_framed(b"account-chain", previous, content)).digest()
+
+
+def log_link(previous: bytes, chain_hash: bytes) -> bytes:
+    return hashlib.sha256(_framed(b"store-log", previous, chain_hash)).digest()
+
+
+@dataclass(frozen=True)
+class ChainedRow:
+    """A stored event as the audit sees it: content plus both links."""
+
+    notification_id: int
+    originator_id: UUID | str
+    originator_version: int
+    topic: str
+    state: bytes
+    chain_hash: bytes | None
+    log_hash: bytes | None
+
+
+def link(stored_events: Sequence[StoredEvent], heads: dict[str, bytes],
+         last_log: bytes) -> list[tuple[bytes, bytes]]:
+    """The (chain_hash, log_hash) of each new event, in insert order."""
+    links = []
+    for event in stored_events:
+        key = str(event.originator_id)
+        chain = chain_link(heads.get(key, GENESIS), event_hash(
+            event.originator_id, event.originator_version, event.topic, event.state))
+        heads[key] = chain
+        last_log = log_link(last_log, chain)
+        links.append((chain, last_log))
+    return links
+
+
+class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+        table = self.events_table_name
+        self.insert_events_statement = (
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state, "
+            "chain_hash, log_hash) VALUES (?,?,?,?,?,?)"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.events_table_name} ("
+            "originator_id TEXT, originator_version INTEGER, topic TEXT, state BLOB, "
+            "chain_hash BLOB, log_hash BLOB, "
+            "PRIMARY KEY (originator_id, originator_version))"
+        ]
+
+    def _create_table(self, c: Any) -> None:
+        super()._create_table(c)
+        c.execute(f"PRAGMA table_info({self.events_table_name})")
+        columns = {row[1] for row in c.fetchall()}
+        for column in ("chain_hash", "log_hash"):
+            if column not in columns:
+                c.execute(f"ALTER TABLE {self.events_table_name} ADD COLUMN {column} BLOB")
+
+    def has_unchained(self) -> bool:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT 1 FROM {self.events_table_name} WHERE chain_hash IS NULL LIMIT 1")
+            return c.fetchone() is not None
+
+    def update_links(self, rows: Sequence[tuple[int, bytes, bytes]]) -> None:
+        """Write (notification id, chain hash, log hash): only for sealing old rows."""
+        with self.datastore.transaction(commit=True) as c:
+            c.executemany(f"UPDATE {self.events_table_name} SET chain_hash = ?, log_hash = ? "
+                          "WHERE rowid = ?", [(ch, lg, n) for n, ch, lg in rows])
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent],
+                       **_: Any) -> Sequence[int] | None:
+        # Take SQLite's write lock before reading the chain heads: a deferred transaction
+        # that reads first cannot wait for the lock later (its snapshot may be stale).
+        c.execute(f"UPDATE {self.events_table_name} SET topic = topic WHERE 0")
+        heads: dict[str, bytes] = {}
+        for originator_id in {e.originator_id for e in stored_events}:
+            c.execute(f"SELECT chain_hash FROM {self.events_table_name} WHERE originator_id=? "
+                      "ORDER BY originator_version DESC LIMIT 1", (_sqlite_id(originator_id),))
+            row = c.fetchone()
+            if row is not None and row[0] is not None:
+                heads[str(originator_id)] = bytes(row[0])
+        c.execute(f"SELECT log_hash FROM {self.events_table_name} "
+                  "ORDER BY rowid DESC LIMIT 1")
+        last = c.fetchone()
+        last_log = bytes(last[0]) if last is not None and last[0] is not None else GENESIS
+        returning = []
+        for event, (chain, log) in zip(stored_events, link(stored_events, heads, last_log),
+                                       strict=True):
+            c.execute(self.insert_events_statement, (
+                _sqlite_id(event.originator_id), event.originator_version, event.topic,
+                event.state, chain, log))
+            returning.append(c.lastrowid)
+        return returning
+
+    def select_chained(self, *, after: int = 0, limit: int = 500,
+                       originator_id: UUID | str | None = None) -> list[ChainedRow]:
+        """Rows in notification order (or one aggregate's, in version order)."""
+        table = self.events_table_name
+        if originator_id is None:
+            statement = (f"SELECT rowid, originator_id, originator_version, topic, state, "
+                         f"chain_hash, log_hash FROM {table} WHERE rowid > ? "
+                         "ORDER BY rowid LIMIT ?")
+            params: tuple[Any, ...] = (after, limit)
+        else:
+            statement = (f"SELECT rowid, originator_id, originator_version, topic, state, "
+                         f"chain_hash, log_hash FROM {table} WHERE originator_id = ? "
+                         "AND originator_version > ? ORDER BY originator_version LIMIT ?")
+            params = (_sqlite_id(originator_id), after, limit)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(statement, params)
+            return [ChainedRow(r[0], self.convert_originator_id(r[1]), r[2], r[3], bytes(r[4]),
+                               _bytes(r[5]), _bytes(r[6])) for r in c.fetchall()]
+
+    def head(self) -> tuple[int, bytes] | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, log_hash FROM {self.events_table_name} "
+                      "ORDER BY rowid DESC LIMIT 1")
+            row = c.fetchone()
+        return None if row is None else (row[0], bytes(row[1]))
+
+
+class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *,
+                 events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name=events_table_name)
+        names = {"schema": Identifier(self.datastore.schema),
+                 "table": Identifier(self.events_table_name)}
+        self.sql_create_statements.append(SQL(
+            "ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS chain_hash bytea, "
+            "ADD COLUMN IF NOT EXISTS log_hash bytea").format(**names))
+        id_type = "uuid" if self.datastore.originator_id_type == "uuid" else "text"
+        self.chained_insert = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, "
+            "chain_hash, log_hash) SELECT * FROM unnest(%s::" + id_type + "[], %s::bigint[], "
+            "%s::text[], %s::bytea[], %s::bytea[], %s::bytea[]) RETURNING notification_id"
+        ).format(**names)
+        self.chain_heads = SQL(
+            "SELECT DISTINCT ON (originator_id) originator_id, chain_hash FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version DESC"
+        ).format(**names)
+        self.last_log = SQL(
+            "SELECT log_hash FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1"
+        ).format(**names)
+        self.select_log = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state, "
+            "chain_hash, log_hash FROM {schema}.{table} WHERE notification_id > %s "
+            "ORDER BY notification_id LIMIT %s").format(**names)
+        self.select_account = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state, "
+            "chain_hash, log_hash FROM {schema}.{table} WHERE originator_id = %s "
+            "AND originator_version > %s ORDER BY originator_version LIMIT %s").format(**names)
+
+    def has_unchained(self) -> bool:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT 1 FROM {}.{} WHERE chain_hash IS NULL LIMIT 1").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)))
+            return curs.fetchone() is not None
+
+    def update_links(self, rows: Sequence[tuple[int, bytes, bytes]]) -> None:
+        """Write (notification id, chain hash, log hash): only for sealing old rows."""
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)
+            curs.executemany(SQL("UPDATE {}.{} SET chain_hash = %s, log_hash = %s "
+                                 "WHERE notification_id = %s").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)),
+                [(ch, lg, n) for n, ch, lg in rows])
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent],
+                      **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events:
+            return []
+        with self.datastore.transaction(commit=True) as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            ids = list({e.originator_id for e in stored_events})
+            curs.execute(self.chain_heads, (ids,))
+            heads = {str(r["originator_id"]): bytes(r["chain_hash"]) for r in curs.fetchall()
+                     if r["chain_hash"] is not None}
+            curs.execute(self.last_log)
+            last = curs.fetchone()
+            last_log = bytes(last["log_hash"]) if last and last["log_hash"] else GENESIS
+            links = link(stored_events, heads, last_log)
+            curs.execute(self.chained_insert, (
+                [e.originator_id for e in stored_events],
+                [e.originator_version for e in stored_events],
+                [e.topic for e in stored_events],
+                [e.state for e in stored_events],
+                [chain for chain, _ in links],
+                [log for _, log in links],
+            ))
+            return [row["notification_id"] for row in curs.fetchall()]
+
+    def select_chained(self, *, after: int = 0, limit: int = 500,
+                       originator_id: UUID | str | None = None) -> list[ChainedRow]:
+        with self.datastore.transaction(commit=False) as curs:
+            if originator_id is None:
+                curs.execute(self.select_log, (after, limit))
+            else:
+                curs.execute(self.select_account, (originator_id, after, limit))
+            return [ChainedRow(r["notification_id"], r["originator_id"],
+                               r["originator_version"], r["topic"], bytes(r["state"]),
+                               _bytes(r["chain_hash"]), _bytes(r["log_hash"]))
+                    for r in curs.fetchall()]
+
+    def head(self) -> tuple[int, bytes] | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(SQL("SELECT notification_id, log_hash FROM {}.{} "
+                             "ORDER BY notification_id DESC LIMIT 1").format(
+                Identifier(self.datastore.schema), Identifier(self.events_table_name)))
+            row = curs.fetchone()
+        return None if row is None else (row["notification_id"], bytes(row["log_hash"]))
+
+
+ChainedRecorder = ChainedSQLiteApplicationRecorder | ChainedPostgresApplicationRecorder
+
+
+def chained(recorder: object) -> ChainedRecorder:
+    """The application's recorder, which must be one of the hash-chained ones."""
+    if not isinstance(recorder, ChainedSQLiteApplicationRecorder |
+                      ChainedPostgresApplicationRecorder):
+        raise TypeError(f"{type(recorder).__name__} keeps no hash chain")
+    return recorder
+
+
+def _bytes(value: Any) -> bytes | None:
+    return None if value is None else bytes(value)
+
+
+def _sqlite_id(originator_id: UUID | str) -> str:
+    """As eventsourcing's SQLite recorder stores ids: UUIDs as hex, text as it is."""
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
+
+
+def rows_of(recorder: ChainedRecorder, *, originator_id: UUID | str | None = None,
+            batch: int = 500) -> Iterable[ChainedRow]:
+    """Every row, in notification order (or one aggregate's, in version order), in batches
+    so memory stays flat however large the store."""
+    after = 0
+    while True:
+        rows = recorder.select_chained(after=after, limit=batch, originator_id=originator_id)
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1].originator_version if originator_id is not None else \
+            rows[-1].notification_id
+
+
+def seal_unchained(recorder: ChainedRecorder, batch: int = 500) -> int:
+    """Link rows stored before the chain existed (an upgrade of an older store), in
+    notification order; rows already linked are left exactly as they are."""
+    heads: dict[str, bytes] = {}
+    last_log = GENESIS
+    sealed = 0
+    pending: list[tuple[int, bytes, bytes]] = []
+    for row in rows_of(recorder, batch=batch):
+        key = str(row.originator_id)
+        if row.chain_hash is not None and row.log_hash is not None:
+            heads[key], last_log = row.chain_hash, row.log_hash
+            continue
+        chain = chain_link(heads.get(key, GENESIS), event_hash(
+            row.originator_id, row.originator_version, row.topic, row.state))
+        heads[key], last_log = chain, log_link(last_log, chain)
+        pending.append((row.notification_id, chain, last_log))
+        sealed += 1
+        if len(pending) >= batch:
+            recorder.update_links(pending)
+            pending = []
+    if pending:
+        recorder.update_links(pending)
+    return sealed
