@@ -101,10 +101,14 @@ class AccountDocumentView(View):
             key = account_key(event)
             self.before(cursor, event, documents.get(key))
             documents[key] = self.evolve(documents.get(key), event)
+            self.after(cursor, event, documents[key])
         self.store_many(cursor, {k: d for k, d in documents.items() if d is not None})
 
     def before(self, cursor: ViewCursor, event: Any, document: Document | None) -> None:
         """A hook for rows kept beside the document, given the document before the event."""
+
+    def after(self, cursor: ViewCursor, event: Any, document: Document | None) -> None:
+        """A hook for rows kept beside the document, given the document after the event."""
 
     def load_many(self, cursor: ViewCursor, keys: list[str]) -> dict[str, Document | None]:
         found: dict[str, Document | None] = dict.fromkeys(keys)
