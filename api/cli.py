@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, NoReturn
+from uuid import UUID
 
 import structlog
 import typer
@@ -20,6 +24,12 @@ from api.demo import generate, people, register
 from api.logging import configure_logging
 from api.main import create_app
 from api.settings import Settings
+from audit.chain import chained
+from audit.export import stream, timeline
+from audit.verify import Digest
+from audit.verify import digest as audit_digest
+from audit.verify import verify as audit_verify
+from domain.application import Tsunagi
 from domain.errors import DomainError
 from domain.values import Actor, Role
 from projections import VIEW_NAMES
@@ -181,6 +191,66 @@ def demo(
         if user_id in tokens:
             typer.echo(f"token for {user_id}: {tokens[user_id]}")
     application.close()
+
+
+@cli.command()
+def verify(
+    account: Annotated[str | None, typer.Option(help="Only this account's chain")] = None,
+    digest: Annotated[str | None, typer.Option(
+        "--digest", help="Compare with a head published earlier: <hex>@<notification id>")] = None,
+) -> None:
+    """Recompute the hash chains; exit 1 and name the first altered event if any."""
+    application = _application()
+    try:
+        expected = Digest.parse(digest) if digest else None
+        account_id = UUID(account) if account else None
+    except ValueError as exc:
+        fail(str(exc))
+    result = audit_verify(chained(application.recorder), account_id=account_id,
+                          expected_digest=expected)
+    typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
+    application.close()
+    raise typer.Exit(code=0 if result.ok else 1)
+
+
+@cli.command("digest")
+def print_digest() -> None:
+    """Print the head of the store-wide chain, to keep somewhere Tsunagi cannot write."""
+    application = _application()
+    head = audit_digest(chained(application.recorder))
+    typer.echo(str(head) if head else "empty store")
+    application.close()
+
+
+@cli.command()
+def export(
+    account: Annotated[str | None, typer.Option(help="Only this account")] = None,
+    format: Annotated[str, typer.Option(help="jsonl or csv")] = "jsonl",
+    bom: Annotated[bool, typer.Option(help="Start with a UTF-8 BOM, for Excel")] = False,
+    output: Annotated[Path | None, typer.Option(help="File to write (default stdout)")] = None,
+) -> None:
+    """Stream the timeline of an account or of the whole store."""
+    if format not in ("jsonl", "csv"):
+        fail("format must be jsonl or csv")
+    application = _application()
+    try:
+        account_id = UUID(account) if account else None
+    except ValueError as exc:
+        fail(f"account: {exc}")
+    lines = timeline(chained(application.recorder), application.mapper, account_id=account_id)
+    with (output.open("w", encoding="utf-8", newline="") if output else
+          contextlib.nullcontext(sys.stdout)) as sink:
+        for chunk in stream(lines, format, bom=bom):  # type: ignore[arg-type]
+            sink.write(chunk)
+    application.close()
+
+
+def _application() -> Tsunagi:
+    settings = load_settings()
+    try:
+        return build_application(settings)
+    except StartupError as exc:
+        fail(str(exc))
 
 
 def main() -> None:

@@ -153,8 +153,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             params = (_sqlite_id(originator_id), after, limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
-            return [ChainedRow(r[0], self.convert_originator_id(r[1]), r[2], r[3], bytes(r[4]),
-                               _bytes(r[5]), _bytes(r[6])) for r in c.fetchall()]
+            return [ChainedRow(r[0], self.convert_originator_id(r[1]), r[2], r[3],
+                               _bytes(r[4]) or b"", _bytes(r[5]), _bytes(r[6]))
+                    for r in c.fetchall()]
 
     def head(self) -> tuple[int, bytes] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -269,7 +270,10 @@ def chained(recorder: object) -> ChainedRecorder:
 
 
 def _bytes(value: Any) -> bytes | None:
-    return None if value is None else bytes(value)
+    """Column bytes as stored; text where bytes belong (an edit by hand) is read as UTF-8."""
+    if value is None:
+        return None
+    return value.encode() if isinstance(value, str) else bytes(value)
 
 
 def _sqlite_id(originator_id: UUID | str) -> str:

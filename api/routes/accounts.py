@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.deps import (
@@ -22,11 +23,15 @@ from api.deps import (
     wait_for_views,
 )
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
+from api.settings import Settings
 from api.writes import WriteDep, written
-from domain.values import Role
-from projections import health, relationship
-from projections.health import HealthView
+from domain.application import Tsunagi
+from domain.values import Actor, Role
+from projections import health
+from projections.asof import Basis, as_of
+from projections.checkpoints import CheckpointView
 from projections.relationship import RelationshipView
+from projections.runner import Views
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 READERS = allow(Role.REP, Role.MANAGER, Role.AUDITOR)
@@ -60,14 +65,18 @@ def list_accounts(views: ViewsDep, settings: SettingsDep, actor: ActorDep) -> di
             responses={200: {"headers": {"ETag": {"schema": {"type": "string"}}}}})
 def get_account(
     account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
-    as_of: Annotated[datetime | None, Query(
-        description="RFC 3339 instant: the view as it stood then, by recorded time "
-                    "(auditor, manager)")] = None,
+    as_of: Annotated[datetime | None, Query(description=AS_OF)] = None,
+    as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
 ) -> JSONResponse:
     """Owner, rhythm, open promises and complaints, contract and health of one account."""
     readable_account(app, actor, account_id)
     if as_of is not None:
-        return _as_of(app, actor, account_id, as_of)
+        stood = account_as_of(app, views, settings, actor, account_id, as_of, as_of_basis)
+        doc = stood["relationship"]
+        body = {**_public(doc), "health": _health(stood["dossier"]["health"], as_of,
+                                                  settings.ramp_up_days),
+                "as_of": as_of.isoformat(), "as_of_basis": as_of_basis}
+        return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
     wait_for_views(views, settings, "relationship", "health")
     doc = views["relationship"].document(str(account_id))  # type: ignore[attr-defined]
     evidence = views["health"].document(str(account_id))  # type: ignore[attr-defined]
@@ -77,23 +86,26 @@ def get_account(
     return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
 
 
-def _as_of(app: AppDep, actor: ActorDep, account_id: UUID, as_of: datetime) -> JSONResponse:
+AS_OF = ("RFC 3339 instant (auditor, manager): the account as it stood then. By recorded "
+         "time (default): exactly what Tsunagi held at that instant. By occurred time: what "
+         "we now know happened by then, late records included.")
+AS_OF_BASIS = "recorded (what was recorded by then) or occurred (what had happened by then)"
+
+
+def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
+                  account_id: UUID, at: datetime, basis: Basis) -> dict[str, Any]:
+    """Relationship and dossier documents as they stood; 403 for reps, 404 before opening."""
     if actor.role not in (Role.AUDITOR, Role.MANAGER):
         raise HTTPException(403, "as_of is for auditors and managers")
-    if as_of.tzinfo is None:
-        raise HTTPException(422, "as_of needs a UTC offset, e.g. +09:00")
-    events = []
-    for event in app.events.get(account_id):
-        if event.timestamp > as_of:  # type: ignore[attr-defined]
-            break
-        events.append(event)
-    doc = relationship.RelationshipView.fold(events)
-    evidence = HealthView.fold(events)
-    if doc is None or evidence is None:
-        raise HTTPException(404, f"account {account_id} did not exist at {as_of.isoformat()}")
-    body = {**_public(doc), "health": _health(evidence, as_of, health.RAMP_UP_DAYS),
-            "as_of": as_of.isoformat()}
-    return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
+    if at.tzinfo is None:
+        raise RequestValidationError([{"loc": ("query", "as_of"), "type": "value_error",
+                                       "msg": "needs a UTC offset, e.g. +09:00"}])
+    wait_for_views(views, settings, "checkpoints")
+    checkpoints: CheckpointView = views["checkpoints"]  # type: ignore[assignment]
+    stood = as_of(app, checkpoints, account_id, at, basis)
+    if stood is None:
+        raise HTTPException(404, f"account {account_id} did not exist at {at.isoformat()}")
+    return stood
 
 
 def _public(doc: dict[str, Any]) -> dict[str, Any]:

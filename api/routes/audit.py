@@ -1,24 +1,63 @@
-"""Audit: chain verification and timeline export (built in the audit work)."""
+"""Audit: verify the hash chain, publish its head, export the timeline."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
-from api.deps import allow
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import StreamingResponse
+
+from api.deps import AppDep, allow
+from audit.chain import chained
+from audit.export import stream, timeline
+from audit.verify import Digest, digest, verify
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
+AUDITORS = allow(Role.AUDITOR, Role.ADMIN)
+MEDIA = {"jsonl": "application/x-ndjson; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 
 
-@router.get("/verify", summary="Verify the hash chain",
-            dependencies=[allow(Role.AUDITOR, Role.ADMIN)], status_code=501)
-def verify() -> None:
-    """Not yet: the hash chain comes with the audit work."""
-    raise HTTPException(501, "hash-chain verification is not built yet")
+@router.get("/verify", summary="Verify the hash chain", dependencies=[AUDITORS])
+def verify_chain(
+    app: AppDep,
+    account_id: UUID | None = None,
+    expected_digest: Annotated[str | None, Query(
+        alias="digest", description="A head published earlier: <hex>@<notification id>")] = None,
+) -> dict[str, Any]:
+    """Recompute the chains: ok, events checked, and the first altered event if any."""
+    expected = None
+    if expected_digest is not None:
+        try:
+            expected = Digest.parse(expected_digest)
+        except ValueError as exc:
+            raise HTTPException(422, f"digest: {exc}") from None
+    if account_id is not None:
+        app.get_account(account_id)  # 404 for an unknown account
+    result = verify(chained(app.recorder), account_id=account_id, expected_digest=expected)
+    return result.as_dict()
+
+
+@router.get("/digest", summary="The head of the store-wide chain", dependencies=[AUDITORS])
+def head_digest(app: AppDep) -> dict[str, Any]:
+    """Publish this somewhere Tsunagi cannot write; compare with it later."""
+    head = digest(chained(app.recorder))
+    return {"digest": str(head) if head else None,
+            "notification_id": head.notification_id if head else None}
 
 
 @router.get("/export", summary="Export the timeline", dependencies=[allow(Role.AUDITOR)],
-            status_code=501)
-def export() -> None:
-    """Not yet: the export comes with the audit work."""
-    raise HTTPException(501, "export is not built yet")
+            response_class=StreamingResponse,
+            responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
+def export(app: AppDep, account_id: UUID | None = None,
+           format: Literal["jsonl", "csv"] = "jsonl",
+           bom: Annotated[bool, Query(description="UTF-8 BOM, for Excel")] = False,
+           ) -> StreamingResponse:
+    """Every stored event, oldest first, with ids, versions, both times and hashes."""
+    if account_id is not None:
+        app.get_account(account_id)
+    lines = timeline(chained(app.recorder), app.mapper, account_id=account_id)
+    name = f"tsunagi-{account_id or 'store'}.{format}"
+    return StreamingResponse(stream(lines, format, bom=bom), media_type=MEDIA[format],
+                             headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, HTTPException
+from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.deps import (
@@ -18,7 +19,9 @@ from api.deps import (
     wait_for_views,
 )
 from api.markdown import render
+from api.routes.accounts import AS_OF, AS_OF_BASIS, account_as_of
 from domain.values import Role
+from projections.asof import Basis
 from projections.dossier import DossierView, present
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
@@ -28,15 +31,23 @@ router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
             responses={200: {"content": {"application/json": {}, "text/markdown": {}}}})
 def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep,
-            actor: ActorDep, accept: Annotated[str | None, Header()] = None) -> Response:
+            actor: ActorDep, accept: Annotated[str | None, Header()] = None,
+            as_of: Annotated[datetime | None, Query(description=AS_OF)] = None,
+            as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
+            ) -> Response:
     """Everything a successor must know, each item with the events it came from."""
     readable_account(app, actor, account_id)
-    wait_for_views(views, settings, "dossier")
-    view: DossierView = views["dossier"]  # type: ignore[assignment]
-    document = view.document(str(account_id))
-    if document is None:
-        raise HTTPException(503, "the dossier is catching up", headers={"Retry-After": "1"})
-    presented = present(document, app.clock(), settings.ramp_up_days)
+    if as_of is not None:
+        document = account_as_of(app, views, settings, actor, account_id, as_of,
+                                 as_of_basis)["dossier"]
+        presented = present(document, as_of, settings.ramp_up_days)
+    else:
+        wait_for_views(views, settings, "dossier")
+        view: DossierView = views["dossier"]  # type: ignore[assignment]
+        document = view.document(str(account_id))
+        if document is None:
+            raise HTTPException(503, "the dossier is catching up", headers={"Retry-After": "1"})
+        presented = present(document, app.clock(), settings.ramp_up_days)
     if accept and "text/markdown" in accept:
         return PlainTextResponse(render(presented), media_type="text/markdown; charset=utf-8")
     return JSONResponse(presented, headers={"ETag": f'"{document["version"]}"'})
