@@ -57,7 +57,8 @@ def test_the_dossier_as_it_stood(office: Office) -> None:
     office.佐藤さん.post(f"/v1/accounts/{account}/notes",
                         {"text": "競合の話題は禁句", "topic": "taboo"})
     moment = datetime.now(UTC).isoformat()
-    office.佐藤さん.post(f"/v1/accounts/{account}/notes", {"text": "後日のメモ", "topic": "caution"})
+    office.佐藤さん.post(f"/v1/accounts/{account}/notes",
+                        {"text": "後日のメモ", "topic": "caution"})
     then = office.監査の伊藤さん.get(f"/v1/accounts/{account}/dossier",
                                    params={"as_of": moment}).json()
     assert [c["text"] for c in then["cautions"]] == ["競合の話題は禁句"]
