@@ -30,11 +30,12 @@ def as_of(app: Tsunagi, checkpoints: CheckpointView | None, account_id: UUID, at
     """{"relationship": …, "dossier": …} as of ``at``; None if the account did not exist."""
     if basis == "occurred":
         return fold(_occurred_by(app.events.get(account_id), at))
-    start: tuple[int, Document] | None = None
+    version, document, following = 0, None, None
     if checkpoints is not None:
-        start = checkpoints.latest_by(str(account_id), utc_key(at))
-    version, document = start if start else (0, None)
-    for event in app.events.get(account_id, gt=version):
+        version, document, following = checkpoints.around(str(account_id), utc_key(at))
+    # A following checkpoint was recorded after ``at`` (else it would be the start), so the
+    # answer lies among the events before it: never more than a checkpoint's worth to fold.
+    for event in app.events.get(account_id, gt=version, lte=following):
         if event.timestamp > at:  # type: ignore[attr-defined]
             break
         document = evolve_both(document, event)

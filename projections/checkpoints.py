@@ -48,8 +48,10 @@ class CheckpointView(AccountDocumentView):
                  json.dumps(document, ensure_ascii=False, sort_keys=True)),
             )
 
-    def latest_by(self, account_id: str, recorded_utc: str) -> tuple[int, Document] | None:
-        """The last checkpoint whose events were all recorded by that instant."""
+    def around(self, account_id: str, recorded_utc: str) -> tuple[int, Document | None,
+                                                                  int | None]:
+        """The last checkpoint whose events were all recorded by that instant (version 0 and
+        no document if none), and the version of the checkpoint after it, if there is one."""
         with self.view.reading() as cursor:
             cursor.execute(
                 "SELECT version, document FROM checkpoints WHERE account_id = ? AND "
@@ -57,4 +59,10 @@ class CheckpointView(AccountDocumentView):
                 (account_id, recorded_utc),
             )
             row = cursor.fetchone()
-        return None if row is None else (row[0], json.loads(row[1]))
+            version, document = (row[0], json.loads(row[1])) if row else (0, None)
+            cursor.execute(
+                "SELECT MIN(version) FROM checkpoints WHERE account_id = ? AND version > ?",
+                (account_id, version),
+            )
+            following = cursor.fetchone()
+        return version, document, following[0] if following else None
