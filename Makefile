@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit clean
+.PHONY: run test lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,14 @@ test: $(STAMP) lint typecheck
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests"; exit 0; fi; exit $$rc
 
 lint: $(STAMP)
-	$(BIN)/ruff check domain projections audit api tests
+	$(BIN)/ruff check domain projections audit api bench tests
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Figures with baselines measured in the same run (PostgreSQL at 127.0.0.1:5432 and SQLite).
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

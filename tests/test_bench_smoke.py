@@ -1,0 +1,18 @@
+"""The benchmarks still run (tiny sizes); their figures are read in `make bench`, not here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.postgres
+def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick"], capture_output=True,
+                            text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    for figure in ("P5 as-of p50",):
+        assert f"{figure}" in result.stdout
+    assert "baseline:" in result.stdout
