@@ -39,7 +39,7 @@ class Figure:
     def ratio(self) -> float | None:
         if self.baseline in (None, 0):
             return None
-        return self.value / self.baseline  # type: ignore[operator]
+        return self.value / self.baseline
 
 
 def report(figures: list[Figure]) -> str:
