@@ -168,3 +168,25 @@ def test_a_recomputed_chain_passes_alone_but_not_against_a_published_digest(
     assert alone.ok, "a fully recomputed chain is self-consistent"
     against = verify(chained(store.recorder), expected_digest=published)
     assert not against.ok and against.digest_matches is False
+
+
+def test_export_reads_the_store_in_batches(told: tuple[Tsunagi, list[Any]]) -> None:
+    """However large the store, the export holds one batch of rows at a time."""
+    from audit.export import stream, timeline
+
+    store, _ = told
+    recorder = chained(store.recorder)
+    limits: list[int] = []
+    select = recorder.select_chained
+
+    def counting(**kwargs: Any) -> Any:
+        limits.append(kwargs["limit"])
+        return select(**kwargs)
+
+    recorder.select_chained = counting  # type: ignore[method-assign]
+    chunks = stream(timeline(recorder, store.mapper), "jsonl", lines_per_chunk=10)
+    first = next(chunks)
+    assert first.count("\n") == 10
+    assert limits == [500], "the first chunk needed one batch of rows, not the store"
+    total = first.count("\n") + sum(chunk.count("\n") for chunk in chunks)
+    assert total == store.recorder.max_notification_id()
