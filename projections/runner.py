@@ -155,6 +155,15 @@ class Projector(Views):
             thread.start()
             self._threads.append(thread)
 
+    @property
+    def threads(self) -> dict[str, threading.Thread]:
+        return {thread.name.removeprefix("projector-"): thread for thread in self._threads}
+
+    def close(self) -> None:
+        """Stop following, then close the views' connection pool."""
+        self.stop()
+        super().close()
+
     def stop(self, timeout: float = 10) -> None:
         self._stopping.set()
         self.wake()

@@ -106,8 +106,12 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, tuple[int, ...]]] = [
     ("GET", "/v1/reps/sato/route", None, (403, 403, 403, 200, 403, 403, 401)),
     ("POST", "/v1/users", {"user_id": "new{n}", "name": "新人", "role": "rep"},
      (403, 403, 403, 403, 403, 201, 401)),
-    ("GET", "/v1/audit/verify", None, (403, 403, 403, 403, 501, 501, 401)),
-    ("GET", "/v1/audit/export", None, (403, 403, 403, 403, 501, 403, 401)),
+    ("GET", "/v1/audit/verify", None, (403, 403, 403, 403, 200, 200, 401)),
+    ("GET", "/v1/audit/verify?account_id={account}", None, (403, 403, 403, 403, 200, 200, 401)),
+    ("GET", "/v1/audit/digest", None, (403, 403, 403, 403, 200, 200, 401)),
+    ("GET", "/v1/audit/export?account_id={account}", None, (403, 403, 403, 403, 200, 403, 401)),
+    ("GET", "/v1/accounts/{account}/dossier?as_of=2030-01-01T00:00:00%2B09:00", None,
+     (403, 404, 403, 200, 200, 403, 401)),
     ("POST", "/v1/accounts", {"name": "株式会社田中商店", "owner_rep_id": "sato",
                               "visit_cadence_days": 30}, (403, 403, 403, 201, 403, 201, 401)),
 ]
@@ -125,7 +129,7 @@ def _fill(value: Any, scene: Scene, n: int) -> Any:
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), ROUTES,
-                         ids=[f"{m} {p.split('?')[0]}" for m, p, _, _ in ROUTES])
+                         ids=[f"{m} {p}" for m, p, _, _ in ROUTES])
 def test_who_may_call_each_route(scene: Scene, method: str, path: str,
                                  body: dict[str, Any] | None, expected: tuple[int, ...]) -> None:
     store = scene.office.store

@@ -99,6 +99,9 @@ def test_a_view_with_a_bug_stops_alone(store: Tsunagi, settings: Settings,
                                 visit_cadence_days=14)
     others = [name for name in projector.by_name if name != "route"]
     assert projector.caught_up(others, timeout=10)
+    route_thread = projector.threads["route"]
+    route_thread.join(timeout=10)  # it stops on the bug
+    assert not route_thread.is_alive()
     assert projector.position("route") == 0
     assert "a bug in the route view" in projector.failures["route"]
     assert projector["relationship"].document(str(opened.account_id)) is not None  # type: ignore[attr-defined]
