@@ -11,6 +11,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -114,7 +115,7 @@ def json_body(model: type[M]) -> Any:
                 [{"loc": ("body",), "msg": "a JSON object is required", "type": "missing"}]
             )
         try:
-            parsed = model.model_validate(data)
+            parsed = model.model_validate_json(raw)  # JSON mode: types as JSON has them
         except ValidationError as exc:
             raise RequestValidationError(
                 [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
@@ -132,18 +133,24 @@ def _fingerprint(request: Request, data: Any) -> str:
     ).hexdigest()
 
 
-def expected_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
-    """If-Match: "<version>" (an ETag this API gave out), or absent."""
+def expected_version(
+    if_match: Annotated[str | None, Header(
+        pattern=ETAG.pattern, description='An ETag this API gave out, e.g. "12"')] = None,
+) -> int | None:
+    """If-Match: "<version>" (an ETag this API gave out), or absent. A malformed one is 422
+    (its header named); a well-formed one the account has moved past is 412."""
     if if_match is None:
         return None
     found = ETAG.match(if_match)
-    if found is None:
-        raise HTTPException(412, f'If-Match must be an ETag like "12", not {if_match!r}')
+    assert found is not None  # the pattern above was checked by FastAPI
     return int(found.group(1))
 
 
 def idempotency(request: Request, actor: ActorDep,
-                idempotency_key: Annotated[str | None, Header()] = None) -> Idempotency | None:
+                idempotency_key: Annotated[str | None, Header(
+                    min_length=1, max_length=MAX_KEY_LENGTH,
+                    description="Repeat a write safely: same key and body, same answer")] = None,
+                ) -> Idempotency | None:
     if idempotency_key is None:
         return None
     if not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH or not idempotency_key.isprintable():
@@ -192,3 +199,34 @@ def request_body(model: type[BaseModel]) -> dict[str, Any]:
     """openapi_extra for a route whose body is parsed by ``json_body``."""
     return {"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}
+
+
+INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+                     r"([Zz]|[+-]\d{2}:\d{2})$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_instant(value: str | None, where: str) -> datetime | None:
+    """An RFC 3339 date-time with offset from a query string, else 422 naming it."""
+    if value is None:
+        return None
+    try:
+        if not INSTANT.match(value):
+            raise ValueError(value)
+        return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise RequestValidationError([{"loc": ("query", where), "type": "value_error",
+                                       "msg": "an RFC 3339 date-time with offset, e.g. "
+                                              "2026-11-20T10:00:00+09:00"}]) from None
+
+
+def parse_day(value: str | None, where: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        if not DAY.match(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RequestValidationError([{"loc": ("query", where), "type": "value_error",
+                                       "msg": "a date, YYYY-MM-DD"}]) from None

@@ -9,7 +9,9 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from domain import errors as domain
 from domain.idempotency import IdempotencyKeyReused
@@ -78,6 +80,16 @@ def _loc(error: dict[str, Any]) -> list[Any]:
     return [part for part in error.get("loc", ()) if part != "function-after"]
 
 
+def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route serves at this path (one path may have several routes)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match is not Match.NONE and isinstance(route, APIRoute | Route):
+            methods |= set(route.methods or ())
+    return sorted(methods)
+
+
 def validation_problem(exc: RequestValidationError) -> JSONResponse:
     errors = [{"loc": _loc(e), "msg": e.get("msg", "invalid")} for e in exc.errors()]
     where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors) or "request"
@@ -90,8 +102,10 @@ def install(app: FastAPI) -> None:
         return validation_problem(exc)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(app, request))
         return problem(exc.status_code, str(exc.detail), headers=headers or None)
 
     @app.exception_handler(domain.DomainError)
@@ -103,3 +117,43 @@ def install(app: FastAPI) -> None:
         log.exception("unhandled_error", error=repr(exc))
         return problem(500, "an unexpected error; the server log has it under this request id",
                        slug="internal")
+
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"},
+        "status": {"type": "integer"}, "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+            "msg": {"type": "string"}}}},
+    },
+}
+EVERY_ROUTE = {401: "no or unknown bearer token", 403: "this role may not use the route",
+               404: "no such account (or not yours), item or route",
+               405: "method not allowed", 422: "a value is malformed; errors name it",
+               503: "the store or the views did not answer in time; see Retry-After"}
+WRITES = {409: "the item's state forbids it, or a concurrent write won",
+          412: "If-Match names a version the account has moved past",
+          413: "the body is over 1 MiB"}
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare the problem+json answers every operation can give (RFC 9457)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem_content = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = dict(EVERY_ROUTE) if path.startswith("/v1") else {503: EVERY_ROUTE[503]}
+            if method in ("post", "put", "patch", "delete"):
+                codes.update(WRITES)
+            responses = operation.setdefault("responses", {})
+            for code, description in codes.items():
+                entry = responses.setdefault(str(code), {"description": description})
+                entry["content"] = problem_content
+            if path == "/health":
+                responses["503"] = {"description": "the store does not answer",
+                                    "content": {"application/json": {"schema": {
+                                        "type": "object"}}}}
+    return schema

@@ -90,10 +90,10 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_bodies(get_openapi(
+            app.openapi_schema = errors.document_problems(add_bodies(get_openapi(
                 title=app.title, version=app.version, summary=app.summary,
                 description=app.description, routes=app.routes,
-            ))
+            )))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -10,16 +10,22 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.values import LONG_TEXT, MAX_ANNUAL_VALUE_JPY, MAX_CADENCE_DAYS, SHORT_TEXT
 
-Short = Field(max_length=SHORT_TEXT)
 Long = Field(default="", max_length=LONG_TEXT)
+NOT_BLANK = r"\S"  # required text has at least one character that is not a space
+
+
+def required(max_length: int = SHORT_TEXT) -> Any:
+    return Field(max_length=max_length, pattern=NOT_BLANK)
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    """Strict: JSON types as they are (no "yes" for true, no 0 for a date), no extra fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def example(**values: Any) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": [values]})
+    return ConfigDict(extra="forbid", strict=True, json_schema_extra={"examples": [values]})
 
 
 # ---------------------------------------------------------------------- users
@@ -27,8 +33,8 @@ def example(**values: Any) -> ConfigDict:
 
 class UserCreate(Body):
     model_config = example(user_id="sato", name="佐藤 健", role="rep")
-    user_id: str = Field(max_length=64)
-    name: str = Field(max_length=SHORT_TEXT)
+    user_id: str = Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+    name: str = required()
     role: Literal["rep", "manager", "auditor", "admin"]
 
 
@@ -44,8 +50,8 @@ class UserPublic(BaseModel):
 
 class AccountCreate(Body):
     model_config = example(name="株式会社山田製作所", owner_rep_id="sato", visit_cadence_days=14)
-    name: str = Field(max_length=SHORT_TEXT)
-    owner_rep_id: str = Field(max_length=SHORT_TEXT)
+    name: str = required()
+    owner_rep_id: str = required()
     visit_cadence_days: int = Field(ge=1, le=MAX_CADENCE_DAYS)
 
 
@@ -66,7 +72,7 @@ class VisitCreate(Body):
                            attendees=["山田 一郎 部長"], small_talk=True,
                            next_action="来週までに部品カタログを送る")
     occurred_at: AwareDatetime
-    purpose: str = Field(max_length=SHORT_TEXT)
+    purpose: str = required()
     summary: str = Long
     attendees: list[str] = Field(default_factory=list, max_length=50)
     small_talk: bool = False
@@ -79,9 +85,9 @@ class VisitCreate(Body):
 class PromiseCreate(Body):
     model_config = example(description="見積書を金曜までに送る", due_date="2026-11-27",
                            made_to="山田部長")
-    description: str = Field(max_length=LONG_TEXT)
+    description: str = required(LONG_TEXT)
     due_date: date
-    made_to: str = Field(max_length=SHORT_TEXT)
+    made_to: str = required()
     occurred_at: AwareDatetime | None = None
 
 
@@ -102,7 +108,7 @@ class ComplaintCreate(Body):
     model_config = example(received_at="2026-11-18T15:00:00+09:00", subject="納品遅延",
                            detail="11月分の部品が2日遅れた", severity="high")
     received_at: AwareDatetime
-    subject: str = Field(max_length=SHORT_TEXT)
+    subject: str = required()
     detail: str = Long
     severity: Literal["low", "medium", "high"] = "medium"
 
@@ -115,7 +121,7 @@ class ComplaintStep(Body):
 
 class RemedyCreate(Body):
     model_config = example(remedy="在庫を2週間分確保する")
-    remedy: str = Field(max_length=LONG_TEXT)
+    remedy: str = required(LONG_TEXT)
     occurred_at: AwareDatetime | None = None
 
 
@@ -123,7 +129,7 @@ class ComplaintResolve(Body):
     model_config = example(resolved_at="2026-11-20T11:00:00+09:00",
                            resolution="再発防止策で合意", concession="次回納品分を3%値引き")
     resolved_at: AwareDatetime
-    resolution: str = Field(max_length=LONG_TEXT)
+    resolution: str = required(LONG_TEXT)
     concession: str = Long
 
 
@@ -139,7 +145,7 @@ class RenewalCreate(Body):
 class RequestCreate(Body):
     model_config = example(kind="discount", detail="来期の単価を5%下げてほしい")
     kind: Literal["rush_delivery", "discount", "special_handling", "other"]
-    detail: str = Field(max_length=LONG_TEXT)
+    detail: str = required(LONG_TEXT)
     occurred_at: AwareDatetime | None = None
 
 
@@ -154,7 +160,7 @@ class RequestAnswer(Body):
 class ProposalCreate(Body):
     model_config = example(title="省エネ型コンプレッサーへの更新",
                            detail="電気代が年12%下がる試算", kind="proposal")
-    title: str = Field(max_length=SHORT_TEXT)
+    title: str = required()
     detail: str = Long
     kind: Literal["information", "proposal"] = "proposal"
     occurred_at: AwareDatetime | None = None
@@ -170,7 +176,7 @@ class ReactionCreate(Body):
 class StakeholderCreate(Body):
     model_config = example(name="山田 一郎", title="購買部長", decision_power=True,
                            stance="supportive", note="朝一の電話を好む")
-    name: str = Field(max_length=SHORT_TEXT)
+    name: str = required()
     title: str = Field(default="", max_length=SHORT_TEXT)
     decision_power: bool = False
     stance: Literal["supportive", "neutral", "critical"] = "neutral"
@@ -193,7 +199,7 @@ class StakeholderLeave(Body):
 class NoteCreate(Body):
     model_config = example(text="月末は検収で忙しいので訪問は避ける", kind="fact",
                            topic="caution")
-    text: str = Field(max_length=LONG_TEXT)
+    text: str = required(LONG_TEXT)
     kind: Literal["fact", "opinion"] = "fact"
     topic: Literal["general", "preference", "caution", "taboo"] = "general"
 
@@ -201,8 +207,8 @@ class NoteCreate(Body):
 class HandoverCreate(Body):
     model_config = example(to_rep_id="suzuki", reason="佐藤さんの大阪支店への異動",
                            effective_at="2026-01-05T09:00:00+09:00")
-    to_rep_id: str = Field(max_length=SHORT_TEXT)
-    reason: str = Field(max_length=LONG_TEXT)
+    to_rep_id: str = required()
+    reason: str = required(LONG_TEXT)
     effective_at: AwareDatetime
 
 
@@ -221,7 +227,7 @@ class CheckpointCreate(Body):
 
 class HandoverCancel(Body):
     model_config = example(reason="異動が延期になった")
-    reason: str = Field(max_length=LONG_TEXT)
+    reason: str = required(LONG_TEXT)
 
 
 class CorrectionCreate(Body):
@@ -229,7 +235,7 @@ class CorrectionCreate(Body):
                            corrections={"due_date": "2026-11-28"}, reason="期日の誤記")
     corrected_event_id: UUID
     corrections: dict[str, Any] = Field(min_length=1)
-    reason: str = Field(max_length=LONG_TEXT)
+    reason: str = required(LONG_TEXT)
 
 
 class Empty(Body):

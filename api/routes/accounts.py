@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.deps import (
+    INSTANT,
     ActorDep,
     AppDep,
     IdempotencyDep,
@@ -18,6 +18,7 @@ from api.deps import (
     ViewsDep,
     allow,
     json_body,
+    parse_instant,
     readable_account,
     request_body,
     wait_for_views,
@@ -65,17 +66,18 @@ def list_accounts(views: ViewsDep, settings: SettingsDep, actor: ActorDep) -> di
             responses={200: {"headers": {"ETag": {"schema": {"type": "string"}}}}})
 def get_account(
     account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
-    as_of: Annotated[datetime | None, Query(description=AS_OF)] = None,
+    as_of: Annotated[str | None, INSTANT_QUERY] = None,
     as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
 ) -> JSONResponse:
     """Owner, rhythm, open promises and complaints, contract and health of one account."""
     readable_account(app, actor, account_id)
-    if as_of is not None:
-        stood = account_as_of(app, views, settings, actor, account_id, as_of, as_of_basis)
+    at = parse_instant(as_of, "as_of")
+    if at is not None:
+        stood = account_as_of(app, views, settings, actor, account_id, at, as_of_basis)
         doc = stood["relationship"]
-        body = {**_public(doc), "health": _health(stood["dossier"]["health"], as_of,
+        body = {**_public(doc), "health": _health(stood["dossier"]["health"], at,
                                                   settings.ramp_up_days),
-                "as_of": as_of.isoformat(), "as_of_basis": as_of_basis}
+                "as_of": at.isoformat(), "as_of_basis": as_of_basis}
         return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
     wait_for_views(views, settings, "relationship", "health")
     doc = views["relationship"].document(str(account_id))  # type: ignore[attr-defined]
@@ -90,6 +92,8 @@ AS_OF = ("RFC 3339 instant (auditor, manager): the account as it stood then. By 
          "time (default): exactly what Tsunagi held at that instant. By occurred time: what "
          "we now know happened by then, late records included.")
 AS_OF_BASIS = "recorded (what was recorded by then) or occurred (what had happened by then)"
+INSTANT_QUERY = Query(description=AS_OF, pattern=INSTANT.pattern,
+                      json_schema_extra={"format": "date-time"})
 
 
 def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
@@ -97,9 +101,6 @@ def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     """Relationship and dossier documents as they stood; 403 for reps, 404 before opening."""
     if actor.role not in (Role.AUDITOR, Role.MANAGER):
         raise HTTPException(403, "as_of is for auditors and managers")
-    if at.tzinfo is None:
-        raise RequestValidationError([{"loc": ("query", "as_of"), "type": "value_error",
-                                       "msg": "needs a UTC offset, e.g. +09:00"}])
     wait_for_views(views, settings, "checkpoints")
     checkpoints: CheckpointView = views["checkpoints"]  # type: ignore[assignment]
     stood = as_of(app, checkpoints, account_id, at, basis)

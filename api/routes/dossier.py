@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -15,11 +14,12 @@ from api.deps import (
     SettingsDep,
     ViewsDep,
     allow,
+    parse_instant,
     readable_account,
     wait_for_views,
 )
 from api.markdown import render
-from api.routes.accounts import AS_OF, AS_OF_BASIS, account_as_of
+from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY, account_as_of
 from domain.values import Role
 from projections.asof import Basis
 from projections.dossier import DossierView, present
@@ -32,15 +32,16 @@ router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
             responses={200: {"content": {"application/json": {}, "text/markdown": {}}}})
 def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep,
             actor: ActorDep, accept: Annotated[str | None, Header()] = None,
-            as_of: Annotated[datetime | None, Query(description=AS_OF)] = None,
+            as_of: Annotated[str | None, INSTANT_QUERY] = None,
             as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
             ) -> Response:
     """Everything a successor must know, each item with the events it came from."""
     readable_account(app, actor, account_id)
-    if as_of is not None:
-        document = account_as_of(app, views, settings, actor, account_id, as_of,
+    at = parse_instant(as_of, "as_of")
+    if at is not None:
+        document = account_as_of(app, views, settings, actor, account_id, at,
                                  as_of_basis)["dossier"]
-        presented = present(document, as_of, settings.ramp_up_days)
+        presented = present(document, at, settings.ramp_up_days)
     else:
         wait_for_views(views, settings, "dossier")
         view: DossierView = views["dossier"]  # type: ignore[assignment]

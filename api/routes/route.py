@@ -8,29 +8,40 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep, allow, wait_for_views
+from api.deps import (
+    DAY,
+    ActorDep,
+    AppDep,
+    SettingsDep,
+    ViewsDep,
+    allow,
+    parse_day,
+    wait_for_views,
+)
 from domain.values import Role
 from projections.records import local_date
 from projections.route import RouteView
 
 router = APIRouter(prefix="/v1/reps", tags=["route"])
+DAY_QUERY = Query(alias="date", pattern=DAY.pattern, json_schema_extra={"format": "date"},
+                  description="The day, YYYY-MM-DD (default: today in Japan)")
 
 
 @router.get("/me/route", summary="My route for a day", dependencies=[allow(Role.REP)])
 def my_route(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
-             on: Annotated[date | None, Query(alias="date")] = None) -> dict[str, Any]:
+             on: Annotated[str | None, DAY_QUERY] = None) -> dict[str, Any]:
     """Accounts due a visit, promises due within 7 days, open complaints, handovers."""
-    return _route(views, settings, actor.user_id, on or local_date(app.clock()))
+    return _route(views, settings, actor.user_id, parse_day(on, "date") or local_date(app.clock()))
 
 
 @router.get("/{rep_id}/route", summary="A rep's route for a day",
             dependencies=[allow(Role.MANAGER)])
 def rep_route(rep_id: str, app: AppDep, views: ViewsDep, settings: SettingsDep,
-              on: Annotated[date | None, Query(alias="date")] = None) -> dict[str, Any]:
+              on: Annotated[str | None, DAY_QUERY] = None) -> dict[str, Any]:
     """A manager looks at one rep's day."""
     if not rep_id:
         raise HTTPException(404, "no rep")
-    return _route(views, settings, rep_id, on or local_date(app.clock()))
+    return _route(views, settings, rep_id, parse_day(on, "date") or local_date(app.clock()))
 
 
 def _route(views: ViewsDep, settings: SettingsDep, rep_id: str, on: date) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def test_history_paging_limits(office: Office) -> None:
                           ({"cursor": "abc"}, "cursor"), ({"kind": "gossip"}, "kind"),
                           ({"from": "2026-11-20T09:00:00"}, "from")):
         problem = refused(office, office.佐藤さん.get(url, params=params), 422)
-        assert problem["errors"][0]["loc"][-1] == where
+        assert where in problem["errors"][0]["loc"]
     assert office.佐藤さん.get(url, params={"limit": 500}).status_code == 200
 
 

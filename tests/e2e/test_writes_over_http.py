@@ -30,8 +30,10 @@ def test_a_stale_if_match_is_412_and_appends_nothing(office: Office) -> None:
     assert fresh == '"2"'
     assert sato.post(f"/v1/accounts/{account}/visits", VISIT,
                      headers={"If-Match": fresh}).status_code == 201
-    assert sato.post(f"/v1/accounts/{account}/visits", VISIT,
-                     headers={"If-Match": "not-an-etag"}).status_code == 412
+    malformed = sato.post(f"/v1/accounts/{account}/visits", VISIT,
+                          headers={"If-Match": "not-an-etag"})
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"][0]["loc"] == ["header", "if-match"]
 
 
 def test_an_idempotency_key_makes_a_retry_safe(office: Office) -> None:
