@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -40,7 +43,8 @@ Clock = Callable[[], datetime]
 log = structlog.get_logger(__name__)
 
 SNAPSHOT_INTERVAL = 100
-RETRIES_ON_CONFLICT = 3
+RETRIES_ON_CONFLICT = 8
+RETRY_PAUSE_SECONDS = 0.004  # times the attempt number, jittered, between lost races
 
 
 def utc_now() -> datetime:
@@ -96,6 +100,8 @@ class Tsunagi(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now) -> None:
         self.clock = clock
         self.saved_listeners: list[Callable[[int], None]] = []
+        self._account_locks: dict[UUID, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
         super().__init__(env)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
@@ -171,6 +177,17 @@ class Tsunagi(Application[UUID]):
         """
         if idempotency and (previous := self._previous(idempotency)):
             return previous
+        with self._writing(account_id):
+            return self._change(account_id, command, expected_version, idempotency)
+
+    def _writing(self, account_id: UUID) -> threading.Lock:
+        """Writers of one account in this process take turns; other processes still race,
+        and those races are retried or answered with ConcurrencyConflict."""
+        with self._locks_lock:
+            return self._account_locks.setdefault(account_id, threading.Lock())
+
+    def _change(self, account_id: UUID, command: Callable[[Account, datetime], str | None],
+                expected_version: int | None, idempotency: Idempotency | None) -> Recorded:
         attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
         for attempt in range(1, attempts + 1):
             account = self.get_account(account_id)
@@ -185,6 +202,7 @@ class Tsunagi(Application[UUID]):
                     raise VersionMismatch(expected_version, expected_version + 1) from None
                 if attempt == attempts:
                     raise
+                time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _save_recorded(self, aggregate: Aggregate, recorded: Recorded,
