@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     postgres_schema: str = ""
     postgres_pool_size: int = 10
-    connect_timeout_seconds: int = 5
+    connect_timeout_seconds: int = 2
     admin_token: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -98,14 +98,12 @@ class Settings(BaseSettings):
         location = self.database
         if isinstance(location, SqliteLocation):
             return {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "APPLICATION_RECORDER_TOPIC": "audit.chain:ChainedSQLiteApplicationRecorder",
+                "PERSISTENCE_MODULE": "audit.factories:TsunagiSQLiteFactory",
                 "SQLITE_DBNAME": location.path,
                 "SQLITE_LOCK_TIMEOUT": str(self.connect_timeout_seconds),
             }
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
-            "APPLICATION_RECORDER_TOPIC": "audit.chain:ChainedPostgresApplicationRecorder",
+            "PERSISTENCE_MODULE": "audit.factories:TsunagiPostgresFactory",
             "POSTGRES_DBNAME": location.dbname,
             "POSTGRES_HOST": location.host,
             "POSTGRES_PORT": str(location.port),

@@ -211,7 +211,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 Identifier(self.datastore.schema), Identifier(self.events_table_name)),
                 [(ch, lg, n) for n, ch, lg in rows])
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    # Fail fast when the database is down (see audit.factories): one retry, not ten.
+    select_events = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresApplicationRecorder.select_events.__wrapped__)
+    select_notifications = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresApplicationRecorder.select_notifications.__wrapped__)
+    max_notification_id = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresApplicationRecorder.max_notification_id.__wrapped__)
+
+    @retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent],
                       **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:

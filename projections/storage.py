@@ -14,10 +14,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import InfrastructureFactory, Tracking, TrackingRecorder
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    InterfaceError,
+    OperationalError,
+    Tracking,
+    TrackingRecorder,
+)
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, retry
 from psycopg import sql
 
 Row = tuple[Any, ...]
@@ -121,6 +127,10 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
+    # One retry, not ten, when the database is down: readers answer 503 instead of hanging.
+    max_tracking_id = retry((InterfaceError, OperationalError), max_attempts=2, wait=0.2)(
+        PostgresTrackingRecorder.max_tracking_id.__wrapped__)
+
     def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name)
 

@@ -12,7 +12,8 @@ def test_the_default_is_an_embedded_sqlite_file_under_data(monkeypatch: pytest.M
     monkeypatch.delenv("TSUNAGI_DATABASE_URL", raising=False)
     settings = Settings()
     assert settings.database == SqliteLocation("./data/tsunagi.db")
-    assert settings.eventsourcing_env()["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    env = settings.eventsourcing_env()
+    assert env["PERSISTENCE_MODULE"] == "audit.factories:TsunagiSQLiteFactory"
     assert settings.sqlite_directory() is not None
     assert settings.sqlite_directory().name == "data"  # type: ignore[union-attr]
 
