@@ -23,6 +23,7 @@ from api.bootstrap import StartupError, build_application, build_views
 from api.demo import generate, people, register
 from api.logging import configure_logging
 from api.main import create_app
+from api.protocol import guarded
 from api.settings import Settings
 from audit.chain import chained
 from audit.export import stream, timeline
@@ -80,6 +81,8 @@ def serve(
         create_app(settings, application),
         host=host,
         port=port,
+        http=guarded(settings.header_timeout_seconds),
+        limit_concurrency=settings.max_connections,
         timeout_keep_alive=5,
         log_config=None,
     )

@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     )
     app.state.settings = settings
     errors.install(app)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, timeout=settings.body_timeout_seconds)
     app.add_middleware(RequestLog)
     for module in ROUTERS:
         app.include_router(module.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from typing import Any
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import problem
 
 MAX_BODY_BYTES = 1024 * 1024
+BODY_TIMEOUT_SECONDS = 15.0
 log = structlog.get_logger("tsunagi.http")
 
 
@@ -55,11 +57,14 @@ class RequestLog:
 
 
 class BodyLimit:
-    """Refuse bodies over 1 MiB with 413 before the application reads any of it."""
+    """Refuse bodies over 1 MiB with 413 before the application reads any of it, and a body
+    that stalls with 408, so a slow client cannot hold a worker."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES,
+                 timeout: float = BODY_TIMEOUT_SECONDS) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -72,7 +77,13 @@ class BodyLimit:
         messages: list[Message] = []
         size = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.timeout)
+            except TimeoutError:
+                response: Any = problem(408, f"the body did not arrive within {self.timeout} s;"
+                                             " nothing was recorded", slug="body-timeout")
+                await response(scope, receive, send)
+                return
             messages.append(message)
             if message["type"] != "http.request":
                 break

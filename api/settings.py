@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     log_json: bool | None = None  # None: JSON lines unless stderr is a terminal
     projector: Literal["inprocess", "external"] = "inprocess"
     read_timeout_seconds: float = 5.0  # how long a read waits for the views to catch up
+    header_timeout_seconds: float = 10.0  # a request's headers must arrive within this
+    body_timeout_seconds: float = 15.0  # and each part of its body within this
+    max_connections: int = 256  # more at once are answered 503 by uvicorn
     ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
 
     @field_validator("database_url")

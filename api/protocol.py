@@ -1,0 +1,53 @@
+"""Uvicorn's HTTP/1.1 protocol, with a deadline for a request's headers.
+
+Uvicorn waits as long as a client likes for the headers of a request, so slow clients
+could hold connections open forever. This closes a connection whose request headers have
+not arrived within the deadline (the body has its own deadline, see middleware.BodyLimit).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEADER_TIMEOUT_SECONDS = 10.0
+
+
+class GuardedH11Protocol(H11Protocol):
+    header_timeout: float = HEADER_TIMEOUT_SECONDS
+    _header_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        armed_for = self.cycle
+        self._header_deadline = self.loop.call_later(self.header_timeout, self._expire,
+                                                     armed_for)
+
+    def _disarm(self) -> None:
+        if self._header_deadline is not None:
+            self._header_deadline.cancel()
+            self._header_deadline = None
+
+    def _expire(self, armed_for: Any) -> None:
+        waiting = self.cycle is armed_for and (self.cycle is None or
+                                               self.cycle.response_complete)
+        if waiting and not self.transport.is_closing():
+            self.transport.close()
+
+
+def guarded(header_timeout: float) -> type[GuardedH11Protocol]:
+    return type("GuardedH11Protocol", (GuardedH11Protocol,), {"header_timeout": header_timeout})
