@@ -67,12 +67,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the HTTP API on the configured database."""
-    settings = load_settings()
-    configure_logging(settings.log_json)
-    try:
-        application = build_application(settings)
-    except StartupError as exc:
-        fail(str(exc))
+    settings, application = _started()
     host, port = host or settings.host, port or settings.port
     structlog.get_logger("tsunagi").info(
         "serving", url=f"http://{host}:{port}", database=settings.database.describe()
@@ -94,9 +89,9 @@ ViewOption = Annotated[
 ]
 
 
-def _projector(settings: Settings, views: list[str] | None) -> Projector:
+def _projector(views: list[str] | None) -> Projector:
+    settings, application = _started()
     try:
-        application = build_application(settings)
         return Projector(application, build_views(application, settings, views),
                          idle_seconds=0.05)
     except StartupError as exc:
@@ -119,9 +114,7 @@ def _with_progress(work: Callable[[Progress], int], title: str) -> int:
 @cli.command()
 def project(view: ViewOption = None) -> None:
     """Run the projector alone: catch up with the log, then follow it until stopped."""
-    settings = load_settings()
-    configure_logging(settings.log_json)
-    projector = _projector(settings, view)
+    projector = _projector(view)
     log = structlog.get_logger("tsunagi")
     applied = _with_progress(lambda p: projector.catch_up(progress=p), "catching up")
     log.info("caught_up", views=list(projector.by_name), events_applied=applied)
@@ -139,9 +132,7 @@ def project(view: ViewOption = None) -> None:
 @cli.command()
 def rebuild(view: ViewOption = None) -> None:
     """Empty the views and build them again from the whole log."""
-    settings = load_settings()
-    configure_logging(settings.log_json)
-    projector = _projector(settings, view)
+    projector = _projector(view)
     applied = _with_progress(lambda p: projector.rebuild(progress=p), "rebuilding")
     typer.echo(f"rebuilt {', '.join(projector.by_name)} from {projector.head()} events "
                f"({applied} applications)")
@@ -156,13 +147,10 @@ def user_add(
     role: Annotated[str, typer.Option(help="rep, manager, auditor or admin")] = "rep",
 ) -> None:
     """Register a user and print their bearer token (shown once)."""
-    settings = load_settings()
+    _, application = _started()
     try:
-        application = build_application(settings)
         _, token = application.register_user(Actor("cli", Role.ADMIN), user_id=user_id,
                                               name=name, role=role)
-    except StartupError as exc:
-        fail(str(exc))
     except DomainError as exc:
         fail(f"{exc.field + ': ' if exc.field else ''}{exc}")
     typer.echo(token)
@@ -176,12 +164,7 @@ def demo(
     reps: Annotated[int | None, typer.Option(help="How many reps (default accounts/33)")] = None,
 ) -> None:
     """Fill the store with three years of Japanese route-sales life, for trying Tsunagi."""
-    settings = load_settings()
-    configure_logging(settings.log_json)
-    try:
-        application = build_application(settings)
-    except StartupError as exc:
-        fail(str(exc))
+    _, application = _started()
     cast = people(reps or max(3, accounts // 33))
     tokens = register(application, cast)
     with RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -203,7 +186,7 @@ def verify(
         "--digest", help="Compare with a head published earlier: <hex>@<notification id>")] = None,
 ) -> None:
     """Recompute the hash chains; exit 1 and name the first altered event if any."""
-    application = _application()
+    _, application = _started()
     try:
         expected = Digest.parse(digest) if digest else None
         account_id = UUID(account) if account else None
@@ -219,7 +202,7 @@ def verify(
 @cli.command("digest")
 def print_digest() -> None:
     """Print the head of the store-wide chain, to keep somewhere Tsunagi cannot write."""
-    application = _application()
+    _, application = _started()
     head = audit_digest(chained(application.recorder))
     typer.echo(str(head) if head else "empty store")
     application.close()
@@ -235,7 +218,7 @@ def export(
     """Stream the timeline of an account or of the whole store."""
     if format not in ("jsonl", "csv"):
         fail("format must be jsonl or csv")
-    application = _application()
+    _, application = _started()
     try:
         account_id = UUID(account) if account else None
     except ValueError as exc:
@@ -248,10 +231,12 @@ def export(
     application.close()
 
 
-def _application() -> Tsunagi:
+def _started() -> tuple[Settings, Tsunagi]:
+    """Settings read, logging configured, the application built — or one line and exit 2."""
     settings = load_settings()
+    configure_logging(settings.log_json)
     try:
-        return build_application(settings)
+        return settings, build_application(settings)
     except StartupError as exc:
         fail(str(exc))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from abc import abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -19,6 +19,19 @@ from projections.records import account_key
 from projections.storage import ViewCursor, ViewRecorder
 
 Document = dict[str, Any]
+Handler = Callable[[Document, Any], None]
+
+
+def dispatch(doc: Document | None, event: Any, opened: Callable[[Any], Document],
+             handlers: dict[str, Handler]) -> Document | None:
+    """One step of an account fold: the account's first event makes the document; any
+    other event goes to the view's handler for its kind, if the view has one."""
+    if type(event).__name__ == "Opened":
+        return opened(event)
+    handler = handlers.get(type(event).__name__)
+    if doc is not None and handler is not None:
+        handler(doc, event)
+    return doc
 
 
 class View(Projection[ViewRecorder]):

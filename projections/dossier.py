@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from projections import health
-from projections.base import AccountDocumentView, Document
+from projections.base import AccountDocumentView, Document, dispatch
 from projections.records import (
     BUSINESS_TZ,
     account_key,
@@ -379,15 +379,12 @@ HANDLERS: dict[str, Any] = {
 
 
 def evolve(doc: Document | None, event: Any) -> Document | None:
-    if type(event).__name__ == "Opened":
-        return {**_opened(event), "version": event.originator_version,
-                "recorded_at": iso(event.timestamp)}
+    opening = type(event).__name__ == "Opened"
+    doc = dispatch(doc, event, _opened, HANDLERS)
     if doc is None:
         return None
-    handler = HANDLERS.get(type(event).__name__)
-    if handler is not None:
-        handler(doc, event)
-    doc["health"] = health.evolve(doc["health"], event)
+    if not opening:  # the opened document already holds its first health evidence
+        doc["health"] = health.evolve(doc["health"], event)
     doc["version"] = event.originator_version
     doc["recorded_at"] = iso(event.timestamp)
     return doc

@@ -14,7 +14,7 @@ from bisect import insort
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from projections.base import AccountDocumentView, Document
+from projections.base import AccountDocumentView, Document, dispatch
 from projections.records import (
     event_id,
     iso,
@@ -231,14 +231,9 @@ HANDLERS: dict[str, Any] = {
 
 
 def evolve(doc: Document | None, event: Any) -> Document | None:
-    if type(event).__name__ == "Opened":
-        doc = _opened(event)
-    elif doc is None:
+    doc = dispatch(doc, event, _opened, HANDLERS)
+    if doc is None:
         return None
-    else:
-        handler = HANDLERS.get(type(event).__name__)
-        if handler is not None:
-            handler(doc, event)
     doc["version"] = event.originator_version
     return doc
 

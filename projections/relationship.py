@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from projections.base import AccountDocumentView, Document
+from projections.base import AccountDocumentView, Document, dispatch
 from projections.records import (
     add_days,
     event_id,
@@ -220,14 +220,9 @@ HANDLERS: dict[str, Any] = {
 
 
 def evolve(doc: Document | None, event: Any) -> Document | None:
-    if type(event).__name__ == "Opened":
-        doc = _opened(event)
-    elif doc is None:
+    doc = dispatch(doc, event, _opened, HANDLERS)
+    if doc is None:
         return None
-    else:
-        handler = HANDLERS.get(type(event).__name__)
-        if handler is not None:
-            handler(doc, event)
     doc["version"] = event.originator_version
     doc["updated_at"] = iso(event.timestamp)
     return doc
