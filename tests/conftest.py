@@ -95,11 +95,13 @@ def postgres_database() -> Iterator[str]:
 
 
 def postgres_settings(database: str, **overrides: object) -> Settings:
-    return Settings(
-        database_url=f"postgresql://postgres@127.0.0.1:5432/{database}",
-        postgres_schema=f"t_{uuid.uuid4().hex[:12]}",
-        **overrides,  # type: ignore[arg-type]
-    )
+    """A schema of its own; small pools, so many stores at once stay within max_connections."""
+    return Settings(**{  # type: ignore[arg-type]
+        "database_url": f"postgresql://postgres@127.0.0.1:5432/{database}",
+        "postgres_schema": f"t_{uuid.uuid4().hex[:12]}",
+        "postgres_pool_size": 2,
+        **overrides,
+    })
 
 
 def sqlite_settings(tmp_path: Path, **overrides: object) -> Settings:
