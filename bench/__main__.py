@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import random
+import time
+from functools import partial
 
 from bench.harness import Figure, an_account_with, p50, report, store, timed
 from projections.asof import as_of
@@ -34,6 +36,57 @@ def as_of_figures(backend: str, events: int, repeat: int) -> list[Figure]:
                    target="p50 < 50 ms", met=value < 50)]
 
 
+def http_figures(backend: str, events: int, repeat: int) -> list[Figure]:
+    """P2 and P3 over loopback: a long account beside a short one, same server, same run."""
+    import httpx
+
+    from bench.harness import percentile, serving
+
+    with store(backend) as (app, settings):
+        long_, short = an_account_with(events), an_account_with(10, seed=1)
+        app.save(long_)
+        app.save(short)
+        with serving(settings, admin_token="bench-admin") as url:
+            admin = {"Authorization": "Bearer bench-admin"}
+            token = httpx.post(f"{url}/v1/users", headers=admin, timeout=30, json={
+                "user_id": "sato", "name": "佐藤 健", "role": "rep"}).json()["token"]
+            rep = {"Authorization": f"Bearer {token}"}
+            with httpx.Client(base_url=url, headers=rep, timeout=60) as client:
+                ids = {"long": long_.id, "short": short.id}
+                deadline = time.monotonic() + 300
+                for account_id in ids.values():  # warm: views caught up, aggregate cached
+                    while client.get(f"/v1/accounts/{account_id}").status_code == 503:
+                        if time.monotonic() > deadline:
+                            raise RuntimeError("the server's views did not catch up in 300 s")
+
+                def visit(account_id: object) -> None:
+                    client.post(f"/v1/accounts/{account_id}/visits", json={
+                        "occurred_at": "2026-11-20T09:00:00+09:00",
+                        "purpose": "定期訪問"}).raise_for_status()
+
+                def read(path: str) -> None:
+                    client.get(path).raise_for_status()
+
+                append = {k: timed(partial(visit, i), repeat) for k, i in ids.items()}
+                view = {k: timed(partial(read, f"/v1/accounts/{i}"), repeat)
+                        for k, i in ids.items()}
+                dossier = {k: timed(partial(read, f"/v1/accounts/{i}/dossier"), repeat)
+                           for k, i in ids.items()}
+    p2 = p50(append["long"])
+    figures = [Figure(f"P2 append p50, {events:,}-event account ({backend})", p2, "ms",
+                      baseline=p50(append["short"]),
+                      baseline_name="the same on a 10-event account",
+                      target="ratio ≤ 1.3", met=p2 / p50(append["short"]) <= 1.3)]
+    for name, samples in (("GET view", view), ("GET dossier", dossier)):
+        p99 = percentile(samples["long"], 99)
+        base = percentile(samples["short"], 99)
+        figures.append(Figure(f"P3 {name} p99, {events:,}-event account ({backend})", p99, "ms",
+                              baseline=base, baseline_name="the same on a 10-event account",
+                              target="ratio ≤ 1.5 and p99 < 20 ms",
+                              met=p99 / base <= 1.5 and p99 < 20))
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check the harness")
@@ -44,6 +97,7 @@ def main() -> None:
     figures: list[Figure] = []
     for backend in backends:
         figures += as_of_figures(backend, events, repeat)
+        figures += http_figures(backend, events, repeat)
     print(report(figures))
 
 

@@ -13,6 +13,6 @@ def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> Non
     result = subprocess.run([sys.executable, "-m", "bench", "--quick"], capture_output=True,
                             text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
-    for figure in ("P5 as-of p50",):
+    for figure in ("P5 as-of p50", "P2 append p50", "P3 GET view p99", "P3 GET dossier p99"):
         assert f"{figure}" in result.stdout
     assert "baseline:" in result.stdout
