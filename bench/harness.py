@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 
+from api import devserver
 from api.bootstrap import build_application
 from api.settings import Settings
 from domain.account import Account
@@ -124,41 +125,13 @@ def an_account_with(events: int, *, seed: int = 0) -> Account:
     return account
 
 
+
 @contextmanager
 def serving(settings: Settings, admin_token: str = "bench-admin") -> Iterator[str]:
     """`tsunagi serve` in a second process on loopback; yields its base URL."""
-    import os
-    import socket
-    import subprocess
-    import sys
-
-    import httpx
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = os.environ | {
-        "TSUNAGI_DATABASE_URL": settings.database_url,
-        "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema,
-        "TSUNAGI_ADMIN_TOKEN": admin_token, "TSUNAGI_LOG_JSON": "true",
-    }
-    with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("tsunagi")), "serve", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("tsunagi serve did not start")
-                time.sleep(0.1)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(15)
+    env = {"TSUNAGI_DATABASE_URL": settings.database_url,
+           "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema,
+           "TSUNAGI_ADMIN_TOKEN": admin_token, "TSUNAGI_LOG_JSON": "true"}
+    with tempfile.TemporaryDirectory() as directory, \
+            devserver.serving(env, Path(directory) / "server.log") as url:
+        yield url

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-TSUNAGI = str(Path(sys.executable).with_name("tsunagi"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from api.devserver import TSUNAGI, free_port
 
 
 def run_tsunagi(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
