@@ -6,7 +6,7 @@ an event; an event's ``apply`` only moves state, so replaying history never re-j
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -59,34 +59,36 @@ def new_item_id() -> str:
 
 
 # State the invariants need. Everything else lives in the events and the projections.
+# Item states are frozen: an event replaces an item's state instead of changing it, so a
+# copy of the account only has to copy its maps (see Account.__deepcopy__).
 
 
-@dataclass
+@dataclass(frozen=True)
 class PromiseState:
     due_date: date
     made_at_version: int
     status: str = "open"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ComplaintState:
     received_at: datetime
     resolved: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class RequestState:
     received_at: datetime
     answered: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class StakeholderState:
     name: str
     active: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class HandoverState:
     from_rep_id: str
     to_rep_id: str
@@ -155,28 +157,29 @@ class Account(Aggregate):
         note: str
 
         def apply(self, account: Account) -> None:
-            account.promises[self.promise_id].due_date = self.new_due_date
+            _change(account.promises, self.promise_id, due_date=self.new_due_date)
 
     class PromiseKept(Event):
         promise_id: str
         note: str
 
         def apply(self, account: Account) -> None:
-            account.promises[self.promise_id].status = PromiseOutcome.KEPT.value
+            _change(account.promises, self.promise_id, status=PromiseOutcome.KEPT.value)
 
     class PromiseBroken(Event):
         promise_id: str
         note: str
 
         def apply(self, account: Account) -> None:
-            account.promises[self.promise_id].status = PromiseOutcome.BROKEN.value
+            _change(account.promises, self.promise_id, status=PromiseOutcome.BROKEN.value)
 
     class PromiseCancelled(Event):
         promise_id: str
         note: str
 
         def apply(self, account: Account) -> None:
-            account.promises[self.promise_id].status = PromiseOutcome.CANCELLED.value
+            _change(account.promises, self.promise_id,
+                    status=PromiseOutcome.CANCELLED.value)
 
     class ComplaintReceived(Event):
         complaint_id: str
@@ -205,7 +208,7 @@ class Account(Aggregate):
         concession: str
 
         def apply(self, account: Account) -> None:
-            account.complaints[self.complaint_id].resolved = True
+            _change(account.complaints, self.complaint_id, resolved=True)
 
     class CustomerRequestReceived(Event):
         request_id: str
@@ -222,7 +225,7 @@ class Account(Aggregate):
         note: str
 
         def apply(self, account: Account) -> None:
-            account.requests[self.request_id].answered = True
+            _change(account.requests, self.request_id, answered=True)
 
     class ProposalGiven(Event):
         proposal_id: str
@@ -266,7 +269,7 @@ class Account(Aggregate):
         reason: str
 
         def apply(self, account: Account) -> None:
-            account.stakeholders[self.stakeholder_id].active = False
+            _change(account.stakeholders, self.stakeholder_id, active=False)
 
     class NoteAdded(Event):
         note_id: str
@@ -294,7 +297,7 @@ class Account(Aggregate):
         dossier_version: int
 
         def apply(self, account: Account) -> None:
-            account.handovers[self.handover_id].acknowledged = True
+            _change(account.handovers, self.handover_id, acknowledged=True)
 
     class HandoverJointVisitMade(Event):
         handover_id: str
@@ -315,7 +318,7 @@ class Account(Aggregate):
         to_rep_id: str
 
         def apply(self, account: Account) -> None:
-            account.handovers[self.handover_id].status = "completed"
+            _change(account.handovers, self.handover_id, status="completed")
             account.owner_rep_id = self.to_rep_id
             account.open_handover_id = None
 
@@ -324,7 +327,7 @@ class Account(Aggregate):
         reason: str
 
         def apply(self, account: Account) -> None:
-            account.handovers[self.handover_id].status = "cancelled"
+            _change(account.handovers, self.handover_id, status="cancelled")
             account.open_handover_id = None
 
     class RecordCorrected(Event):
@@ -340,7 +343,7 @@ class Account(Aggregate):
         def apply(self, account: Account) -> None:
             if self.corrected_kind == "PromiseMade" and "due_date" in self.corrections:
                 promise_id = account.promise_made_at[self.corrected_version]
-                account.promises[promise_id].due_date = self.corrections["due_date"]
+                _change(account.promises, promise_id, due_date=self.corrections["due_date"])
 
     def __init__(self, name: str, owner_rep_id: str, visit_cadence_days: int) -> None:
         self.name = name
@@ -971,10 +974,29 @@ class Account(Aggregate):
             reason=required_text(reason, "reason", LONG_TEXT),
         )
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Account:
+        """A copy for one command, in time independent of the account's history length.
+
+        The repository hands every command a deep copy of the cached account, so a command
+        that fails part-way leaves the cache untouched. Item states are frozen and every
+        other attribute is immutable, so copying the maps (and lists) is a full copy.
+        """
+        copy = object.__new__(type(self))
+        copy.__dict__.update({
+            name: (dict(value) if isinstance(value, dict)
+                   else list(value) if isinstance(value, list) else value)
+            for name, value in self.__dict__.items()
+        })
+        return copy
+
     @property
     def promise_made_at(self) -> dict[int, str]:
         """Promise ids by the version of their PromiseMade event."""
         return {p.made_at_version: pid for pid, p in self.promises.items()}
+
+
+def _change(items: dict[str, Any], item_id: str, **changes: Any) -> None:
+    items[item_id] = replace(items[item_id], **changes)
 
 
 def _boolean(value: bool, field: str) -> bool:

@@ -93,3 +93,24 @@ def test_a_failed_snapshot_does_not_fail_a_recorded_write(store: Tsunagi, clock:
                                   purpose="定期訪問", summary="")
     assert recorded.version == SNAPSHOT_INTERVAL
     assert len(list(store.events.get(opened.account_id))) == SNAPSHOT_INTERVAL
+
+
+def test_a_command_copies_the_maps_of_open_items_not_the_items(store: Tsunagi,
+                                                               clock: Clock) -> None:
+    """Each command works on a copy of the cached account (so a refused command leaves the
+    cache as it was); the copy shares every unchanged item state with the cache."""
+    opened = store.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                visit_cadence_days=14)
+    for n in range(3):
+        store.make_promise(佐藤さん, opened.account_id, description=f"見積り {n}",
+                           due_date=clock.now.date() + timedelta(days=7), made_to="山田部長")
+    before = store.get_account(opened.account_id)
+    working = store.get_account(opened.account_id)
+    first, *others = working.promises
+    working.close_promise(佐藤さん, clock.now, promise_id=first, outcome="kept")
+
+    assert before.promises[first].status == "open", "an earlier copy did not change"
+    assert working.promises[first].status == "kept"
+    assert all(working.promises[p] is before.promises[p] for p in others)
+    assert working.promises is not before.promises
+    assert store.get_account(opened.account_id).promises[first].status == "open"
