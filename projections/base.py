@@ -39,12 +39,31 @@ class View(Projection[ViewRecorder]):
 
     tables: ClassVar[dict[str, str]] = {}  # table name → CREATE TABLE statement
     indexes: ClassVar[list[str]] = []
+    shape: ClassVar[int] = 1  # bump when rows written by older code no longer fit
 
     def __init__(self, view: ViewRecorder) -> None:
         super().__init__(view)
         with view.writing() as cursor:
             for statement in [*self.tables.values(), *self.indexes]:
                 cursor.execute(statement)
+            self._empty_if_reshaped(cursor)
+
+    def _empty_if_reshaped(self, cursor: ViewCursor) -> None:
+        """Rows of an older shape are emptied with their position: the view builds again
+        from the log, in the same transaction that records the new shape."""
+        cursor.execute("CREATE TABLE IF NOT EXISTS view_shapes "
+                       "(view_name TEXT PRIMARY KEY, shape INTEGER NOT NULL)")
+        cursor.execute("SELECT shape FROM view_shapes WHERE view_name = ?", (self.name,))
+        found = cursor.fetchone()
+        if found is not None and found[0] == self.shape:
+            return
+        if found is not None:
+            for table in self.tables:
+                cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(f"DELETE FROM {self.view.tracking_table_name}")
+        cursor.execute("INSERT INTO view_shapes (view_name, shape) VALUES (?, ?) "
+                       "ON CONFLICT (view_name) DO UPDATE SET shape = excluded.shape",
+                       (self.name, self.shape))
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.process_batch([domain_event], tracking)

@@ -30,6 +30,7 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
 class CheckpointView(AccountDocumentView):
     name: str = "checkpoints"
     table = "checkpoints_current"
+    shape = 2  # health evidence: closed promises and complaints counted by day
     tables: ClassVar[dict[str, str]] = {
         "checkpoints": (
             "CREATE TABLE IF NOT EXISTS checkpoints (account_id TEXT NOT NULL, "

@@ -455,6 +455,7 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
+    shape = 2  # health evidence: closed promises and complaints counted by day
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (
             "CREATE TABLE IF NOT EXISTS dossier_acknowledged ("

@@ -38,10 +38,19 @@ WEIGHTS = {"cadence": 0.35, "promises": 0.25, "complaints": 0.2, "renewal": 0.1,
 
 
 def _new_tenure(rep_id: str, start: datetime, handover_id: str | None) -> dict[str, Any]:
+    """A tenure's evidence, bounded whatever the length of the account's history.
+
+    Open promises and complaints are kept whole (their score depends on when one asks).
+    Closed ones are final, so they are counted by day: ``promise_days[day] = [kept, broken,
+    events]`` by the day they closed, ``complaint_days[day] = [count, score sum, events]``
+    by the day they were received; the last ``EVIDENCE_LISTED`` of each are kept whole
+    to cite as evidence.
+    """
     return {
         "rep_id": rep_id, "from": iso(start), "to": None, "handover_id": handover_id,
-        "frozen": None, "visit_days": {}, "recent_visits": [], "promises": [],
-        "complaints": [],
+        "frozen": None, "visit_days": {}, "recent_visits": [],
+        "open_promises": [], "promise_days": {}, "closed_promises": [],
+        "open_complaints": [], "complaint_days": {}, "closed_complaints": [],
     }
 
 
@@ -73,25 +82,36 @@ def _by_time(visit: dict[str, Any]) -> str:
     return visit["utc"]  # type: ignore[no-any-return]
 
 
+def _keep_last(items: list[dict[str, Any]], item: dict[str, Any]) -> None:
+    items.append(item)
+    del items[:-EVIDENCE_LISTED]
+
+
+def _count(days: dict[str, list[float]], day: str, *amounts: float) -> None:
+    totals = days.setdefault(day, [0] * len(amounts))
+    for index, amount in enumerate(amounts):
+        totals[index] += amount
+
+
 def _promise_made(doc: Document, e: Any) -> None:
-    _current(doc)["promises"].append({
+    _current(doc)["open_promises"].append({
         "promise_id": e.promise_id, "event_ids": [event_id(e)], "made_on":
         local_date(e.occurred_at).isoformat(), "due_date": e.due_date.isoformat(),
         "outcome": None, "closed_on": None, "inherited": False, "made_by": e.recorded_by,
     })
 
 
-def _find_promise(doc: Document, promise_id: str) -> tuple[dict[str, Any], bool] | None:
-    """The promise and whether it was made in an earlier tenure than the current one."""
-    for index, tenure in enumerate(reversed(doc["tenures"])):
-        for promise in tenure["promises"]:
+def _find_open_promise(doc: Document, promise_id: str) -> tuple[dict[str, Any], int] | None:
+    """The open promise and the index of the tenure it was made in."""
+    for index in range(len(doc["tenures"]) - 1, -1, -1):
+        for promise in doc["tenures"][index]["open_promises"]:
             if promise["promise_id"] == promise_id:
-                return promise, index > 0
+                return promise, index
     return None
 
 
 def _promise_renegotiated(doc: Document, e: Any) -> None:
-    found = _find_promise(doc, e.promise_id)
+    found = _find_open_promise(doc, e.promise_id)
     if found is not None:
         found[0]["due_date"] = e.new_due_date.isoformat()
         found[0]["event_ids"].append(event_id(e))
@@ -99,46 +119,58 @@ def _promise_renegotiated(doc: Document, e: Any) -> None:
 
 def _promise_closed(outcome: str) -> Any:
     def close(doc: Document, e: Any) -> None:
-        found = _find_promise(doc, e.promise_id)
+        found = _find_open_promise(doc, e.promise_id)
         if found is None:
             return
-        promise, inherited = found
-        closed = {**promise, "outcome": outcome, "closed_on": local_date(e.occurred_at)
-                  .isoformat(), "event_ids": [*promise["event_ids"], event_id(e)]}
-        if inherited:
-            # The outcome is the successor's to see, never the successor's score.
-            promise["outcome"] = f"{outcome}_after_handover"
-            _current(doc)["promises"].append({**closed, "inherited": True})
-        else:
-            promise.update(closed)
+        promise, made_in = found
+        doc["tenures"][made_in]["open_promises"].remove(promise)
+        closed_on = local_date(e.occurred_at).isoformat()
+        inherited = made_in < len(doc["tenures"]) - 1
+        closed = {**promise, "outcome": outcome, "closed_on": closed_on,
+                  "inherited": inherited, "event_ids": [*promise["event_ids"], event_id(e)]}
+        current = _current(doc)
+        _keep_last(current["closed_promises"], closed)
+        # An inherited promise's outcome is the successor's to see, never anyone's score.
+        if not inherited and outcome in ("kept", "broken"):
+            _count(current["promise_days"], closed_on, outcome == "kept", outcome == "broken",
+                   len(closed["event_ids"]))
 
     return close
 
 
 def _complaint_received(doc: Document, e: Any) -> None:
-    _current(doc)["complaints"].append({
+    _current(doc)["open_complaints"].append({
         "complaint_id": e.complaint_id, "event_ids": [event_id(e)], "severity": e.severity,
         "received_at": iso(e.occurred_at), "responded_at": None, "resolved_at": None,
     })
 
 
-def _find_complaint(doc: Document, complaint_id: str) -> dict[str, Any] | None:
-    for tenure in reversed(doc["tenures"]):
-        for complaint in tenure["complaints"]:
+def _find_open_complaint(doc: Document, complaint_id: str) -> tuple[dict[str, Any], int] | None:
+    for index in range(len(doc["tenures"]) - 1, -1, -1):
+        for complaint in doc["tenures"][index]["open_complaints"]:
             if complaint["complaint_id"] == complaint_id:
-                return complaint  # type: ignore[no-any-return]
+                return complaint, index
     return None
 
 
 def _complaint_step(doc: Document, e: Any) -> None:
-    complaint = _find_complaint(doc, e.complaint_id)
-    if complaint is None:
+    found = _find_open_complaint(doc, e.complaint_id)
+    if found is None:
         return
+    complaint, received_in = found
     complaint["event_ids"].append(event_id(e))
     if complaint["responded_at"] is None:
         complaint["responded_at"] = iso(e.occurred_at)
-    if type(e).__name__ == "ComplaintResolved":
-        complaint["resolved_at"] = iso(e.occurred_at)
+    if type(e).__name__ != "ComplaintResolved":
+        return
+    complaint["resolved_at"] = iso(e.occurred_at)
+    tenure = doc["tenures"][received_in]
+    tenure["open_complaints"].remove(complaint)
+    complaint["score"] = _complaint_score(complaint, e.occurred_at)
+    _keep_last(tenure["closed_complaints"], complaint)
+    received_day = local_date(parse_dt(complaint["received_at"])).isoformat()
+    _count(tenure["complaint_days"], received_day, 1, complaint["score"],
+           len(complaint["event_ids"]))
 
 
 def _contract_renewed(doc: Document, e: Any) -> None:
@@ -165,7 +197,7 @@ def _corrected(doc: Document, e: Any) -> None:
         _correct_visit(doc, target, e)
     elif e.corrected_kind == "PromiseMade" and "due_date" in e.corrections:
         for tenure in doc["tenures"]:
-            for promise in tenure["promises"]:
+            for promise in tenure["open_promises"]:
                 if promise["event_ids"][0] == target:
                     promise["due_date"] = json_safe(e.corrections["due_date"])
     elif e.corrected_kind == "ContractRenewed" and doc["contract"] and (
@@ -261,26 +293,23 @@ def _cadence(doc: Document, tenure: dict[str, Any], start: date, end: date) -> d
 
 
 def _promises(tenure: dict[str, Any], start: date, end: date) -> dict[str, Any]:
-    kept = broken = 0
-    ids: list[str] = []
-    for promise in tenure["promises"]:
-        if promise["inherited"]:
-            continue
-        overdue_open = (promise["outcome"] is None and promise["due_date"] < end.isoformat()
-                        and promise["made_on"] >= start.isoformat())
-        closed_here = promise["closed_on"] is not None and _within(promise["closed_on"],
-                                                                   start, end)
-        if closed_here and promise["outcome"] == "kept":
-            kept += 1
-        elif (closed_here and promise["outcome"] == "broken") or overdue_open:
+    kept = broken = events = 0
+    for day, (kept_on_day, broken_on_day, events_on_day) in tenure["promise_days"].items():
+        if _within(day, start, end):
+            kept, broken, events = (kept + kept_on_day, broken + broken_on_day,
+                                    events + events_on_day)
+    ids = [i for p in tenure["closed_promises"]
+           if not p["inherited"] and p["outcome"] in ("kept", "broken")
+           and _within(p["closed_on"], start, end) for i in p["event_ids"]]
+    for promise in tenure["open_promises"]:
+        if promise["due_date"] < end.isoformat() and promise["made_on"] >= start.isoformat():
             broken += 1
-        else:
-            continue
-        ids.extend(promise["event_ids"])
+            events += len(promise["event_ids"])
+            ids.extend(promise["event_ids"])
     if kept + broken == 0:
-        return _component("promises", None, "評価できる約束なし", ids)
+        return _component("promises", None, "評価できる約束なし", ids, events)
     return _component("promises", kept / (kept + broken),
-                      f"守った約束 {kept} / 破った・期限切れ {broken}", ids)
+                      f"守った約束 {kept} / 破った・期限切れ {broken}", ids, events)
 
 
 def _hours(start: str, end: str | datetime) -> float:
@@ -292,21 +321,33 @@ def _linear(value: float, good: float, bad: float) -> float:
     return max(0.0, min(1.0, (bad - value) / (bad - good)))
 
 
+def _complaint_score(complaint: dict[str, Any], at: datetime) -> float:
+    """Speed of first response and of resolution, each 1 when fast and 0 when slow."""
+    response = _hours(complaint["received_at"], complaint["responded_at"] or at)
+    resolution = _hours(complaint["received_at"], complaint["resolved_at"] or at)
+    return (_linear(response, 24, 72) + _linear(resolution, 7 * 24, 30 * 24)) / 2
+
+
 def _complaints(tenure: dict[str, Any], start: date, end: date, at: datetime) -> dict[str, Any]:
-    scores: list[float] = []
-    ids: list[str] = []
-    for complaint in tenure["complaints"]:
-        received_day = local_date(parse_dt(complaint["received_at"])).isoformat()
-        if not _within(received_day, start, end):
-            continue
-        response = _hours(complaint["received_at"], complaint["responded_at"] or at)
-        resolution = _hours(complaint["received_at"], complaint["resolved_at"] or at)
-        scores.append((_linear(response, 24, 72) + _linear(resolution, 7 * 24, 30 * 24)) / 2)
-        ids.extend(complaint["event_ids"])
-    if not scores:
-        return _component("complaints", None, "クレームなし", ids)
-    return _component("complaints", sum(scores) / len(scores),
-                      f"クレーム {len(scores)}件の初動と解決の速さ", ids)
+    count, total, events = 0, 0.0, 0
+    for day, (on_day, score_sum, events_on_day) in tenure["complaint_days"].items():
+        if _within(day, start, end):
+            count, total, events = count + on_day, total + score_sum, events + events_on_day
+    ids = [i for c in tenure["closed_complaints"] if _within(_received_day(c), start, end)
+           for i in c["event_ids"]]
+    for complaint in tenure["open_complaints"]:
+        if _within(_received_day(complaint), start, end):
+            count, total = count + 1, total + _complaint_score(complaint, at)
+            events += len(complaint["event_ids"])
+            ids.extend(complaint["event_ids"])
+    if not count:
+        return _component("complaints", None, "クレームなし", ids, events)
+    return _component("complaints", total / count,
+                      f"クレーム {count}件の初動と解決の速さ", ids, events)
+
+
+def _received_day(complaint: dict[str, Any]) -> str:
+    return local_date(parse_dt(complaint["received_at"])).isoformat()
 
 
 def _renewal(doc: Document, start: date, at: datetime) -> dict[str, Any]:
@@ -332,10 +373,14 @@ def _warmth(tenure: dict[str, Any], start: date, end: date) -> dict[str, Any]:
                       [v["event_id"] for v in visits])
 
 
-def _component(name: str, value: float | None, detail: str, ids: list[str]) -> dict[str, Any]:
+def _component(name: str, value: float | None, detail: str, ids: list[str],
+               evidence_count: int | None = None) -> dict[str, Any]:
+    """One component of a score: its value, how it was reached, and the events behind it
+    (the latest ``EVIDENCE_LISTED`` cited by id; ``evidence_count`` counts them all)."""
     return {"name": name, "weight": WEIGHTS[name],
             "value": None if value is None else round(value, 3), "detail": detail,
-            "event_ids": ids[-EVIDENCE_LISTED:], "evidence_count": len(ids)}
+            "event_ids": ids[-EVIDENCE_LISTED:],
+            "evidence_count": len(ids) if evidence_count is None else evidence_count}
 
 
 def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None = None,
@@ -435,20 +480,18 @@ def warnings(doc: Document, at: datetime) -> list[dict[str, Any]]:
         flag("lateness", "medium", f"直近{len(recent)}回の訪問のうち{len(late)}回遅刻",
              [v["event_id"] for v in late])
     for t in doc["tenures"]:
-        for promise in t["promises"]:
-            if promise["outcome"] is None and promise["due_date"] < today.isoformat():
+        for promise in t["open_promises"]:
+            if promise["due_date"] < today.isoformat():
                 flag("promise_overdue", "high",
                      f"約束の期限切れ ({promise['due_date']}, {promise['made_by']}さんの約束)",
                      promise["event_ids"])
-    recent_broken = [p for p in tenure["promises"] if p["outcome"] == "broken"
+    recent_broken = [p for p in tenure["closed_promises"] if p["outcome"] == "broken"
                      and p["closed_on"] >= (today - timedelta(days=90)).isoformat()]
     if len(recent_broken) >= 2:
         flag("promises_broken", "high", f"90日以内に約束を{len(recent_broken)}回破っています",
              [i for p in recent_broken for i in p["event_ids"]])
     for t in doc["tenures"]:
-        for complaint in t["complaints"]:
-            if complaint["resolved_at"] is not None:
-                continue
+        for complaint in t["open_complaints"]:
             waited = _hours(complaint["received_at"], at)
             if complaint["responded_at"] is None and waited > 24:
                 flag("complaint_unanswered", "high",
@@ -475,4 +518,5 @@ def warnings(doc: Document, at: datetime) -> list[dict[str, Any]]:
 class HealthView(AccountDocumentView):
     name: str = "health"
     table = "health_view"
+    shape = 2  # health evidence: closed promises and complaints counted by day
     evolve = staticmethod(evolve)

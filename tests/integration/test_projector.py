@@ -142,3 +142,23 @@ def test_reads_wait_on_a_projector_in_another_process(store: Tsunagi, settings: 
     assert writer_side.caught_up(["relationship"], timeout=1)
     writer_side.close()
     projector.close()
+
+
+def test_a_view_written_by_older_code_builds_again_on_start(store: Tsunagi,
+                                                            settings: Settings) -> None:
+    """New code that keeps health evidence differently does not read old documents."""
+    record_stories(store, accounts=1)
+    first = restarted(store, settings)
+    first.catch_up()
+    built = dumps(first)
+    with first["health"].view.writing() as cursor:
+        cursor.execute("UPDATE view_shapes SET shape = shape - 1 WHERE view_name = 'health'")
+        cursor.execute("UPDATE health_view SET document = '{\"written by\": \"older code\"}'")
+    first.close()
+
+    second = restarted(store, settings)
+    assert second.position("health") == 0, "emptied with its position"
+    assert second.position("relationship") == first.position("relationship"), "others kept"
+    second.catch_up()
+    assert dumps(second) == built
+    second.close()
