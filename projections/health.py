@@ -11,6 +11,7 @@ same season a year earlier.
 from __future__ import annotations
 
 from bisect import insort
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -273,36 +274,49 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
 # ---------------------------------------------------------------------- scoring
 
 
-def _within(day: str, start: date, end: date) -> bool:
-    return start.isoformat() <= day < end.isoformat()
+@dataclass(frozen=True)
+class Period:
+    """Days from ``start`` up to, not including, ``end``; ``"YYYY-MM-DD" in period``."""
+
+    start: date
+    end: date
+    first: str = field(init=False)
+    stop: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "first", self.start.isoformat())
+        object.__setattr__(self, "stop", self.end.isoformat())
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, str) and self.first <= day < self.stop
 
 
-def _cadence(doc: Document, tenure: dict[str, Any], start: date, end: date) -> dict[str, Any]:
+def _cadence(doc: Document, tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     cadence = doc["visit_cadence_days"]
-    elapsed = (end - start).days
+    elapsed = (period.end - period.start).days
     windows = elapsed // cadence
-    days = [d for d in tenure["visit_days"] if _within(d, start, end)]
-    ids = [v["event_id"] for v in tenure["recent_visits"] if _within(v["day"], start, end)]
+    days = [d for d in tenure["visit_days"] if d in period]
+    ids = [v["event_id"] for v in tenure["recent_visits"] if v["day"] in period]
     if windows < 1:
         return _component("cadence", None, f"{cadence}日周期に満たない期間", ids)
-    covered = {(parse_date(d) - start).days // cadence for d in days}
+    covered = {(parse_date(d) - period.start).days // cadence for d in days}
     covered = {w for w in covered if w < windows}
     value = len(covered) / windows
     return _component("cadence", value,
                       f"{windows}周期中{len(covered)}周期で訪問 (約束の訪問周期 {cadence}日)", ids)
 
 
-def _promises(tenure: dict[str, Any], start: date, end: date) -> dict[str, Any]:
+def _promises(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     kept = broken = events = 0
     for day, (kept_on_day, broken_on_day, events_on_day) in tenure["promise_days"].items():
-        if _within(day, start, end):
+        if day in period:
             kept, broken, events = (kept + kept_on_day, broken + broken_on_day,
                                     events + events_on_day)
     ids = [i for p in tenure["closed_promises"]
            if not p["inherited"] and p["outcome"] in ("kept", "broken")
-           and _within(p["closed_on"], start, end) for i in p["event_ids"]]
+           and p["closed_on"] in period for i in p["event_ids"]]
     for promise in tenure["open_promises"]:
-        if promise["due_date"] < end.isoformat() and promise["made_on"] >= start.isoformat():
+        if promise["due_date"] < period.stop and promise["made_on"] >= period.first:
             broken += 1
             events += len(promise["event_ids"])
             ids.extend(promise["event_ids"])
@@ -328,15 +342,15 @@ def _complaint_score(complaint: dict[str, Any], at: datetime) -> float:
     return (_linear(response, 24, 72) + _linear(resolution, 7 * 24, 30 * 24)) / 2
 
 
-def _complaints(tenure: dict[str, Any], start: date, end: date, at: datetime) -> dict[str, Any]:
+def _complaints(tenure: dict[str, Any], period: Period, at: datetime) -> dict[str, Any]:
     count, total, events = 0, 0.0, 0
     for day, (on_day, score_sum, events_on_day) in tenure["complaint_days"].items():
-        if _within(day, start, end):
+        if day in period:
             count, total, events = count + on_day, total + score_sum, events + events_on_day
-    ids = [i for c in tenure["closed_complaints"] if _within(_received_day(c), start, end)
+    ids = [i for c in tenure["closed_complaints"] if _received_day(c) in period
            for i in c["event_ids"]]
     for complaint in tenure["open_complaints"]:
-        if _within(_received_day(complaint), start, end):
+        if _received_day(complaint) in period:
             count, total = count + 1, total + _complaint_score(complaint, at)
             events += len(complaint["event_ids"])
             ids.extend(complaint["event_ids"])
@@ -350,11 +364,11 @@ def _received_day(complaint: dict[str, Any]) -> str:
     return local_date(parse_dt(complaint["received_at"])).isoformat()
 
 
-def _renewal(doc: Document, start: date, at: datetime) -> dict[str, Any]:
+def _renewal(doc: Document, period: Period, at: datetime) -> dict[str, Any]:
     contract = doc["contract"]
     if not contract:
         return _component("renewal", None, "契約情報なし", [])
-    if contract["contract_end"] < start.isoformat():
+    if contract["contract_end"] < period.first:
         return _component("renewal", None, "契約はこの担当期間の前に終了",
                           [contract["event_id"]])
     days_left = (parse_date(contract["contract_end"]) - local_date(at)).days
@@ -362,8 +376,8 @@ def _renewal(doc: Document, start: date, at: datetime) -> dict[str, Any]:
     return _component("renewal", value, f"契約終了まで{days_left}日", [contract["event_id"]])
 
 
-def _warmth(tenure: dict[str, Any], start: date, end: date) -> dict[str, Any]:
-    visits = [v for v in tenure["recent_visits"] if _within(v["day"], start, end)][-10:]
+def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
+    visits = [v for v in tenure["recent_visits"] if v["day"] in period][-10:]
     if not visits:
         return _component("warmth", None, "訪問なし", [])
     small_talk = sum(1 for v in visits if v["small_talk"]) / len(visits)
@@ -390,12 +404,13 @@ def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None 
     start = start or local_date(parse_dt(tenure["from"]))
     closes = local_date(parse_dt(tenure["to"])) if tenure["to"] else None
     end = end or min(closes or local_date(at), local_date(at)) + timedelta(days=1)
+    period = Period(start, end)
     components = [
-        _cadence(doc, tenure, start, end),
-        _promises(tenure, start, end),
-        _complaints(tenure, start, end, at),
-        _renewal(doc, start, at),
-        _warmth(tenure, start, end),
+        _cadence(doc, tenure, period),
+        _promises(tenure, period),
+        _complaints(tenure, period, at),
+        _renewal(doc, period, at),
+        _warmth(tenure, period),
     ]
     rated = [c for c in components if c["value"] is not None]
     weight = sum(c["weight"] for c in rated)
