@@ -72,15 +72,15 @@ def serve(
     structlog.get_logger("tsunagi").info(
         "serving", url=f"http://{host}:{port}", database=settings.database.describe()
     )
-    uvicorn.run(
-        create_app(settings, application),
-        host=host,
-        port=port,
-        http=guarded(settings.header_timeout_seconds),
-        limit_concurrency=settings.max_connections,
-        timeout_keep_alive=5,
-        log_config=None,
-    )
+    serving = {"host": host, "port": port, "http": guarded(settings.header_timeout_seconds),
+               "limit_concurrency": settings.max_connections, "timeout_keep_alive": 5,
+               "log_config": None}
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings, application), **serving)  # type: ignore[arg-type]
+        return
+    application.close()  # each worker process opens its own store
+    uvicorn.run("api.main:worker_app", factory=True, workers=settings.workers,
+                **serving)  # type: ignore[arg-type]
 
 
 ViewOption = Annotated[

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import structlog
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -13,7 +15,9 @@ from fastapi.responses import JSONResponse
 from api import errors
 from api.bootstrap import build_application, build_read_side, store_answers
 from api.deps import body_schemas
+from api.logging import configure_logging
 from api.middleware import BodyLimit, RequestLog
+from api.protocol import guarded
 from api.routes import (
     accounts,
     audit,
@@ -98,3 +102,12 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of several `tsunagi serve` worker processes, from the environment."""
+    settings = Settings()
+    configure_logging(settings.log_json)
+    guarded(settings.header_timeout_seconds)
+    structlog.get_logger("tsunagi").info("worker_started", pid=os.getpid())
+    return create_app(settings)

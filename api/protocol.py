@@ -50,4 +50,7 @@ class GuardedH11Protocol(H11Protocol):
 
 
 def guarded(header_timeout: float) -> type[GuardedH11Protocol]:
-    return type("GuardedH11Protocol", (GuardedH11Protocol,), {"header_timeout": header_timeout})
+    """The protocol with this deadline. It stays importable by name, as uvicorn's worker
+    processes need, and each worker sets the deadline again from its own settings."""
+    GuardedH11Protocol.header_timeout = header_timeout
+    return GuardedH11Protocol

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/tsunagi.db"
@@ -85,6 +85,15 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = 15.0  # and each part of its body within this
     max_connections: int = 256  # more at once are answered 503 by uvicorn
     ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
+    workers: int = Field(default=1, ge=1, le=64)  # `tsunagi serve` processes
+
+    @field_validator("workers")
+    @classmethod
+    def _workers_share_one_projector(cls, value: int, info: ValidationInfo) -> int:
+        if value > 1 and info.data.get("projector") != "external":
+            raise ValueError("several workers need TSUNAGI_PROJECTOR=external and one "
+                             "`tsunagi project` process keeping the views")
+        return value
 
     @field_validator("database_url")
     @classmethod
