@@ -180,9 +180,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "chain_hash, log_hash) SELECT * FROM unnest(%s::" + id_type + "[], %s::bigint[], "
             "%s::text[], %s::bytea[], %s::bytea[], %s::bytea[]) RETURNING notification_id"
         ).format(**names)
+        # One index probe per aggregate (its last version), however long its history.
         self.chain_heads = SQL(
-            "SELECT DISTINCT ON (originator_id) originator_id, chain_hash FROM {schema}.{table} "
-            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version DESC"
+            "SELECT ids.id AS originator_id, (SELECT chain_hash FROM {schema}.{table} "
+            "WHERE originator_id = ids.id ORDER BY originator_version DESC LIMIT 1) "
+            "AS chain_hash FROM unnest(%s::" + id_type + "[]) AS ids(id)"
         ).format(**names)
         self.last_log = SQL(
             "SELECT log_hash FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1"

@@ -1,0 +1,175 @@
+"""P1: appends per second over HTTP, 8 clients on 8 accounts, beside pgbench in the same run.
+
+The baseline is the physical limit of this machine's PostgreSQL for our write: pgbench
+inserting one event-shaped row per transaction. Tsunagi is measured as deployed with
+PostgreSQL: `tsunagi serve` workers and one `tsunagi project` process, loaded from other
+processes over loopback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from api import devserver
+from bench.harness import PG, Figure, p50
+
+CLIENTS = 8
+EVENT_ROW = """\
+INSERT INTO {schema}.stored_events (originator_id, originator_version, topic, state)
+VALUES (gen_random_uuid(), 1, 'domain.account:Account.VisitRecorded', decode('{state}', 'hex'));
+"""
+
+
+def pgbench_tps(clients: int, seconds: int) -> float:
+    """Single-row insert transactions per second, with this many pgbench clients."""
+    schema = f"pgbench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(**PG, autocommit=True) as conn:  # type: ignore[arg-type]
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        conn.execute(f'CREATE TABLE "{schema}".stored_events (notification_id BIGSERIAL '
+                     "PRIMARY KEY, originator_id UUID NOT NULL, originator_version INTEGER "
+                     "NOT NULL, topic TEXT NOT NULL, state BYTEA, "
+                     "UNIQUE (originator_id, originator_version))")
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+            script.write(EVENT_ROW.format(schema=schema, state=os.urandom(300).hex()))
+        result = subprocess.run(
+            ["pgbench", "-n", "-h", str(PG["host"]), "-p", str(PG["port"]),
+             "-U", str(PG["user"]),
+             "-c", str(clients), "-j", str(min(clients, 2)), "-T", str(seconds),
+             "-f", script.name, str(PG["dbname"])],
+            capture_output=True, text=True, check=True, timeout=seconds + 60)
+        found = re.search(r"tps = ([\d.]+)", result.stdout)
+        if found is None:
+            raise RuntimeError(f"pgbench printed no tps:\n{result.stdout}\n{result.stderr}")
+        return float(found.group(1))
+    finally:
+        os.unlink(script.name)
+        with psycopg.connect(**PG, autocommit=True) as conn:  # type: ignore[arg-type]
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@dataclass
+class Load:
+    appended: int
+    failed: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.appended / self.seconds
+
+
+def _client(url: str, token: str, account_id: str, seconds: float, ready: Any,
+            go: Any, results: Any) -> None:
+    """One rep recording visits on one account as fast as the server answers."""
+    appended = failed = 0
+    latencies = []
+    with httpx.Client(base_url=url, timeout=30,
+                      headers={"Authorization": f"Bearer {token}"}) as client:
+        client.get("/health")  # connected before the clock starts
+        ready.put(os.getpid())
+        go.wait()
+        stop = time.monotonic() + seconds
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            response = client.post(f"/v1/accounts/{account_id}/visits", json={
+                "occurred_at": "2026-11-20T09:00:00+09:00", "purpose": "定期訪問",
+                "summary": "特に問題なし"})
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code == 201:
+                appended += 1
+            else:
+                failed += 1
+    results.put((appended, failed, latencies))
+
+
+def load(url: str, token: str, accounts: list[str], seconds: float) -> Load:
+    """One client process per account, started together once all are connected."""
+    context = multiprocessing.get_context("spawn")
+    ready, results, go = context.Queue(), context.Queue(), context.Event()
+    clients = [context.Process(target=_client,
+                               args=(url, token, account, seconds, ready, go, results))
+               for account in accounts]
+    for process in clients:
+        process.start()
+    for _ in clients:
+        ready.get(timeout=120)
+    started = time.perf_counter()
+    go.set()
+    collected = [results.get(timeout=seconds + 120) for _ in clients]
+    elapsed = time.perf_counter() - started
+    for process in clients:
+        process.join()
+    return Load(appended=sum(c[0] for c in collected), failed=sum(c[1] for c in collected),
+                seconds=elapsed, latencies_ms=[x for c in collected for x in c[2]])
+
+
+@contextmanager
+def deployed(workers: int, pool_size: int) -> Iterator[str]:
+    """API workers and one projector process on a PostgreSQL schema of this run's own."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    env = {"TSUNAGI_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
+           "TSUNAGI_POSTGRES_SCHEMA": schema, "TSUNAGI_POSTGRES_POOL_SIZE": str(pool_size),
+           "TSUNAGI_WORKERS": str(workers), "TSUNAGI_PROJECTOR": "external",
+           "TSUNAGI_ADMIN_TOKEN": "bench-admin", "TSUNAGI_LOG_JSON": "true",
+           "TSUNAGI_READ_TIMEOUT_SECONDS": "60"}
+    with tempfile.TemporaryDirectory() as directory:
+        projector = subprocess.Popen([devserver.TSUNAGI, "project"], env=os.environ | env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with devserver.serving(env, Path(directory) / "server.log") as url:
+                yield url
+        finally:
+            projector.terminate()
+            projector.wait(timeout=30)
+            with psycopg.connect(**PG, autocommit=True) as conn:  # type: ignore[arg-type]
+                conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def tsunagi_appends(workers: int, seconds: float) -> Load:
+    with deployed(workers, pool_size=CLIENTS) as url:
+        admin = {"Authorization": "Bearer bench-admin"}
+
+        def token(user_id: str, role: str) -> str:
+            return str(httpx.post(f"{url}/v1/users", headers=admin, timeout=30, json={
+                "user_id": user_id, "name": user_id, "role": role}).json()["token"])
+
+        manager = {"Authorization": f"Bearer {token('tanaka', 'manager')}"}
+        rep = token("sato", "rep")
+        accounts = [str(httpx.post(f"{url}/v1/accounts", headers=manager, timeout=30, json={
+            "name": f"株式会社山田製作所 第{n}工場", "owner_rep_id": "sato",
+            "visit_cadence_days": 14}).json()["account_id"]) for n in range(CLIENTS)]
+        load(url, rep, accounts, min(seconds, 2))  # warm: connections, caches
+        return load(url, rep, accounts, seconds)
+
+
+def throughput_figures(seconds: int, worker_counts: tuple[int, ...]) -> list[Figure]:
+    one, eight = pgbench_tps(1, seconds), pgbench_tps(CLIENTS, seconds)
+    figures = [Figure("P1 pgbench, 1 client, single-row insert", one, "/s",
+                      target="the physical limit, for reference")]
+    for workers in worker_counts:
+        measured = tsunagi_appends(workers, seconds)
+        figures.append(Figure(
+            f"P1 HTTP appends, {CLIENTS} clients, {workers} worker(s)", measured.per_second,
+            "/s", baseline=eight,
+            baseline_name=f"pgbench, {CLIENTS} clients, single-row insert tps "
+                          f"(p50 append {p50(measured.latencies_ms):.1f} ms, "
+                          f"{measured.failed} failed)",
+            target="≥ 0.5 × pgbench", met=measured.per_second >= 0.5 * eight
+            and measured.failed == 0))
+    return figures
