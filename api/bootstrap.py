@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import psycopg
 import structlog
@@ -30,15 +31,41 @@ def build_application(settings: Settings | None = None, clock: Clock = utc_now) 
     try:
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
-        if isinstance(location, PostgresLocation):
-            _prepare_postgres(location, settings.postgres_schema, settings.connect_timeout_seconds)
-        application = Tsunagi(env=settings.eventsourcing_env(), clock=clock)
-        _seal_older_events(application)
+        with setting_up(settings):
+            application = Tsunagi(env=settings.eventsourcing_env(), clock=clock)
+            _seal_older_events(application)
         return application
     except (OSError, psycopg.Error, PersistenceError, StoreUnavailable) as exc:
         raise StartupError(
             f"cannot open the database at {location.describe()}: {_first_line(exc)}"
         ) from exc
+
+
+SETUP_LOCK = 0x7473756E61676931  # "tsunagi1": one process at a time creates tables
+
+
+@contextmanager
+def setting_up(settings: Settings) -> Iterator[None]:
+    """Processes starting together (API workers, the projector) create the schema, tables
+    and views one at a time: PostgreSQL's CREATE ... IF NOT EXISTS is not safe to race.
+    Connecting here first also reports a wrong host or database as such."""
+    location = settings.database
+    if not isinstance(location, PostgresLocation):
+        yield
+        return
+    with psycopg.connect(
+        host=location.host, port=location.port, dbname=location.dbname,
+        user=location.user, password=location.password,
+        connect_timeout=settings.connect_timeout_seconds, autocommit=True,
+    ) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+        try:
+            if settings.postgres_schema:
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(settings.postgres_schema)))
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
 
 
 def store_answers(app: Tsunagi) -> bool:
@@ -48,17 +75,6 @@ def store_answers(app: Tsunagi) -> bool:
     except (PersistenceError, psycopg.Error, OSError):
         return False
     return True
-
-
-def _prepare_postgres(location: PostgresLocation, schema: str, timeout: int) -> None:
-    """Connect once, so a wrong host or database is reported as such, and create the schema."""
-    with psycopg.connect(
-        host=location.host, port=location.port, dbname=location.dbname,
-        user=location.user, password=location.password, connect_timeout=timeout,
-        autocommit=True,
-    ) as conn:
-        if schema:
-            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -75,8 +91,10 @@ def build_views(application: Tsunagi, settings: Settings | None = None,
     if unknown:
         raise StartupError(f"unknown views {sorted(unknown)}; known: {', '.join(VIEW_NAMES)}")
     try:
-        factory = open_view_datastore(settings.eventsourcing_env())
-        views = [cls(view_recorder(factory, cls.name)) for cls in ALL_VIEWS if cls.name in wanted]
+        with setting_up(settings):
+            factory = open_view_datastore(settings.eventsourcing_env())
+            views = [cls(view_recorder(factory, cls.name)) for cls in ALL_VIEWS
+                     if cls.name in wanted]
     except (psycopg.Error, PersistenceError) as exc:
         raise StartupError(f"cannot open the views: {_first_line(exc)}") from exc
     return views
