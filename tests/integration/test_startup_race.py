@@ -25,7 +25,7 @@ def test_processes_starting_together_on_an_empty_schema_all_start(
             views = build_views(application, settings)
             views[0].view.datastore.close()  # type: ignore[attr-defined]
             application.close()
-        except BaseException as exc:  # noqa: BLE001 - every failure is the finding
+        except BaseException as exc:  # every failure is the finding
             failures.append(exc)
 
     threads = [threading.Thread(target=start) for _ in range(6)]
