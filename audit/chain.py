@@ -8,8 +8,10 @@
   row's chain hash: one chain over the whole store. Its head, published elsewhere
   (``tsunagi digest``), also catches an attacker who recomputes every hash.
 
-The links are computed inside the insert transaction, after eventsourcing's table lock
-(PostgreSQL) or SQLite's write lock, so the previous rows are exactly the ones before.
+The links are computed inside the insert transaction, after the table lock, so the
+previous rows are exactly the ones before: on SQLite in Python under the write lock; on
+PostgreSQL in a database function (the same SHA-256 framing, checked against this module
+by the audit tests) called as one statement, so the lock is never held across a round trip.
 These recorders subclass eventsourcing's SQLite and PostgreSQL application recorders and
 pass the library's ApplicationRecorderTestCase and NonInterleavingNotificationIDsBaseCase.
 """
@@ -17,7 +19,8 @@ pass the library's ApplicationRecorderTestCase and NonInterleavingNotificationID
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -175,17 +178,45 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "ALTER TABLE {schema}.{table} ADD COLUMN IF NOT EXISTS chain_hash bytea, "
             "ADD COLUMN IF NOT EXISTS log_hash bytea").format(**names))
         id_type = "uuid" if self.datastore.originator_id_type == "uuid" else "text"
-        self.chained_insert = SQL(
-            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state, "
-            "chain_hash, log_hash) SELECT * FROM unnest(%s::" + id_type + "[], %s::bigint[], "
-            "%s::text[], %s::bytea[], %s::bytea[], %s::bytea[]) RETURNING notification_id"
-        ).format(**names)
-        # One index probe per aggregate (its last version), however long its history.
-        self.chain_heads = SQL(
-            "SELECT ids.id AS originator_id, (SELECT chain_hash FROM {schema}.{table} "
-            "WHERE originator_id = ids.id ORDER BY originator_version DESC LIMIT 1) "
-            "AS chain_hash FROM unnest(%s::" + id_type + "[]) AS ids(id)"
-        ).format(**names)
+        # The whole chained insert as one statement, committed on its own: the table lock
+        # is taken and released inside the server, never held across a round trip.
+        self.insert_function = f"{self.events_table_name}_insert_chained"
+        self.sql_create_statements.append(SQL(
+            "CREATE OR REPLACE FUNCTION {schema}.{function}(ids " + id_type + "[], "
+            "versions bigint[], topics text[], states bytea[], contents bytea[]) "
+            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
+            "DECLARE "
+            "  genesis CONSTANT bytea := decode(repeat('00', 32), 'hex'); "
+            "  previous_log bytea; previous_chain bytea; chain bytea; inserted bigint; "
+            "BEGIN "
+            "  SET LOCAL lock_timeout = '" + str(self.datastore.lock_timeout) + "s'; "
+            "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+            "  NOTIFY {channel}; "
+            "  SELECT log_hash INTO previous_log FROM {schema}.{table} "
+            "    ORDER BY notification_id DESC LIMIT 1; "
+            "  previous_log := COALESCE(previous_log, genesis); "
+            "  FOR i IN 1 .. cardinality(ids) LOOP "
+            "    SELECT chain_hash INTO previous_chain FROM {schema}.{table} "
+            "      WHERE originator_id = ids[i] ORDER BY originator_version DESC LIMIT 1; "
+            "    previous_chain := COALESCE(previous_chain, genesis); "
+            "    chain := sha256(int8send(13) || 'account-chain'::bytea "
+            "      || int8send(octet_length(previous_chain)::bigint) || previous_chain "
+            "      || int8send(octet_length(contents[i])::bigint) || contents[i]); "
+            "    previous_log := sha256(int8send(9) || 'store-log'::bytea "
+            "      || int8send(octet_length(previous_log)::bigint) || previous_log "
+            "      || int8send(octet_length(chain)::bigint) || chain); "
+            "    INSERT INTO {schema}.{table} (originator_id, originator_version, topic, "
+            "      state, chain_hash, log_hash) VALUES (ids[i], versions[i], topics[i], "
+            "      states[i], chain, previous_log) RETURNING notification_id INTO inserted; "
+            "    RETURN NEXT inserted; "
+            "  END LOOP; "
+            "END; $BODY$"
+        ).format(function=Identifier(self.insert_function),
+                 channel=Identifier(self.channel_name), **names))
+        self.insert_chained = SQL(
+            "SELECT notification_id FROM {schema}.{function}(%s, %s, %s, %s, %s) "
+            "AS inserted(notification_id)"
+        ).format(function=Identifier(self.insert_function), **names)
         self.last_log = SQL(
             "SELECT log_hash FROM {schema}.{table} ORDER BY notification_id DESC LIMIT 1"
         ).format(**names)
@@ -226,26 +257,26 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                       **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
-        with self.datastore.transaction(commit=True) as curs:
-            self._lock_table(curs)
-            self._notify_channel(curs)
-            ids = list({e.originator_id for e in stored_events})
-            curs.execute(self.chain_heads, (ids,))
-            heads = {str(r["originator_id"]): bytes(r["chain_hash"]) for r in curs.fetchall()
-                     if r["chain_hash"] is not None}
-            curs.execute(self.last_log)
-            last = curs.fetchone()
-            last_log = bytes(last["log_hash"]) if last and last["log_hash"] else GENESIS
-            links = link(stored_events, heads, last_log)
-            curs.execute(self.chained_insert, (
+        contents = [event_hash(e.originator_id, e.originator_version, e.topic, e.state)
+                    for e in stored_events]
+        with self.inserting() as conn:
+            rows = conn.execute(self.insert_chained, (
                 [e.originator_id for e in stored_events],
                 [e.originator_version for e in stored_events],
                 [e.topic for e in stored_events],
                 [e.state for e in stored_events],
-                [chain for chain, _ in links],
-                [log for _, log in links],
-            ))
-            return [row["notification_id"] for row in curs.fetchall()]
+                contents,
+            ), prepare=True).fetchall()
+        return [row["notification_id"] for row in rows]
+
+    @contextmanager
+    def inserting(self) -> Iterator[Any]:
+        """A connection on which one statement is one transaction, committed in the server
+        (eventsourcing's pool hands out autocommit connections)."""
+        with self.datastore.get_connection() as conn:
+            if not conn.autocommit:
+                raise RuntimeError("the chained insert needs an autocommit connection")
+            yield conn
 
     def select_chained(self, *, after: int = 0, limit: int = 500,
                        originator_id: UUID | str | None = None) -> list[ChainedRow]:

@@ -4,8 +4,8 @@ The classic failure (Marten's daemon regression test): transaction A takes notif
 id N and stalls; B takes N+1 and commits; a reader that has seen N+1 moves past N, and
 when A commits, N is never read. eventsourcing's recorder locks the events table for the
 insert, so B waits for A: ids are committed in order. Tsunagi's hash-chained recorder
-takes the same lock; this test holds A open after its INSERT and checks that B waits and
-that the projector, reading all along, misses nothing.
+takes the same lock in its insert function; this test holds A open after its INSERT and
+checks that B waits and that the projector, reading all along, misses nothing.
 """
 
 from __future__ import annotations
@@ -35,17 +35,17 @@ def test_a_stalled_insert_is_not_skipped(postgres_database: str, clock: Clock) -
     before = projector.position("history")
 
     inserted, release = threading.Event(), threading.Event()
-    real_transaction = slow.recorder.datastore.transaction  # type: ignore[attr-defined]
+    datastore = slow.recorder.datastore  # type: ignore[attr-defined]
 
     @contextmanager
-    def stalling_transaction(*, commit: bool = False) -> Iterator[Any]:
-        with real_transaction(commit=commit) as cursor:
-            yield cursor
-            if commit:  # the INSERT has run and holds its ids: stall before COMMIT
-                inserted.set()
-                release.wait(30)
+    def stalling_insert() -> Iterator[Any]:
+        """The chained insert, run inside a transaction that stalls before COMMIT."""
+        with datastore.get_connection() as conn, conn.transaction():
+            yield conn
+            inserted.set()  # the INSERT has run and holds its ids
+            release.wait(30)
 
-    slow.recorder.datastore.transaction = stalling_transaction  # type: ignore[attr-defined]
+    slow.recorder.inserting = stalling_insert  # type: ignore[attr-defined]
     visit = {"occurred_at": clock.now - timedelta(hours=1), "purpose": "定期訪問", "summary": ""}
     stalled = threading.Thread(target=slow.record_visit, args=(佐藤さん, accounts[0]),
                                kwargs=visit)
