@@ -120,7 +120,7 @@ def load(url: str, token: str, accounts: list[str], seconds: float) -> Load:
 
 
 @contextmanager
-def deployed(workers: int, pool_size: int) -> Iterator[str]:
+def deployed(workers: int, pool_size: int, projector: bool = True) -> Iterator[str]:
     """API workers and one projector process on a PostgreSQL schema of this run's own."""
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     env = {"TSUNAGI_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/test",
@@ -129,20 +129,21 @@ def deployed(workers: int, pool_size: int) -> Iterator[str]:
            "TSUNAGI_ADMIN_TOKEN": "bench-admin", "TSUNAGI_LOG_JSON": "true",
            "TSUNAGI_READ_TIMEOUT_SECONDS": "60"}
     with tempfile.TemporaryDirectory() as directory:
-        projector = subprocess.Popen([devserver.TSUNAGI, "project"], env=os.environ | env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        following = subprocess.Popen(
+            [devserver.TSUNAGI, "project"] if projector else ["sleep", "infinity"],
+            env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             with devserver.serving(env, Path(directory) / "server.log") as url:
                 yield url
         finally:
-            projector.terminate()
-            projector.wait(timeout=30)
+            following.terminate()
+            following.wait(timeout=30)
             with psycopg.connect(**PG, autocommit=True) as conn:  # type: ignore[arg-type]
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def tsunagi_appends(workers: int, seconds: float) -> Load:
-    with deployed(workers, pool_size=CLIENTS) as url:
+def tsunagi_appends(workers: int, seconds: float, projector: bool = True) -> Load:
+    with deployed(workers, pool_size=CLIENTS, projector=projector) as url:
         admin = {"Authorization": "Bearer bench-admin"}
 
         def token(user_id: str, role: str) -> str:
