@@ -30,6 +30,8 @@ from projections.runner import Views
 router = APIRouter(include_in_schema=False)
 READERS = (Role.REP, Role.MANAGER, Role.AUDITOR)
 TIMELINE_PAGE = 50
+DONE = {spec.name: spec.done for spec in SPECS.values()} | {
+    "handover_completed": "引き継ぎが完了しました。この取引先の担当が変わりました。"}
 
 
 def account_uuid(raw: str) -> UUID:
@@ -87,7 +89,7 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
         "may_record": may_record(actor, doc),
         "is_successor": bool(handover and handover["to_rep_id"] == actor.user_id),
         "form": form or FormState(""), "form_id": uuid.uuid4().hex,
-        "done": SPECS[done].done if done in SPECS else None,
+        "done": DONE.get(done or ""),
         "now_local": labels.datetime_local(now),
         "week_later": (now + timedelta(days=7)).date().isoformat(),
     }, status=status)
