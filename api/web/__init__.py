@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
-from api.web.pages import accounts, dossier, records, route, session
+from api.web.pages import accounts, audit, dossier, records, route, session
 
 STATIC = Path(__file__).with_name("static")
-PAGES = (session, route, accounts, records, dossier)
+PAGES = (session, route, accounts, records, dossier, audit)
 
 
 def install(app: FastAPI) -> None:
