@@ -52,10 +52,12 @@ def test_the_account_page_in_japanese(web: WebOffice) -> None:
 
 def test_another_reps_account_is_not_found(web: WebOffice) -> None:
     account = record_a_day(web.office)
-    for path in ("", "/dossier", "/timeline", "/audit"):
+    for path in ("", "/dossier", "/timeline"):
         answer = web.鈴木さん.get(f"/accounts/{account}{path}")
         assert answer.status_code == 404, path
         assert "カタログを送る" not in answer.text
+    assert web.鈴木さん.get(f"/accounts/{account}/audit").status_code == 403, \
+        "no rep may use the audit page, whoever owns the account (as in the JSON API)"
     assert web.鈴木さん.get("/accounts/not-a-uuid").status_code == 404
     assert "株式会社山田製作所" not in web.鈴木さん.get("/accounts").text
     refused = post(web.鈴木さん, account, "/visits", {
