@@ -221,3 +221,44 @@ def test_one_event_is_a_page_of_its_own(web: WebOffice) -> None:
     assert visit["event_id"] in page.text
     other = web.office.open_yamada()
     assert web.佐藤さん.get(f"/accounts/{other}/events/{visit['event_id']}").status_code == 404
+
+
+def test_tanaka_starts_a_handover_from_the_page(web: WebOffice) -> None:
+    account = record_a_day(web.office)
+    to_himself = post(web.田中課長, account, "/handovers", {
+        "to_rep_id": "sato", "reason": "担当替え", "effective_at": "2026-12-01T09:00"})
+    assert to_himself.status_code == 422
+    assert "後任者は今の担当者とは別の人にしてください。" in to_himself.text
+    assert not web.office.佐藤さん.get(f"/v1/accounts/{account}").json()["handover"]
+    by_a_rep = post(web.佐藤さん, account, "/handovers", {
+        "to_rep_id": "suzuki", "reason": "異動", "effective_at": "2026-12-01T09:00"})
+    assert by_a_rep.status_code == 403
+    started = post(web.田中課長, account, "/handovers", {
+        "to_rep_id": "suzuki", "reason": "佐藤さんの大阪支店への異動",
+        "effective_at": "2026-12-01T09:00"})
+    assert started.status_code == 303
+    handover = web.office.佐藤さん.get(f"/v1/accounts/{account}").json()["handover"]
+    assert handover["to_rep_id"] == "suzuki"
+    assert handover["effective_at"] == "2026-12-01T09:00:00+09:00"
+    successor = web.鈴木さん.get(f"/accounts/{account}")
+    assert successor.status_code == 200
+    assert "訪問を記録" not in successor.text
+    assert "引き継ぎ資料</a>を確認してください" in successor.text
+    route = web.鈴木さん.get("/route").text
+    assert f'href="/accounts/{account}/dossier"' in route
+
+
+def test_tanaka_looks_at_satos_route(web: WebOffice) -> None:
+    record_a_day(web.office)
+    empty = web.田中課長.get("/route")
+    assert empty.status_code == 200 and "担当者IDを入力すると" in empty.text
+    sato = web.田中課長.get("/route?rep=sato&date=2026-11-20")
+    assert "（佐藤 健さん）" in sato.text and "カタログを送る" in sato.text
+
+
+def test_a_choice_that_is_not_offered_is_refused_in_japanese(web: WebOffice) -> None:
+    account = record_a_day(web.office)
+    odd = post(web.佐藤さん, account, "/visits", {
+        "occurred_at": "2026-11-20T09:45", "purpose": "定期訪問", "channel": "pigeon"})
+    assert odd.status_code == 422
+    assert "選択肢から選んでください。" in odd.text
