@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -102,6 +102,7 @@ class Person:
 
     page: Page
     server: Server
+    console_errors: list[str] = field(default_factory=list)
 
     def go(self, path: str) -> None:
         self.page.goto(self.server.url + path)
@@ -116,6 +117,7 @@ class Person:
 @pytest.fixture
 def sign_in(browser: Browser, server: Server) -> Iterator[Callable[[str], Person]]:
     contexts = []
+    people: list[Person] = []
 
     def at_the_login_page(user_id: str) -> Person:
         context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo",
@@ -123,12 +125,18 @@ def sign_in(browser: Browser, server: Server) -> Iterator[Callable[[str], Person
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        person = Person(page, server)
+        people.append(person)
+        page.on("console", lambda message: person.console_errors.append(message.text)
+                if message.type == "error" else None)
         page.goto(server.url + "/")
         page.get_by_label("トークン").fill(server.tokens[user_id])
         page.get_by_role("button", name="サインイン").click()
         page.wait_for_load_state()
-        return Person(page, server)
+        return person
 
     yield at_the_login_page
     for context in contexts:
         context.close()
+    errors = [error for person in people for error in person.console_errors]
+    assert not errors, f"the browser reported errors (a script, or the CSP): {errors}"

@@ -161,3 +161,19 @@ def test_ito_looks_back_and_verifies(server: Server, sign_in: SignIn) -> None:
     expect(page.locator("#verify-result")).to_contain_text("問題なし")
     expect(page.get_by_role("link", name="CSV（Excel用・BOM付き）")).to_be_visible()
     ito.screenshot("audit")
+
+
+def test_the_timeline_loads_more_as_sato_scrolls(server: Server, sign_in: SignIn) -> None:
+    account = open_yamada(server)
+    with server.api("sato") as sato_api:
+        for number in range(60):
+            assert sato_api.post(f"/v1/accounts/{account}/notes", json={
+                "text": f"メモ{number}"}).status_code == 201
+    sato = sign_in("sato")
+    sato.go(f"/accounts/{account}")
+    items = sato.page.locator("#timeline-items > li")
+    expect(items).to_have_count(50)
+    sato.page.get_by_role("link", name="さらに表示").scroll_into_view_if_needed()
+    expect(items).to_have_count(62)
+    expect(sato.page.get_by_role("link", name="さらに表示")).to_have_count(0)
+    expect(sato.page.get_by_role("status")).to_have_text("62件を表示しています")
