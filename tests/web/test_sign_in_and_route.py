@@ -120,3 +120,12 @@ def test_an_unknown_page_is_a_japanese_page_and_the_api_keeps_problem_json(
     api = web.office.佐藤さん.get("/v1/no-such-thing")
     assert api.status_code == 404
     assert api.headers["content-type"].startswith("application/problem+json")
+
+
+def test_over_https_the_cookie_is_secure(office: Office) -> None:
+    browser = TestClient(office.client.app, base_url="https://tsunagi.example",
+                         follow_redirects=False)
+    answer = browser.post("/login", data={"token": office.佐藤さん.token},
+                          headers={"Origin": "https://tsunagi.example"})
+    assert answer.status_code == 303
+    assert "Secure" in answer.headers["set-cookie"]
