@@ -37,6 +37,7 @@ from api.routes import (
     visits,
 )
 from api.settings import Settings
+from api.web import install as install_web
 from domain.application import Tsunagi
 from projections.runner import Projector, Views
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     app.add_middleware(RequestLog)
     for module in ROUTERS:
         app.include_router(module.router)
+    install_web(app)
 
     @app.get("/health", summary="Whether the event store answers", tags=["health"])
     def health() -> JSONResponse:

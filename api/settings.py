@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     body_timeout_seconds: float = 15.0  # and each part of its body within this
     max_connections: int = 256  # more at once are answered 503 by uvicorn
     ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
+    cookie_secure: bool | None = None  # web sign-in cookie; None: Secure when served over https
     workers: int = Field(default=1, ge=1, le=64)  # `tsunagi serve` processes
 
     @field_validator("workers")

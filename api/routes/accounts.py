@@ -79,11 +79,7 @@ def get_account(
                                                   settings.ramp_up_days),
                 "as_of": at.isoformat(), "as_of_basis": as_of_basis}
         return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
-    wait_for_views(views, settings, "relationship", "health")
-    doc = views["relationship"].document(str(account_id))  # type: ignore[attr-defined]
-    evidence = views["health"].document(str(account_id))  # type: ignore[attr-defined]
-    if doc is None or evidence is None:
-        raise HTTPException(503, "the views are catching up", headers={"Retry-After": "1"})
+    doc, evidence = relationship_and_evidence(views, settings, account_id)
     body = {**_public(doc), "health": _health(evidence, app.clock(), settings.ramp_up_days)}
     return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
 
@@ -107,6 +103,17 @@ def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     if stood is None:
         raise HTTPException(404, f"account {account_id} did not exist at {at.isoformat()}")
     return stood
+
+
+def relationship_and_evidence(views: Views, settings: Settings,
+                              account_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The relationship document and the health evidence, with every acknowledged write."""
+    wait_for_views(views, settings, "relationship", "health")
+    doc = views["relationship"].document(str(account_id))  # type: ignore[attr-defined]
+    evidence = views["health"].document(str(account_id))  # type: ignore[attr-defined]
+    if doc is None or evidence is None:
+        raise HTTPException(503, "the views are catching up", headers={"Retry-After": "1"})
+    return doc, evidence
 
 
 def _public(doc: dict[str, Any]) -> dict[str, Any]:

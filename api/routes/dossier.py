@@ -20,9 +20,12 @@ from api.deps import (
 )
 from api.markdown import render
 from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY, account_as_of
+from api.settings import Settings
 from domain.values import Role
 from projections.asof import Basis
+from projections.base import Document
 from projections.dossier import DossierView, present
+from projections.runner import Views
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
 
@@ -43,12 +46,18 @@ def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDe
                                  as_of_basis)["dossier"]
         presented = present(document, at, settings.ramp_up_days)
     else:
-        wait_for_views(views, settings, "dossier")
-        view: DossierView = views["dossier"]  # type: ignore[assignment]
-        document = view.document(str(account_id))
-        if document is None:
-            raise HTTPException(503, "the dossier is catching up", headers={"Retry-After": "1"})
+        document = dossier_document(views, settings, account_id)
         presented = present(document, app.clock(), settings.ramp_up_days)
     if accept and "text/markdown" in accept:
         return PlainTextResponse(render(presented), media_type="text/markdown; charset=utf-8")
     return JSONResponse(presented, headers={"ETag": f'"{document["version"]}"'})
+
+
+def dossier_document(views: Views, settings: Settings, account_id: UUID) -> Document:
+    """The account's folded dossier document, once the view has every acknowledged write."""
+    wait_for_views(views, settings, "dossier")
+    view: DossierView = views["dossier"]  # type: ignore[assignment]
+    document = view.document(str(account_id))
+    if document is None:
+        raise HTTPException(503, "the dossier is catching up", headers={"Retry-After": "1"})
+    return document

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -19,9 +21,11 @@ from api.deps import (
     readable_account,
     wait_for_views,
 )
+from api.settings import Settings
 from domain.values import Role
-from projections.history import MAX_PAGE, HistoryView
+from projections.history import MAX_PAGE, HistoryPage, HistoryView
 from projections.records import KINDS, utc_key
+from projections.runner import Views
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["history"])
 KIND_LIST = f"^({'|'.join(KINDS)})(,({'|'.join(KINDS)}))*$"
@@ -45,11 +49,20 @@ def history(
     kinds = [k for value in kind or [] for k in value.split(",")]
     since, until = parse_instant(occurred_from, "from"), parse_instant(occurred_to, "to")
     readable_account(app, actor, account_id)
+    page = history_page(views, settings, account_id, limit=limit, after_version=int(cursor or 0),
+                        kinds=kinds, since=since, until=until)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+def history_page(views: Views, settings: Settings, account_id: UUID, *, limit: int,
+                 after_version: int = 0, kinds: Sequence[str] = (),
+                 since: datetime | None = None, until: datetime | None = None) -> HistoryPage:
+    """One page of the account's events, oldest first, once the view has every acknowledged
+    write."""
     wait_for_views(views, settings, "history")
     view: HistoryView = views["history"]  # type: ignore[assignment]
-    page = view.page(
-        str(account_id), limit=limit, after_version=int(cursor or 0), kinds=kinds,
+    return view.page(
+        str(account_id), limit=limit, after_version=after_version, kinds=kinds,
         occurred_from=utc_key(since) if since else None,
         occurred_to=utc_key(until) if until else None,
     )
-    return {"items": page.items, "next_cursor": page.next_cursor}

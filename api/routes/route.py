@@ -18,9 +18,11 @@ from api.deps import (
     parse_day,
     wait_for_views,
 )
+from api.settings import Settings
 from domain.values import Role
 from projections.records import local_date
-from projections.route import RouteView
+from projections.route import Route, RouteView
+from projections.runner import Views
 
 router = APIRouter(prefix="/v1/reps", tags=["route"])
 DAY_QUERY = Query(alias="date", pattern=DAY.pattern, json_schema_extra={"format": "date"},
@@ -44,9 +46,14 @@ def rep_route(rep_id: str, app: AppDep, views: ViewsDep, settings: SettingsDep,
     return _route(views, settings, rep_id, parse_day(on, "date") or local_date(app.clock()))
 
 
-def _route(views: ViewsDep, settings: SettingsDep, rep_id: str, on: date) -> dict[str, Any]:
+def route_of(views: Views, settings: Settings, rep_id: str, on: date) -> Route:
+    """A rep's day as the route view has it, once it has applied every acknowledged write."""
     wait_for_views(views, settings, "route")
     view: RouteView = views["route"]  # type: ignore[assignment]
-    route = asdict(view.route(rep_id, on))
+    return view.route(rep_id, on)
+
+
+def _route(views: Views, settings: Settings, rep_id: str, on: date) -> dict[str, Any]:
+    route = asdict(route_of(views, settings, rep_id, on))
     route["date"] = route.pop("on").isoformat()
     return route

@@ -1,0 +1,200 @@
+"""What the account page's forms send, checked exactly as the JSON API checks it.
+
+A form's fields become the JSON body the API would get (local JST times become RFC 3339
+with +09:00), the same pydantic model validates it, and the same application command
+records it. What is wrong comes back in Japanese, next to the field it concerns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from api import schemas
+from domain import errors as domain
+from domain.idempotency import Idempotency
+from domain.values import Actor, Role
+
+Convert = Callable[[str], Any]
+LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")
+JST_OFFSET = "+09:00"
+
+
+def text(value: str) -> str:
+    return value
+
+
+def lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def checkbox(value: str) -> bool:
+    return value in ("on", "true", "1")
+
+
+def local_time(value: str) -> str:
+    """2026-11-20T14:30 (an <input type=datetime-local> in Japan) → …T14:30:00+09:00"""
+    value = value.strip()
+    return f"{value}:00{JST_OFFSET}" if LOCAL_MINUTE.match(value) else value
+
+
+def day(value: str) -> str:
+    return value.strip()
+
+
+def optional(convert: Convert) -> Convert:
+    """Blank means "not given": the model's default applies."""
+
+    def given(value: str) -> Any:
+        return convert(value) if value.strip() else None
+
+    return given
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One form: its fields, the model that checks them and the command that records them."""
+
+    name: str
+    model: type[BaseModel]
+    command: str
+    fields: dict[str, Convert]
+    done: str
+    roles: tuple[Role, ...] = (Role.REP, Role.MANAGER)
+
+    def body(self, form: dict[str, str]) -> dict[str, Any]:
+        converted = {name: convert(form.get(name, "")) for name, convert in self.fields.items()}
+        return {name: value for name, value in converted.items() if value is not None}
+
+
+@dataclass
+class FormState:
+    """A form sent back to its author: what they typed and what is wrong with it."""
+
+    name: str
+    target: str | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str | None = None
+
+    def is_for(self, name: str, target: str | None = None) -> bool:
+        return self.name == name and self.target == target
+
+
+VISIT = FormSpec("visit", schemas.VisitCreate, "record_visit", {
+    "occurred_at": local_time, "purpose": text, "summary": text, "attendees": lines,
+    "small_talk": checkbox, "planned_at": optional(local_time), "next_action": text,
+    "channel": text,
+}, "訪問を記録しました。")
+PROMISE = FormSpec("promise", schemas.PromiseCreate, "make_promise", {
+    "description": text, "due_date": day, "made_to": text,
+}, "約束を記録しました。")
+PROMISE_CLOSE = FormSpec("promise_close", schemas.PromiseClose, "close_promise", {
+    "outcome": text, "note": text,
+}, "約束の結果を記録しました。")
+COMPLAINT = FormSpec("complaint", schemas.ComplaintCreate, "receive_complaint", {
+    "received_at": local_time, "subject": text, "detail": text, "severity": text,
+}, "クレームを記録しました。")
+COMPLAINT_RESOLVE = FormSpec("complaint_resolve", schemas.ComplaintResolve, "resolve_complaint", {
+    "resolved_at": local_time, "resolution": text, "concession": text,
+}, "クレームの解決を記録しました。")
+REQUEST = FormSpec("request", schemas.RequestCreate, "receive_request", {
+    "kind": text, "detail": text,
+}, "要望を記録しました。")
+REQUEST_ANSWER = FormSpec("request_answer", schemas.RequestAnswer, "answer_request", {
+    "answer": text, "concession": text, "note": text,
+}, "要望への回答と譲歩を記録しました。")
+HANDOVER = FormSpec("handover", schemas.HandoverCreate, "initiate_handover", {
+    "to_rep_id": text, "reason": text, "effective_at": local_time,
+}, "引き継ぎを開始しました。", roles=(Role.MANAGER,))
+SPECS = {spec.name: spec for spec in (VISIT, PROMISE, PROMISE_CLOSE, COMPLAINT,
+                                      COMPLAINT_RESOLVE, REQUEST, REQUEST_ANSWER, HANDOVER)}
+
+
+def validate(spec: FormSpec, form: dict[str, str]) -> tuple[BaseModel | None, dict[str, str]]:
+    """The checked model, or what is wrong, field by field, in Japanese."""
+    try:
+        return spec.model.model_validate_json(json.dumps(spec.body(form))), {}
+    except ValidationError as exc:
+        found: dict[str, str] = {}
+        for error in exc.errors(include_url=False):
+            name = str(error["loc"][0]) if error["loc"] else "form"
+            blank = not form.get(name, "").strip()
+            found.setdefault(name, "入力してください。" if blank and name in spec.fields
+                             else pydantic_message(error))
+        return None, found
+
+
+def pydantic_message(error: Any) -> str:
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind == "missing" or kind == "string_pattern_mismatch":
+        return "入力してください。"
+    if kind == "string_too_long":
+        return f"{context.get('max_length')}文字以内で入力してください。"
+    if kind == "too_long":
+        return f"{context.get('max_length')}件までにしてください。"
+    if kind.startswith("datetime") or kind == "timezone_aware":
+        return "日時を正しく入力してください（例: 2026-11-20 14:30）。"
+    if kind.startswith("date"):
+        return "日付を正しく入力してください（例: 2026-11-27）。"
+    if kind.startswith("int"):
+        return "整数で入力してください。"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return "範囲外の値です。"
+    if kind in ("literal_error", "enum"):
+        return "選択肢から選んでください。"
+    return "入力内容を確認してください。"
+
+
+CONFLICTS: dict[type[domain.DomainError], str] = {
+    domain.PromiseAlreadyClosed: "この約束はすでに結果が記録されています。",
+    domain.ComplaintAlreadyResolved: "このクレームはすでに解決済みです。",
+    domain.RequestAlreadyAnswered: "この要望にはすでに回答が記録されています。",
+    domain.HandoverInProgress: "この取引先はすでに引き継ぎ中です。",
+    domain.HandoverNotOpen: "この引き継ぎはすでに完了または中止されています。",
+    domain.VersionMismatch: "ほかの人が先に更新しました。内容を確かめてもう一度送信してください。",
+    domain.ConcurrencyConflict: "ほかの更新と重なりました。もう一度送信してください。",
+    domain.ItemNotFound: "対象の記録が見つかりません。画面を読み込み直してください。",
+}
+
+
+def refusal(spec: FormSpec, exc: domain.DomainError) -> tuple[int, dict[str, str], str | None]:
+    """(status, field errors, message for the whole form) for a command the domain refused."""
+    field_name = (exc.field or "").split("[")[0].split(".")[0]
+    if isinstance(exc, domain.OccursInFuture):
+        message = "未来の日時は記録できません。"
+    elif isinstance(exc, domain.OutOfOrder):
+        message = "受付より前の日時は記録できません。"
+    elif isinstance(exc, domain.InvalidValue) and field_name == "concession":
+        message = "了承・一部了承のときは、譲歩した内容を入力してください。"
+    elif isinstance(exc, domain.InvalidValue) and field_name == "to_rep_id":
+        message = "後任者は今の担当者とは別の人にしてください。"
+    elif isinstance(exc, domain.InvalidValue):
+        message = f"入力内容を確認してください（{exc}）。"
+    else:
+        conflict = next((m for cls, m in CONFLICTS.items() if isinstance(exc, cls)), None)
+        if conflict is None:
+            raise exc
+        status = 404 if isinstance(exc, domain.ItemNotFound) else 409
+        if field_name in spec.fields:
+            return status, {field_name: conflict}, None
+        return status, {}, conflict
+    if field_name in spec.fields:
+        return 422, {field_name: message}, None
+    return 422, {}, message
+
+
+def idempotency(actor: Actor, form_id: str, path: str, body: dict[str, Any]
+                ) -> Idempotency | None:
+    """A form sent twice (a double click, a reload) records once: its id is the key."""
+    if not re.fullmatch(r"[0-9a-f]{32}", form_id):
+        return None
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    fingerprint = hashlib.sha256(f"POST {path}\n{canonical}".encode()).hexdigest()
+    return Idempotency(actor.user_id, f"web:{form_id}", fingerprint)

@@ -1,0 +1,145 @@
+"""The account (取引先) page: relationship header, health per tenure, charts, the timeline
+(filtered by kind, paged) and the forms; the accounts list; one event, for provenance."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
+from api.routes.accounts import relationship_and_evidence
+from api.routes.dossier import dossier_document
+from api.routes.history import history_page
+from api.settings import Settings
+from api.web import charts, labels, trends
+from api.web.forms import SPECS, FormState
+from api.web.render import render, render_page
+from api.web.session import PageActor, PageRefused, require
+from domain.application import Tsunagi
+from domain.values import Actor, Role
+from projections import health
+from projections.history import HistoryView
+from projections.relationship import RelationshipView
+from projections.runner import Views
+
+router = APIRouter(include_in_schema=False)
+READERS = (Role.REP, Role.MANAGER, Role.AUDITOR)
+TIMELINE_PAGE = 50
+DONE = {spec.name: spec.done for spec in SPECS.values()} | {
+    "handover_completed": "引き継ぎが完了しました。この取引先の担当が変わりました。"}
+
+
+def account_uuid(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise PageRefused(404, "取引先が見つかりません。") from None
+
+
+def may_record(actor: Actor, doc: dict[str, Any]) -> bool:
+    """Forms are offered to those the domain lets record: the owner and managers."""
+    return actor.role is Role.MANAGER or (
+        actor.role is Role.REP and doc["owner_rep_id"] == actor.user_id)
+
+
+def timeline_filter(kind: str | None) -> tuple[str, tuple[str, ...]]:
+    if kind and kind in labels.KIND_GROUPS:
+        return kind, labels.KIND_GROUPS[kind][1]
+    return "", ()
+
+
+def cursor_of(text: str | None) -> int:
+    return int(text) if text and text.isdigit() and len(text) <= 18 else 0
+
+
+def timeline(views: Views, settings: Settings, account_id: UUID, kind: str | None,
+             cursor: str | None) -> dict[str, Any]:
+    group, kinds = timeline_filter(kind)
+    page = history_page(views, settings, account_id, limit=TIMELINE_PAGE,
+                        after_version=cursor_of(cursor), kinds=kinds)
+    return {"items": page.items, "next_cursor": page.next_cursor, "kind": group,
+            "cursor": cursor_of(cursor)}
+
+
+def account_page(request: Request, app: Tsunagi, views: Views, settings: Settings,
+                 actor: Actor, account_id: UUID, *, kind: str | None = None,
+                 cursor: str | None = None, form: FormState | None = None,
+                 done: str | None = None, status: int = 200) -> HTMLResponse:
+    require(actor, *READERS)
+    readable_account(app, actor, account_id)
+    doc, evidence = relationship_and_evidence(views, settings, account_id)
+    dossier = dossier_document(views, settings, account_id)
+    now = app.clock()
+    months = trends.last_months(now)
+    visits = trends.visits_by_month(dossier["rhythm"], months)
+    scores = trends.health_by_month(evidence, months)
+    handover = doc["handover"]
+    return render_page(request, "account.html", {
+        "doc": doc, "account_id": str(account_id),
+        "report": health.health_report(evidence, now, settings.ramp_up_days),
+        "open_requests": [r for r in dossier["requests"] if r["answer"] is None],
+        "visits": visits, "visits_chart": charts.visits_per_month(visits),
+        "scores": scores, "health_chart": charts.health_over_time(scores),
+        "timeline": timeline(views, settings, account_id, kind, cursor),
+        "may_record": may_record(actor, doc),
+        "is_successor": bool(handover and handover["to_rep_id"] == actor.user_id),
+        "form": form or FormState(""), "form_id": uuid.uuid4().hex,
+        "done": DONE.get(done or ""),
+        "now_local": labels.datetime_local(now),
+        "week_later": (now + timedelta(days=7)).date().isoformat(),
+    }, status=status)
+
+
+@router.get("/accounts")
+def account_list(request: Request, views: ViewsDep, settings: SettingsDep,
+                 actor: PageActor) -> Response:
+    require(actor, *READERS)
+    wait_for_views(views, settings, "relationship")
+    view: RelationshipView = views["relationship"]  # type: ignore[assignment]
+    rep = actor.user_id if actor.role is Role.REP else None
+    return render_page(request, "accounts.html", {"accounts": view.listing(rep)})
+
+
+@router.get("/accounts/{account_id}")
+def account(request: Request, account_id: str, app: AppDep, views: ViewsDep,
+            settings: SettingsDep, actor: PageActor, kind: str | None = None,
+            cursor: str | None = None, done: str | None = None) -> Response:
+    return account_page(request, app, views, settings, actor, account_uuid(account_id),
+                        kind=kind, cursor=cursor, done=done)
+
+
+@router.get("/accounts/{account_id}/timeline")
+def timeline_fragment(request: Request, account_id: str, app: AppDep, views: ViewsDep,
+                      settings: SettingsDep, actor: PageActor, kind: str | None = None,
+                      cursor: str | None = None) -> Response:
+    """The next page of the timeline, as the list items the page appends (infinite scroll)."""
+    require(actor, *READERS)
+    found = account_uuid(account_id)
+    readable_account(app, actor, found)
+    return HTMLResponse(render(request, "timeline_items.html", {
+        "account_id": account_id, "timeline": timeline(views, settings, found, kind, cursor)}),
+        headers={"Cache-Control": "no-store"})
+
+
+@router.get("/accounts/{account_id}/events/{event_id}")
+def event(request: Request, account_id: str, event_id: str, app: AppDep, views: ViewsDep,
+          settings: SettingsDep, actor: PageActor) -> Response:
+    """One recorded event: where a dossier item's provenance link leads."""
+    require(actor, *READERS)
+    found = account_uuid(account_id)
+    account = readable_account(app, actor, found)
+    wait_for_views(views, settings, "history")
+    view: HistoryView = views["history"]  # type: ignore[assignment]
+    where = view.find_event(event_id)
+    if where is None or where["account_id"] != str(found):
+        raise PageRefused(404, "この取引先にその記録はありません。")
+    item = view.page(str(found), limit=1, after_version=where["version"] - 1).items[0]
+    return render_page(request, "event.html", {
+        "account_id": account_id, "name": account.name, "item": item,
+        "around": max(0, item["version"] - 3),
+    })

@@ -1,0 +1,42 @@
+"""My route (今日のルート): accounts due a visit, promises due, complaints open, handovers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import AppDep, SettingsDep, ViewsDep
+from api.routes.route import route_of
+from api.web.render import render_page
+from api.web.session import PageActor, PageRefused, require
+from domain.values import Role
+from projections.records import local_date
+
+router = APIRouter(include_in_schema=False)
+
+
+def _day(text: str | None, today: date) -> date:
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PageRefused(400, "日付は 2026-11-24 の形で指定してください。") from None
+
+
+@router.get("/route")
+def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsDep,
+             actor: PageActor, date: str | None = None, rep: str | None = None) -> Response:
+    if actor.role is Role.AUDITOR:
+        return RedirectResponse("/accounts", status_code=303)
+    require(actor, Role.REP, Role.MANAGER)
+    today = local_date(app.clock())
+    on = _day(date, today)
+    rep_id = actor.user_id if actor.role is Role.REP else (rep or "").strip()
+    route = route_of(views, settings, rep_id, on) if rep_id else None
+    return render_page(request, "route.html", {
+        "route": route, "on": on, "today": today, "rep_id": rep_id,
+        "is_today": on == today,
+    })
