@@ -32,15 +32,15 @@ BODY_MODELS: list[type[BaseModel]] = []
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
 
-def get_app(request: Request) -> Tsunagi:
+async def get_app(request: Request) -> Tsunagi:
     return request.app.state.tsunagi  # type: ignore[no-any-return]
 
 
-def get_views(request: Request) -> Views:
+async def get_views(request: Request) -> Views:
     return request.app.state.views  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
@@ -79,7 +79,7 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 def allow(*roles: Role) -> Any:
     """A route dependency: 403 unless the signed-in actor has one of these roles."""
 
-    def check(actor: ActorDep) -> Actor:
+    async def check(actor: ActorDep) -> Actor:
         if actor.role not in roles:
             allowed = ", ".join(r.value for r in roles)
             raise HTTPException(403, f"this route is for: {allowed}")
@@ -139,7 +139,7 @@ def _fingerprint(request: Request, data: Any) -> str:
     ).hexdigest()
 
 
-def expected_version(
+async def expected_version(
     if_match: Annotated[str | None, Header(
         pattern=ETAG.pattern, description='An ETag this API gave out, e.g. "12"')] = None,
 ) -> int | None:
@@ -152,7 +152,7 @@ def expected_version(
     return int(found.group(1))
 
 
-def idempotency(request: Request, actor: ActorDep,
+async def idempotency(request: Request, actor: ActorDep,
                 idempotency_key: Annotated[str | None, Header(
                     min_length=1, max_length=MAX_KEY_LENGTH,
                     description="Repeat a write safely: same key and body, same answer")] = None,

@@ -42,7 +42,7 @@ class Write:
                        item_id=details.get(item_key) if item_key else None)
 
 
-def write_context(app: AppDep, actor: ActorDep, _: Annotated[None, AccountGate],
+async def write_context(app: AppDep, actor: ActorDep, _: Annotated[None, AccountGate],
                   version: ExpectedVersion, key: IdempotencyDep) -> Write:
     """Everything a write needs, once the actor may see the account (see account_gate)."""
     return Write(app, actor, version, key)

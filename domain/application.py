@@ -36,7 +36,7 @@ from domain.errors import (
 )
 from domain.idempotency import Idempotency, IdempotentRequest
 from domain.transcodings import register_tsunagi_transcodings
-from domain.users import User, new_token, split_token, user_aggregate_id
+from domain.users import User, hash_secret, new_token, split_token, user_aggregate_id
 from domain.values import Actor
 
 Clock = Callable[[], datetime]
@@ -45,6 +45,8 @@ log = structlog.get_logger(__name__)
 SNAPSHOT_INTERVAL = 100
 RETRIES_ON_CONFLICT = 8
 RETRY_PAUSE_SECONDS = 0.004  # times the attempt number, jittered, between lost races
+TOKEN_MEMORY_SECONDS = 5.0  # an accepted token is not looked up again for this long
+MAX_TOKENS_REMEMBERED = 10_000
 
 
 def utc_now() -> datetime:
@@ -102,6 +104,7 @@ class Tsunagi(Application[UUID]):
         self.saved_listeners: list[Callable[[int], None]] = []
         self._account_locks: dict[UUID, threading.Lock] = {}
         self._locks_lock = threading.Lock()
+        self._tokens: dict[str, tuple[Actor, float]] = {}
         super().__init__(env)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
@@ -257,6 +260,7 @@ class Tsunagi(Application[UUID]):
         token, token_hash = new_token(user_id)
         user.issue_token(by, token_hash)
         self._save(user)
+        self._tokens = {k: v for k, v in self._tokens.items() if v[0].user_id != user_id}
         return token
 
     def get_user(self, user_id: str) -> User:
@@ -267,15 +271,26 @@ class Tsunagi(Application[UUID]):
             raise UserNotFound(f"no user {user_id}", field="user_id") from None
 
     def authenticate(self, token: str) -> Actor | None:
+        """The token's user. A token accepted here is remembered for
+        ``TOKEN_MEMORY_SECONDS``: a rotation in another process takes effect within that."""
         parts = split_token(token)
         if parts is None:
             return None
         user_id, secret = parts
+        key = hash_secret(token)
+        remembered = self._tokens.get(key)
+        if remembered is not None and remembered[1] > time.monotonic():
+            return remembered[0]
         try:
             user = self.get_user(user_id)
         except UserNotFound:
             return None
-        return user.actor if user.accepts(secret) else None
+        if not user.accepts(secret):
+            return None
+        if len(self._tokens) >= MAX_TOKENS_REMEMBERED:
+            self._tokens.clear()
+        self._tokens[key] = (user.actor, time.monotonic() + TOKEN_MEMORY_SECONDS)
+        return user.actor
 
     # One method per Account command, so callers read as the domain does.
     agree_visit_cadence = _command("agree_visit_cadence")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 
+from api.bootstrap import build_application
+from api.settings import Settings
+from domain import application
 from domain.application import Tsunagi
 from domain.errors import NotPermitted, UserExists
 from domain.idempotency import Idempotency, IdempotencyKeyReused
@@ -30,6 +34,23 @@ def test_a_registered_user_signs_in_with_their_token_only(store: Tsunagi) -> Non
     fresh = store.issue_token(管理者, "sato")
     assert store.authenticate(fresh) == Actor("sato", Role.REP)
     assert store.authenticate(token) is None, "the old token stops working"
+
+
+def test_another_process_stops_accepting_a_rotated_token_within_seconds(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accepted tokens are remembered briefly, so most requests skip the user lookup."""
+    monkeypatch.setattr(application, "TOKEN_MEMORY_SECONDS", 0.3)
+    api_worker, admin_worker = build_application(settings), build_application(settings)
+    _, token = admin_worker.register_user(管理者, user_id="sato", name="佐藤 健", role="rep")
+    assert token is not None
+    assert api_worker.authenticate(token) == Actor("sato", Role.REP)
+
+    admin_worker.issue_token(管理者, "sato")
+    assert api_worker.authenticate(token) == Actor("sato", Role.REP), "remembered for now"
+    time.sleep(0.4)
+    assert api_worker.authenticate(token) is None
+    api_worker.close()
+    admin_worker.close()
 
 
 def test_user_ids_are_unique_and_only_admins_register(store: Tsunagi) -> None:
