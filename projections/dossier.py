@@ -80,7 +80,7 @@ def _count(counter: dict[str, int], key: str, by: int = 1) -> None:
 
 def _visit_shape(when: datetime) -> tuple[str, str, str]:
     local = when.astimezone(BUSINESS_TZ)
-    return local.strftime("%Y-%m"), str(local.weekday()), local.strftime("%H")
+    return f"{local.year:04d}-{local.month:02d}", str(local.weekday()), f"{local.hour:02d}"
 
 
 def _count_visit(rhythm: dict[str, Any], when: datetime, by: int) -> None:

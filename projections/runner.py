@@ -123,15 +123,31 @@ class Projector(Views):
 
     def catch_up(self, names: Sequence[str] | None = None,
                  progress: Progress | None = None) -> int:
-        """Apply everything in the log now; return the number of events applied."""
+        """Apply everything in the log now; return the number of view-applications.
+
+        The views behind share each batch: it is read and decoded once, and each view
+        takes the events after its own position, in its own transaction."""
+        names = list(names or self.by_name)
+        head = self.head()
         applied = 0
-        for name in names or list(self.by_name):
-            head = self.head()
-            while count := self.run_batch(name):
-                applied += count
+        while True:
+            start = min(self._positions[name] for name in names)
+            notifications = self.app.recorder.select_notifications(
+                start=start, limit=self.batch_size, inclusive_of_start=False)
+            if not notifications:
+                return applied
+            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+            last = notifications[-1].id
+            for name in names:
+                after = self._positions[name]
+                if after >= last:
+                    continue
+                mine = [e for i, e in events if i > after and isinstance(e, Account.Event)]
+                self.by_name[name].process_batch(mine, Tracking(self.app.name, last))
+                self._advance(name, last)
+                applied += sum(1 for i, _ in events if i > after)
                 if progress:
-                    progress(name, self._positions[name], max(head, self._positions[name]))
-        return applied
+                    progress(name, last, max(head, last))
 
     def rebuild(self, names: Sequence[str] | None = None,
                 progress: Progress | None = None) -> int:
