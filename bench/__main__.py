@@ -8,6 +8,7 @@ import time
 from functools import partial
 
 from bench.harness import Figure, an_account_with, p50, report, store, timed
+from bench.large import large_figures
 from bench.throughput import throughput_figures
 from projections.asof import as_of
 from projections.runner import Projector
@@ -113,15 +114,18 @@ def http_figures(backend: str, events: int, repeat: int) -> list[Figure]:
     return figures
 
 
+FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: check the harness")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--only", action="append", choices=["P1", "P2", "P3", "P4", "P5"],
-                        help="only these figures (repeatable); P2 and P3 run together")
+    parser.add_argument("--only", action="append", choices=FIGURES,
+                        help="only these figures (repeatable); P2 with P3, P6 with P7")
     parser.add_argument("--seconds", type=int, default=10, help="P1: seconds of load")
     args = parser.parse_args()
-    only = set(args.only or ["P1", "P2", "P3", "P4", "P5"])
+    only = set(args.only or FIGURES)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     events, repeat = (300, 5) if args.quick else (10_000, 200)
     figures: list[Figure] = []
@@ -134,6 +138,8 @@ def main() -> None:
             figures += as_of_figures(backend, events, repeat)
         if only & {"P2", "P3"}:
             figures += http_figures(backend, events, repeat)
+    if only & {"P6", "P7"} and "postgres" in backends:
+        figures += large_figures(*((10, 200, 5) if args.quick else (10_000, 100_000, 2_000)))
     print(report(figures))
 
 

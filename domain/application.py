@@ -147,9 +147,12 @@ class Tsunagi(Application[UUID]):
     def get_account(self, account_id: UUID, version: int | None = None) -> Account:
         try:
             with _store_errors():
-                return self.repository.get(account_id, version=version)
+                found: Aggregate = self.repository.get(account_id, version=version)
         except AggregateNotFoundError:
             raise AccountNotFound(f"no account {account_id}") from None
+        if not isinstance(found, Account):  # a user's or an idempotency key's stream
+            raise AccountNotFound(f"no account {account_id}")
+        return found
 
     # ------------------------------------------------------------------ writing
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import OperationalError
 
+from domain.users import user_aggregate_id
 from tests.e2e.conftest import Office
 
 VISIT = {"occurred_at": "2026-11-20T09:00:00+09:00", "purpose": "定期訪問"}
@@ -98,6 +99,15 @@ def test_unknown_things_are_404_and_malformed_ids_422(office: Office) -> None:
     assert "nope" in missing["detail"]
     refused(office, sato.get("/v1/no-such-route"), 404)
     refused(office, sato.client.delete(f"/v1/accounts/{account}", headers=sato.auth), 405)
+
+
+def test_the_id_of_a_stream_that_is_not_an_account_is_404(office: Office) -> None:
+    """Users and idempotency keys have streams too; their ids are not accounts."""
+    user_stream = user_aggregate_id("sato")
+    tanaka = office.田中課長
+    refused(office, tanaka.get(f"/v1/accounts/{user_stream}"), 404)
+    refused(office, tanaka.post(f"/v1/accounts/{user_stream}/visits", {
+        "occurred_at": "2026-11-20T09:00:00+09:00", "purpose": "定期訪問"}), 404)
 
 
 def test_history_paging_limits(office: Office) -> None:
