@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
@@ -88,6 +89,12 @@ async def acknowledge(request: Request, account_id: str, handover_id: str, app: 
                       views: ViewsDep, settings: SettingsDep, actor: PageActor) -> Response:
     """The successor has read the dossier: it is frozen as it stands now."""
     await checked_form(request)
+    return await run_in_threadpool(_acknowledge, request, account_id, handover_id, app, views,
+                                   settings, actor)
+
+
+def _acknowledge(request: Request, account_id: str, handover_id: str, app: Tsunagi,
+                 views: Views, settings: Settings, actor: Actor) -> Response:
     require(actor, Role.REP)
     found = account_uuid(account_id)
     readable_account(app, actor, found)
@@ -107,6 +114,12 @@ async def complete(request: Request, account_id: str, handover_id: str, app: App
                    views: ViewsDep, settings: SettingsDep, actor: PageActor) -> Response:
     """The successor becomes the owner; the predecessor loses access."""
     await checked_form(request)
+    return await run_in_threadpool(_complete, request, account_id, handover_id, app, views,
+                                   settings, actor)
+
+
+def _complete(request: Request, account_id: str, handover_id: str, app: Tsunagi,
+              views: Views, settings: Settings, actor: Actor) -> Response:
     require(actor, Role.REP, Role.MANAGER)
     found = account_uuid(account_id)
     readable_account(app, actor, found)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep, readable_account
@@ -34,6 +35,14 @@ async def submit(request: Request, app: Tsunagi, views: Views, settings: Setting
     """CSRF, role and access first (nothing is read before), then the model, then the
     command; a refusal re-renders the page with the author's input and says why."""
     form = await checked_form(request)
+    return await run_in_threadpool(record_form, request, app, views, settings, actor,
+                                   raw_account_id, spec, target, form)
+
+
+def record_form(request: Request, app: Tsunagi, views: Views, settings: Settings,
+                actor: Actor, raw_account_id: str, spec: FormSpec,
+                target: tuple[str, str] | None, form: dict[str, str]) -> Response:
+    """The store's part of a form post, on a worker thread (it waits on the database)."""
     require(actor, *spec.roles)
     account_id = account_uuid(raw_account_id)
     readable_account(app, actor, account_id)

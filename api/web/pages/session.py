@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import AppDep, SettingsDep, authenticate
@@ -43,7 +44,7 @@ async def login(request: Request, app: AppDep, settings: SettingsDep) -> Respons
     form = await read_form(request)
     token = form.get("token", "").strip()
     target = local_path(form.get("next"))
-    actor = authenticate(app, settings, token) if token else None
+    actor = await run_in_threadpool(authenticate, app, settings, token) if token else None
     if actor is None:
         error = ("トークンを入力してください。" if not token
                  else "トークンが正しくありません。もう一度確認してください。")
