@@ -102,17 +102,18 @@ def _promise_made(doc: Document, e: Any) -> None:
     })
 
 
-def _find_open_promise(doc: Document, promise_id: str) -> tuple[dict[str, Any], int] | None:
-    """The open promise and the index of the tenure it was made in."""
+def _find_open(doc: Document, items: str, key: str,
+               item_id: str) -> tuple[dict[str, Any], int] | None:
+    """An open promise or complaint and the index of the tenure it belongs to."""
     for index in range(len(doc["tenures"]) - 1, -1, -1):
-        for promise in doc["tenures"][index]["open_promises"]:
-            if promise["promise_id"] == promise_id:
-                return promise, index
+        for item in doc["tenures"][index][items]:
+            if item[key] == item_id:
+                return item, index
     return None
 
 
 def _promise_renegotiated(doc: Document, e: Any) -> None:
-    found = _find_open_promise(doc, e.promise_id)
+    found = _find_open(doc, "open_promises", "promise_id", e.promise_id)
     if found is not None:
         found[0]["due_date"] = e.new_due_date.isoformat()
         found[0]["event_ids"].append(event_id(e))
@@ -120,7 +121,7 @@ def _promise_renegotiated(doc: Document, e: Any) -> None:
 
 def _promise_closed(outcome: str) -> Any:
     def close(doc: Document, e: Any) -> None:
-        found = _find_open_promise(doc, e.promise_id)
+        found = _find_open(doc, "open_promises", "promise_id", e.promise_id)
         if found is None:
             return
         promise, made_in = found
@@ -146,16 +147,8 @@ def _complaint_received(doc: Document, e: Any) -> None:
     })
 
 
-def _find_open_complaint(doc: Document, complaint_id: str) -> tuple[dict[str, Any], int] | None:
-    for index in range(len(doc["tenures"]) - 1, -1, -1):
-        for complaint in doc["tenures"][index]["open_complaints"]:
-            if complaint["complaint_id"] == complaint_id:
-                return complaint, index
-    return None
-
-
 def _complaint_step(doc: Document, e: Any) -> None:
-    found = _find_open_complaint(doc, e.complaint_id)
+    found = _find_open(doc, "open_complaints", "complaint_id", e.complaint_id)
     if found is None:
         return
     complaint, received_in = found
@@ -169,8 +162,7 @@ def _complaint_step(doc: Document, e: Any) -> None:
     tenure["open_complaints"].remove(complaint)
     complaint["score"] = _complaint_score(complaint, e.occurred_at)
     _keep_last(tenure["closed_complaints"], complaint)
-    received_day = local_date(parse_dt(complaint["received_at"])).isoformat()
-    _count(tenure["complaint_days"], received_day, 1, complaint["score"],
+    _count(tenure["complaint_days"], _received_day(complaint), 1, complaint["score"],
            len(complaint["event_ids"]))
 
 

@@ -109,17 +109,8 @@ class Projector(Views):
 
     def run_batch(self, name: str) -> int:
         """Apply the next batch of events to one view; return how many there were."""
-        view = self.by_name[name]
-        notifications = self.app.recorder.select_notifications(
-            start=self._positions[name], limit=self.batch_size, inclusive_of_start=False
-        )
-        if not notifications:
-            return 0
-        events = [self.app.mapper.to_domain_event(n) for n in notifications]
-        accounts_only = [e for e in events if isinstance(e, Account.Event)]
-        view.process_batch(accounts_only, Tracking(self.app.name, notifications[-1].id))
-        self._advance(name, notifications[-1].id)
-        return len(notifications)
+        batch = self._next_batch(self._positions[name])
+        return self._apply(name, batch) if batch else 0
 
     def catch_up(self, names: Sequence[str] | None = None,
                  progress: Progress | None = None) -> int:
@@ -130,24 +121,29 @@ class Projector(Views):
         names = list(names or self.by_name)
         head = self.head()
         applied = 0
-        while True:
-            start = min(self._positions[name] for name in names)
-            notifications = self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size, inclusive_of_start=False)
-            if not notifications:
-                return applied
-            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            last = notifications[-1].id
+        while batch := self._next_batch(min(self._positions[name] for name in names)):
             for name in names:
-                after = self._positions[name]
-                if after >= last:
-                    continue
-                mine = [e for i, e in events if i > after and isinstance(e, Account.Event)]
-                self.by_name[name].process_batch(mine, Tracking(self.app.name, last))
-                self._advance(name, last)
-                applied += sum(1 for i, _ in events if i > after)
+                applied += self._apply(name, batch)
                 if progress:
-                    progress(name, last, max(head, last))
+                    progress(name, self._positions[name], max(head, self._positions[name]))
+        return applied
+
+    def _next_batch(self, after: int) -> list[tuple[int, Any]]:
+        """The next notifications after this position, decoded: (position, event)."""
+        notifications = self.app.recorder.select_notifications(
+            start=after, limit=self.batch_size, inclusive_of_start=False)
+        return [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+
+    def _apply(self, name: str, batch: list[tuple[int, Any]]) -> int:
+        """The batch's events after the view's position, and the batch's last position, in
+        one view transaction; return how many events were new to the view."""
+        after, last = self._positions[name], batch[-1][0]
+        if after >= last:
+            return 0
+        accounts_only = [e for i, e in batch if i > after and isinstance(e, Account.Event)]
+        self.by_name[name].process_batch(accounts_only, Tracking(self.app.name, last))
+        self._advance(name, last)
+        return sum(1 for i, _ in batch if i > after)
 
     def rebuild(self, names: Sequence[str] | None = None,
                 progress: Progress | None = None) -> int:
