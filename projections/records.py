@@ -54,18 +54,19 @@ def event_data(event: Any) -> dict[str, Any]:
     return {k: json_safe(v) for k, v in vars(event).items() if k not in ENVELOPE}
 
 
-@lru_cache(maxsize=65_536)
-def uuid_text(value: UUID) -> str:
-    """UUIDs as text, remembered: every view names the same accounts and events."""
-    return str(value)
-
-
 def event_id(event: Any) -> str:
-    return uuid_text(event.event_id)
+    return str(event.event_id)
+
+
+@lru_cache(maxsize=4_096)
+def _account_text(account_id: UUID) -> str:
+    return str(account_id)
 
 
 def account_key(event: Any) -> str:
-    return uuid_text(event.originator_id)
+    """The account's id as text, remembered: a batch names the same few accounts again
+    and again (event ids are each new, so they are not remembered)."""
+    return _account_text(event.originator_id)
 
 
 def iso(value: datetime) -> str:
