@@ -3,6 +3,7 @@ successor acknowledges it here, and the frozen version he acknowledged stays rea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -84,29 +85,31 @@ def dossier(request: Request, account_id: str, app: AppDep, views: ViewsDep,
                         at=instant(as_of), basis=basis_of(basis))
 
 
+@dataclass(frozen=True)
+class HandoverStep:
+    """A handover step taken from the dossier page: who may, and where the browser goes."""
+
+    command: str
+    roles: tuple[Role, ...]
+    refused: str
+    done: str  # the page to go to, with {account_id} and {handover_id}
+
+
+ACKNOWLEDGE = HandoverStep(
+    "acknowledge_dossier", (Role.REP,), "引き継ぎ資料を確認できるのは後任者だけです。",
+    "/accounts/{account_id}/handovers/{handover_id}/dossier?done=1")
+COMPLETE = HandoverStep(
+    "complete_handover", (Role.REP, Role.MANAGER), "引き継ぎを完了できるのは後任者か課長です。",
+    "/accounts/{account_id}?done=handover_completed")
+
+
 @router.post("/accounts/{account_id}/handovers/{handover_id}/acknowledge")
 async def acknowledge(request: Request, account_id: str, handover_id: str, app: AppDep,
                       views: ViewsDep, settings: SettingsDep, actor: PageActor) -> Response:
     """The successor has read the dossier: it is frozen as it stands now."""
     await checked_form(request)
-    return await run_in_threadpool(_acknowledge, request, account_id, handover_id, app, views,
-                                   settings, actor)
-
-
-def _acknowledge(request: Request, account_id: str, handover_id: str, app: Tsunagi,
-                 views: Views, settings: Settings, actor: Actor) -> Response:
-    require(actor, Role.REP)
-    found = account_uuid(account_id)
-    readable_account(app, actor, found)
-    try:
-        app.acknowledge_dossier(actor, found, handover_id=handover_id)
-    except domain.NotPermitted:
-        raise PageRefused(403, "引き継ぎ資料を確認できるのは後任者だけです。") from None
-    except (domain.HandoverNotOpen, domain.ItemNotFound):
-        return dossier_page(request, app, views, settings, actor, found, status=409,
-                            message="この引き継ぎはすでに完了または中止されています。")
-    return RedirectResponse(f"/accounts/{found}/handovers/{handover_id}/dossier?done=1",
-                            status_code=303)
+    return await run_in_threadpool(take_step, ACKNOWLEDGE, request, account_id, handover_id,
+                                   app, views, settings, actor)
 
 
 @router.post("/accounts/{account_id}/handovers/{handover_id}/complete")
@@ -114,23 +117,25 @@ async def complete(request: Request, account_id: str, handover_id: str, app: App
                    views: ViewsDep, settings: SettingsDep, actor: PageActor) -> Response:
     """The successor becomes the owner; the predecessor loses access."""
     await checked_form(request)
-    return await run_in_threadpool(_complete, request, account_id, handover_id, app, views,
-                                   settings, actor)
+    return await run_in_threadpool(take_step, COMPLETE, request, account_id, handover_id,
+                                   app, views, settings, actor)
 
 
-def _complete(request: Request, account_id: str, handover_id: str, app: Tsunagi,
-              views: Views, settings: Settings, actor: Actor) -> Response:
-    require(actor, Role.REP, Role.MANAGER)
+def take_step(step: HandoverStep, request: Request, account_id: str, handover_id: str,
+              app: Tsunagi, views: Views, settings: Settings, actor: Actor) -> Response:
+    """The store's part of a handover step, on a worker thread (it waits on the database)."""
+    require(actor, *step.roles)
     found = account_uuid(account_id)
     readable_account(app, actor, found)
     try:
-        app.complete_handover(actor, found, handover_id=handover_id)
+        getattr(app, step.command)(actor, found, handover_id=handover_id)
     except domain.NotPermitted:
-        raise PageRefused(403, "引き継ぎを完了できるのは後任者か課長です。") from None
+        raise PageRefused(403, step.refused) from None
     except (domain.HandoverNotOpen, domain.ItemNotFound):
         return dossier_page(request, app, views, settings, actor, found, status=409,
                             message="この引き継ぎはすでに完了または中止されています。")
-    return RedirectResponse(f"/accounts/{found}?done=handover_completed", status_code=303)
+    return RedirectResponse(step.done.format(account_id=found, handover_id=handover_id),
+                            status_code=303)
 
 
 @router.get("/accounts/{account_id}/handovers/{handover_id}/dossier")
