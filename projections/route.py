@@ -41,49 +41,74 @@ class Route:
     handovers: list[dict[str, Any]] = field(default_factory=list)
 
 
-class _Rows:
-    """The route rows of one transaction."""
+Row = tuple[str, str, str, dict[str, Any]]  # kind, rep id, due on, payload
 
-    def __init__(self, cursor: ViewCursor) -> None:
+
+class _Rows:
+    """The route rows of the accounts a batch touches, read once, changed in memory and
+    written back once: a batch costs a few statements, not a few per event."""
+
+    def __init__(self, cursor: ViewCursor, account_ids: list[str]) -> None:
         self.cursor = cursor
+        self.rows: dict[tuple[str, str], Row] = {}
+        self.changed: set[tuple[str, str]] = set()
+        self.deleted: set[tuple[str, str]] = set()
+        for start in range(0, len(account_ids), 500):
+            chunk = account_ids[start:start + 500]
+            cursor.execute(
+                "SELECT account_id, item_id, kind, rep_id, due_on, payload FROM route_items "
+                f"WHERE account_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for account_id, item_id, kind, rep_id, due_on, payload in cursor.fetchall():
+                self.rows[account_id, item_id] = (kind, rep_id, due_on, json.loads(payload))
 
     def get(self, account_id: str, item_id: str) -> tuple[str, str, dict[str, Any]] | None:
-        self.cursor.execute(
-            "SELECT rep_id, due_on, payload FROM route_items "
-            "WHERE account_id = ? AND item_id = ?",
-            (account_id, item_id),
-        )
-        row = self.cursor.fetchone()
-        return None if row is None else (row[0], row[1], json.loads(row[2]))
+        row = self.rows.get((account_id, item_id))
+        return None if row is None else (row[1], row[2], row[3])
 
     def of_kind(self, account_id: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
-        self.cursor.execute(
-            "SELECT item_id, due_on, payload FROM route_items WHERE account_id = ? AND kind = ?",
-            (account_id, kind),
-        )
-        return [(r[0], r[1], json.loads(r[2])) for r in self.cursor.fetchall()]
+        return [(item_id, row[2], row[3]) for (account, item_id), row in self.rows.items()
+                if account == account_id and row[0] == kind]
 
     def put(self, account_id: str, item_id: str, kind: str, rep_id: str, due_on: str,
             payload: dict[str, Any]) -> None:
-        self.cursor.execute(
-            "INSERT INTO route_items (account_id, item_id, kind, rep_id, due_on, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, item_id) DO UPDATE SET "
-            "kind = excluded.kind, rep_id = excluded.rep_id, due_on = excluded.due_on, "
-            "payload = excluded.payload",
-            (account_id, item_id, kind, rep_id, due_on,
-             json.dumps(payload, ensure_ascii=False, sort_keys=True)),
-        )
+        key = (account_id, item_id)
+        self.rows[key] = (kind, rep_id, due_on, payload)
+        self.changed.add(key)
+        self.deleted.discard(key)
 
     def delete(self, account_id: str, item_id: str) -> None:
-        self.cursor.execute(
-            "DELETE FROM route_items WHERE account_id = ? AND item_id = ?", (account_id, item_id)
-        )
+        key = (account_id, item_id)
+        if self.rows.pop(key, None) is not None:
+            self.changed.discard(key)
+            self.deleted.add(key)
+
+    def reassign(self, account_id: str, rep_id: str) -> None:
+        """Every row of the account but its handover rows now belongs to ``rep_id``."""
+        for (account, item_id), (kind, _, due_on, payload) in list(self.rows.items()):
+            if account == account_id and kind != "handover":
+                self.put(account, item_id, kind, rep_id, due_on, payload)
 
     def owner(self, account_id: str) -> tuple[str, str]:
         """(owner rep id, account name) from the account's visit row."""
         found = self.get(account_id, VISIT)
         assert found is not None, f"route row for account {account_id} missing"
         return found[0], found[2]["name"]
+
+    def save(self) -> None:
+        self.cursor.executemany(
+            "DELETE FROM route_items WHERE account_id = ? AND item_id = ?", sorted(self.deleted))
+        self.cursor.executemany(
+            "INSERT INTO route_items (account_id, item_id, kind, rep_id, due_on, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, item_id) DO UPDATE SET "
+            "kind = excluded.kind, rep_id = excluded.rep_id, due_on = excluded.due_on, "
+            "payload = excluded.payload",
+            [(*key, kind, rep_id, due_on, json.dumps(payload, ensure_ascii=False,
+                                                     sort_keys=True))
+             for key in sorted(self.changed)
+             for kind, rep_id, due_on, payload in [self.rows[key]]],
+        )
 
 
 def _next_visit(payload: dict[str, Any]) -> str:
@@ -168,10 +193,7 @@ def _apply(rows: _Rows, e: Any) -> None:
         for role in ("from", "to"):
             rows.delete(account_id, f"handover:{e.handover_id}:{role}")
         if kind == "HandoverCompleted":
-            rows.cursor.execute(
-                "UPDATE route_items SET rep_id = ? WHERE account_id = ? AND kind <> 'handover'",
-                (e.to_rep_id, account_id),
-            )
+            rows.reassign(account_id, e.to_rep_id)
     elif kind == "RecordCorrected":
         _correct(rows, account_id, e)
 
@@ -207,9 +229,10 @@ class RouteView(View):
     ]
 
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
-        rows = _Rows(cursor)
+        rows = _Rows(cursor, list(dict.fromkeys(account_key(e) for e in events)))
         for event in events:
             _apply(rows, event)
+        rows.save()
 
     def route(self, rep_id: str, on: date) -> Route:
         horizon = (on + timedelta(days=PROMISE_HORIZON_DAYS)).isoformat()

@@ -25,7 +25,9 @@ from projections.base import View
 
 log = structlog.get_logger(__name__)
 
-BATCH_SIZE = 500
+BATCH_SIZE = 500  # following: small batches keep views close behind the writes
+CATCH_UP_BATCH_SIZE = 5_000  # catching up: each account's documents read and written once
+# per batch, so a larger batch costs fewer of them per event
 Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
 
 
@@ -73,9 +75,11 @@ class Projector(Views):
     """Runs views in this process: one following thread per view."""
 
     def __init__(self, app: Tsunagi, views: Iterable[View], *, batch_size: int = BATCH_SIZE,
+                 catch_up_batch_size: int = CATCH_UP_BATCH_SIZE,
                  idle_seconds: float = 0.5) -> None:
         super().__init__(app, views)
         self.batch_size = batch_size
+        self.catch_up_batch_size = max(batch_size, catch_up_batch_size)
         self.idle_seconds = idle_seconds
         self._positions = {name: super(Projector, self).position(name) for name in self.by_name}
         self._advanced = threading.Condition()
@@ -121,17 +125,18 @@ class Projector(Views):
         names = list(names or self.by_name)
         head = self.head()
         applied = 0
-        while batch := self._next_batch(min(self._positions[name] for name in names)):
+        while batch := self._next_batch(min(self._positions[name] for name in names),
+                                        self.catch_up_batch_size):
             for name in names:
                 applied += self._apply(name, batch)
                 if progress:
                     progress(name, self._positions[name], max(head, self._positions[name]))
         return applied
 
-    def _next_batch(self, after: int) -> list[tuple[int, Any]]:
+    def _next_batch(self, after: int, limit: int | None = None) -> list[tuple[int, Any]]:
         """The next notifications after this position, decoded: (position, event)."""
         notifications = self.app.recorder.select_notifications(
-            start=after, limit=self.batch_size, inclusive_of_start=False)
+            start=after, limit=limit or self.batch_size, inclusive_of_start=False)
         return [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
 
     def _apply(self, name: str, batch: list[tuple[int, Any]]) -> int:

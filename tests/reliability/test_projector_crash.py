@@ -37,15 +37,22 @@ def test_views_survive_kill_9_byte_for_byte(postgres_database: str, tmp_path: Pa
     progress: list[int] = []
     behind = 0
     views = Projector(app, build_views(app, settings))
+    def applied() -> int:
+        return sum(views.by_name[name].view.max_tracking_id(app.name) or 0
+                   for name in views.by_name)
+
     for round_ in range(KILLS):
-        events += generate(app, accounts=4, seed=round_)  # the log keeps growing
+        events += generate(app, accounts=12, seed=round_)  # the log keeps growing
+        before = applied()
         projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 2.0))
+        started = time.monotonic()  # kill soon after its first commit, or at a random moment
+        while applied() == before and time.monotonic() - started < 10:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.4))
         projector.send_signal(signal.SIGKILL)
         projector.wait(10)
-        progress.append(sum(views.by_name[name].view.max_tracking_id(app.name) or 0
-                            for name in views.by_name))
+        progress.append(applied())
         behind += progress[-1] < (app.recorder.max_notification_id() or 0) * len(views.by_name)
     print(f"\n{events} events × {len(views.by_name)} views; events applied after each of "
           f"{KILLS} kills: {progress}")
