@@ -23,7 +23,7 @@ import psycopg
 from api import devserver
 from bench.harness import PG, Figure
 
-VIEWS = ("relationship", "history", "route", "dossier", "health", "checkpoints")
+VIEWS = ("relationship", "history", "route", "dossier", "health")
 
 
 def rss_mb(pid: int) -> float:

@@ -6,7 +6,6 @@ A new view is a new module with a `View` subclass, listed here; no other view ch
 from __future__ import annotations
 
 from projections.base import View
-from projections.checkpoints import CheckpointView
 from projections.dossier import DossierView
 from projections.health import HealthView
 from projections.history import HistoryView
@@ -19,6 +18,5 @@ ALL_VIEWS: tuple[type[View], ...] = (
     RouteView,
     DossierView,
     HealthView,
-    CheckpointView,
 )
 VIEW_NAMES = tuple(view.name for view in ALL_VIEWS)

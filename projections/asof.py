@@ -2,7 +2,8 @@
 
 By recorded time (the default): the account exactly as Tsunagi held it then, i.e. the
 events recorded up to that instant, as an auditor replaying the log would see it. Starts
-from the nearest checkpoint, so it costs the same for the 10th and the 10,000th event.
+from the nearest checkpoint the relationship and dossier views keep (every
+CHECKPOINT_EVERY versions), so it costs the same for the 10th and the 10,000th event.
 
 By occurred time: the account as we now know it stood then, i.e. every event whose
 occurred_at is not after the instant (a visit logged a day late counts from the day it
@@ -11,41 +12,63 @@ happened), with the corrections that were recorded about those events. Computed 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from domain.application import Tsunagi
-from projections.base import Document
-from projections.checkpoints import CheckpointView
-from projections.checkpoints import evolve as evolve_both
+from projections import dossier, relationship
+from projections.base import AccountDocumentView, Document, View
 from projections.records import utc_key
 
 Basis = Literal["recorded", "occurred"]
+VIEWS = ("relationship", "dossier")  # the views "as of" reads checkpoints from
 
 
-def as_of(app: Tsunagi, checkpoints: CheckpointView | None, account_id: UUID, at: datetime,
+def evolve(doc: Document | None, event: Any) -> Document | None:
+    """Both documents of an account, one event further."""
+    current = doc or {"relationship": None, "dossier": None}
+    current["relationship"] = relationship.evolve(current["relationship"], event)
+    current["dossier"] = dossier.evolve(current["dossier"], event)
+    return current if current["relationship"] is not None else None
+
+
+def as_of(app: Tsunagi, views: Mapping[str, View] | None, account_id: UUID, at: datetime,
           basis: Basis = "recorded") -> Document | None:
-    """{"relationship": …, "dossier": …} as of ``at``; None if the account did not exist."""
+    """{"relationship": …, "dossier": …} as of ``at``; None if the account did not exist.
+    Without views, a replay of the account's events from the start."""
     if basis == "occurred":
         return fold(_occurred_by(app.events.get(account_id), at))
     version, document, following = 0, None, None
-    if checkpoints is not None:
-        version, document, following = checkpoints.around(str(account_id), utc_key(at))
+    if views is not None:
+        version, document, following = _checkpoint(views, str(account_id), utc_key(at))
     # A following checkpoint was recorded after ``at`` (else it would be the start), so the
     # answer lies among the events before it: never more than a checkpoint's worth to fold.
     for event in app.events.get(account_id, gt=version, lte=following):
         if event.timestamp > at:  # type: ignore[attr-defined]
             break
-        document = evolve_both(document, event)
+        document = evolve(document, event)
     return document
+
+
+def _checkpoint(views: Mapping[str, View], account_id: str,
+                recorded_utc: str) -> tuple[int, Document | None, int | None]:
+    """Where to start folding: the last version at which both views kept a checkpoint
+    recorded by that instant (0 if none), both documents then, and the next checkpoint."""
+    relationships: AccountDocumentView = views["relationship"]  # type: ignore[assignment]
+    dossiers: AccountDocumentView = views["dossier"]  # type: ignore[assignment]
+    version, relationship_doc, following = relationships.checkpoint(account_id, recorded_utc)
+    dossier_doc = dossiers.checkpoint_at(account_id, version) if version else None
+    if dossier_doc is None:  # none yet, or the dossier view is behind: fold from the start
+        return 0, None, following if version == 0 else None
+    return version, {"relationship": relationship_doc, "dossier": dossier_doc}, following
 
 
 def fold(events: Iterable[Any]) -> Document | None:
     document: Document | None = None
     for event in events:
-        document = evolve_both(document, event)
+        document = evolve(document, event)
     return document
 
 

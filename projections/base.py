@@ -15,10 +15,11 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from projections.records import account_key
+from projections.records import account_key, utc_key
 from projections.storage import ViewCursor, ViewRecorder
 
 Document = dict[str, Any]
+CHECKPOINT_EVERY = 100  # versions of an account between two checkpoints of a document
 Handler = Callable[[Document, Any], None]
 
 
@@ -96,20 +97,33 @@ class View(Projection[ViewRecorder]):
 
 
 class AccountDocumentView(View):
-    """One JSON document per account, folded from the account's events."""
+    """One JSON document per account, folded from the account's events; with
+    ``checkpoint_every``, also a copy of it every so many versions of the account, from
+    which "as of" starts (see projections.asof)."""
 
     table: ClassVar[str]
     columns: ClassVar[dict[str, str]] = {}  # extra query columns → SQL type
+    checkpoint_every: ClassVar[int] = 0  # 0: no checkpoints
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "table" in cls.__dict__:
             extra = "".join(f", {name} {kind}" for name, kind in cls.columns.items())
+            checkpoints = {cls.checkpoints_table(): (
+                f"CREATE TABLE IF NOT EXISTS {cls.checkpoints_table()} "
+                "(account_id TEXT NOT NULL, version INTEGER NOT NULL, "
+                "recorded_utc TEXT NOT NULL, document TEXT NOT NULL, "
+                "PRIMARY KEY (account_id, version))")} if cls.checkpoint_every else {}
             cls.tables = {
                 cls.table: f"CREATE TABLE IF NOT EXISTS {cls.table} "
                 f"(account_id TEXT PRIMARY KEY, document TEXT NOT NULL{extra})",
+                **checkpoints,
                 **cls.tables,
             }
+
+    @classmethod
+    def checkpoints_table(cls) -> str:
+        return f"{cls.table}_checkpoints"
 
     @staticmethod
     @abstractmethod
@@ -129,12 +143,19 @@ class AccountDocumentView(View):
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
         keys = list(dict.fromkeys(account_key(e) for e in events))
         documents = self.load_many(cursor, keys)
+        checkpoints = []
         for event in events:
             key = account_key(event)
             self.before(cursor, event, documents.get(key))
-            documents[key] = self.evolve(documents.get(key), event)
-            self.after(cursor, event, documents[key])
+            documents[key] = document = self.evolve(documents.get(key), event)
+            self.after(cursor, event, document)
+            version = event.originator_version
+            if self.checkpoint_every and version % self.checkpoint_every == 0 and document:
+                checkpoints.append((key, version, utc_key(event.timestamp), _text(document)))
         self.store_many(cursor, {k: d for k, d in documents.items() if d is not None})
+        cursor.executemany(
+            f"INSERT INTO {self.checkpoints_table()} (account_id, version, recorded_utc, "
+            "document) VALUES (?, ?, ?, ?)", checkpoints)
 
     def before(self, cursor: ViewCursor, event: Any, document: Document | None) -> None:
         """A hook for rows kept beside the document, given the document before the event."""
@@ -162,13 +183,43 @@ class AccountDocumentView(View):
             f"INSERT INTO {self.table} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' * len(names))}) "
             f"ON CONFLICT (account_id) DO UPDATE SET {updates}",
-            [
-                (key, json.dumps(doc, ensure_ascii=False, sort_keys=True),
-                 *self.column_values(doc))
-                for key, doc in documents.items()
-            ],
+            [(key, _text(doc), *self.column_values(doc)) for key, doc in documents.items()],
         )
 
     def document(self, account_id: str) -> Document | None:
         with self.view.reading() as cursor:
             return self.load_many(cursor, [account_id])[account_id]
+
+    def checkpoint(self, account_id: str, recorded_utc: str) -> tuple[int, Document | None,
+                                                                      int | None]:
+        """The last checkpoint recorded by that instant (version 0 and no document if none),
+        and the version of the checkpoint after it, if there is one."""
+        with self.view.reading() as cursor:
+            cursor.execute(
+                f"SELECT version, document FROM {self.checkpoints_table()} "
+                "WHERE account_id = ? AND recorded_utc <= ? ORDER BY version DESC LIMIT 1",
+                (account_id, recorded_utc),
+            )
+            row = cursor.fetchone()
+            version, document = (row[0], json.loads(row[1])) if row else (0, None)
+            cursor.execute(
+                f"SELECT MIN(version) FROM {self.checkpoints_table()} "
+                "WHERE account_id = ? AND version > ?",
+                (account_id, version),
+            )
+            following = cursor.fetchone()
+        return version, document, following[0] if following else None
+
+    def checkpoint_at(self, account_id: str, version: int) -> Document | None:
+        with self.view.reading() as cursor:
+            cursor.execute(
+                f"SELECT document FROM {self.checkpoints_table()} "
+                "WHERE account_id = ? AND version = ?",
+                (account_id, version),
+            )
+            row = cursor.fetchone()
+        return None if row is None else json.loads(row[0])
+
+
+def _text(document: Document) -> str:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True)

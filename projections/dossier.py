@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from projections import health
-from projections.base import AccountDocumentView, Document, dispatch
+from projections.base import CHECKPOINT_EVERY, AccountDocumentView, Document, dispatch
 from projections.records import (
     BUSINESS_TZ,
     account_key,
@@ -455,7 +455,8 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
-    shape = 2  # health evidence: closed promises and complaints counted by day
+    shape = 3  # 2: health evidence counted by day; 3: keeps its own checkpoints
+    checkpoint_every = CHECKPOINT_EVERY
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (
             "CREATE TABLE IF NOT EXISTS dossier_acknowledged ("

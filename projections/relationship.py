@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from projections.base import AccountDocumentView, Document, dispatch
+from projections.base import CHECKPOINT_EVERY, AccountDocumentView, Document, dispatch
 from projections.records import (
     add_days,
     event_id,
@@ -231,6 +231,8 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
 class RelationshipView(AccountDocumentView):
     name: str = "relationship"
     table = "relationship_view"
+    shape = 2  # keeps its own checkpoints
+    checkpoint_every = CHECKPOINT_EVERY
     columns: ClassVar[dict[str, str]] = {
         "owner_rep_id": "TEXT",
         "successor_rep_id": "TEXT",

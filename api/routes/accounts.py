@@ -29,8 +29,8 @@ from api.writes import WriteDep, written
 from domain.application import Tsunagi
 from domain.values import Actor, Role
 from projections import health
+from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis, as_of
-from projections.checkpoints import CheckpointView
 from projections.relationship import RelationshipView
 from projections.runner import Views
 
@@ -97,9 +97,8 @@ def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     """Relationship and dossier documents as they stood; 403 for reps, 404 before opening."""
     if actor.role not in (Role.AUDITOR, Role.MANAGER):
         raise HTTPException(403, "as_of is for auditors and managers")
-    wait_for_views(views, settings, "checkpoints")
-    checkpoints: CheckpointView = views["checkpoints"]  # type: ignore[assignment]
-    stood = as_of(app, checkpoints, account_id, at, basis)
+    wait_for_views(views, settings, *AS_OF_VIEWS)
+    stood = as_of(app, views.by_name, account_id, at, basis)
     if stood is None:
         raise HTTPException(404, f"account {account_id} did not exist at {at.isoformat()}")
     return stood

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from domain.application import Tsunagi
 from projections.asof import as_of, fold
-from projections.checkpoints import CHECKPOINT_EVERY, CheckpointView
+from projections.base import CHECKPOINT_EVERY
+from projections.records import utc_key
 from projections.runner import Projector
 from tests.conftest import 鈴木さん
 from tests.stories import 山田製作所の三年間
@@ -41,9 +42,9 @@ def test_as_of_any_recorded_instant_equals_a_replay(store: Tsunagi, projector: P
     index = data.draw(st.integers(0, len(events) - 1))
     nudge = data.draw(st.sampled_from([timedelta(0), timedelta(microseconds=1)]))
     at = events[index].timestamp + nudge
-    checkpoints: CheckpointView = projector["checkpoints"]  # type: ignore[assignment]
     replay = fold(e for e in events if e.timestamp <= at)
-    assert json_round_trip(as_of(store, checkpoints, account_id, at)) == json_round_trip(replay)
+    assert json_round_trip(as_of(store, projector.by_name, account_id, at)) == \
+        json_round_trip(replay)
 
 
 def test_before_the_account_existed_there_is_nothing(store: Tsunagi,
@@ -53,7 +54,7 @@ def test_before_the_account_existed_there_is_nothing(store: Tsunagi,
     store.save(*events)
     projector.catch_up()
     before = events[0].timestamp - timedelta(seconds=1)
-    assert as_of(store, projector["checkpoints"], account.id, before) is None  # type: ignore[arg-type]
+    assert as_of(store, projector.by_name, account.id, before) is None
 
 
 def test_as_of_by_occurred_time_counts_late_records_from_when_they_happened(
@@ -71,3 +72,17 @@ def test_as_of_by_occurred_time_counts_late_records_from_when_they_happened(
         e.originator_version for e in events if e.occurred_at <= at)  # type: ignore[attr-defined]
     assert as_of(store, None, account.id, opened.occurred_at - timedelta(days=1),  # type: ignore[attr-defined]
                  basis="occurred") is None
+
+
+def test_as_of_starts_from_a_checkpoint_both_views_kept_and_folds_only_what_follows(
+        store: Tsunagi, projector: Projector) -> None:
+    account_id, events = a_long_history(store, projector)
+    at = events[2 * CHECKPOINT_EVERY + 10].timestamp
+    replay = json_round_trip(fold(e for e in events if e.timestamp <= at))
+    relationship = projector["relationship"]
+    assert relationship.checkpoint(str(account_id), utc_key(at))[0] == 2 * CHECKPOINT_EVERY  # type: ignore[attr-defined]
+    assert json_round_trip(as_of(store, projector.by_name, account_id, at)) == replay
+
+    projector.by_name["dossier"].drop(store.name)  # the dossier view rebuilding: no checkpoints
+    assert projector["dossier"].checkpoint_at(str(account_id), 2 * CHECKPOINT_EVERY) is None  # type: ignore[attr-defined]
+    assert json_round_trip(as_of(store, projector.by_name, account_id, at)) == replay
