@@ -62,8 +62,11 @@ def catch_up_figures(backend: str, accounts: int) -> list[Figure]:
                    met=rate >= 5000 and rate >= 0.25 * raw)]
 
 
-def http_figures(backend: str, events: int, repeat: int) -> list[Figure]:
-    """P2 and P3 over loopback: a long account beside a short one, same server, same run."""
+def http_figures(backend: str, events: int, repeat: int,
+                 projector: str = "inprocess") -> list[Figure]:
+    """P2 and P3 over loopback: a long account beside a short one, same server, same run;
+    views kept in the server's process (the embedded default) or by a process of their own
+    (as docker compose deploys it)."""
     import httpx
 
     from bench.harness import percentile, serving
@@ -72,7 +75,7 @@ def http_figures(backend: str, events: int, repeat: int) -> list[Figure]:
         long_, short = an_account_with(events), an_account_with(10, seed=1)
         app.save(long_)
         app.save(short)
-        with serving(settings, admin_token="bench-admin") as url:
+        with serving(settings, admin_token="bench-admin", projector=projector) as url:
             admin = {"Authorization": "Bearer bench-admin"}
             token = httpx.post(f"{url}/v1/users", headers=admin, timeout=30, json={
                 "user_id": "sato", "name": "佐藤 健", "role": "rep"}).json()["token"]
@@ -99,14 +102,15 @@ def http_figures(backend: str, events: int, repeat: int) -> list[Figure]:
                 dossier = {k: timed(partial(read, f"/v1/accounts/{i}/dossier"), repeat)
                            for k, i in ids.items()}
     p2 = p50(append["long"])
-    figures = [Figure(f"P2 append p50, {events:,}-event account ({backend})", p2, "ms",
+    shape = backend if projector == "inprocess" else f"{backend}, projector process"
+    figures = [Figure(f"P2 append p50, {events:,}-event account ({shape})", p2, "ms",
                       baseline=p50(append["short"]),
                       baseline_name="the same on a 10-event account",
                       target="ratio ≤ 1.3", met=p2 / p50(append["short"]) <= 1.3)]
     for name, samples in (("GET view", view), ("GET dossier", dossier)):
         p99 = percentile(samples["long"], 99)
         base = percentile(samples["short"], 99)
-        figures.append(Figure(f"P3 {name} p99, {events:,}-event account ({backend})", p99, "ms",
+        figures.append(Figure(f"P3 {name} p99, {events:,}-event account ({shape})", p99, "ms",
                               baseline=base, baseline_name="the same on a 10-event account",
                               target="ratio ≤ 1.5 and p99 < 20 ms",
                               met=p99 / base <= 1.5 and p99 < 20))
@@ -137,6 +141,8 @@ def main() -> None:
             figures += as_of_figures(backend, events, repeat)
         if only & {"P2", "P3"}:
             figures += http_figures(backend, events, repeat)
+            if backend == "postgres":
+                figures += http_figures(backend, events, repeat, projector="external")
     if only & {"P6", "P7"} and "postgres" in backends:
         figures += large_figures(*((10, 200, 5) if args.quick else (10_000, 100_000, 2_000)))
     print(report(figures))

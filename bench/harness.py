@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
 import tempfile
 import time
 import uuid
@@ -127,11 +129,30 @@ def an_account_with(events: int, *, seed: int = 0) -> Account:
 
 
 @contextmanager
-def serving(settings: Settings, admin_token: str = "bench-admin") -> Iterator[str]:
-    """`tsunagi serve` in a second process on loopback; yields its base URL."""
+def serving(settings: Settings, admin_token: str = "bench-admin",
+            projector: str = "inprocess") -> Iterator[str]:
+    """`tsunagi serve` in a second process on loopback; yields its base URL. With
+    ``projector="external"``, views are kept by a `tsunagi project` process of their own,
+    as docker compose deploys it."""
     env = {"TSUNAGI_DATABASE_URL": settings.database_url,
            "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema,
-           "TSUNAGI_ADMIN_TOKEN": admin_token, "TSUNAGI_LOG_JSON": "true"}
+           "TSUNAGI_ADMIN_TOKEN": admin_token, "TSUNAGI_LOG_JSON": "true",
+           "TSUNAGI_PROJECTOR": projector}
     with tempfile.TemporaryDirectory() as directory, \
+            _projecting(env, external=projector == "external"), \
             devserver.serving(env, Path(directory) / "server.log") as url:
         yield url
+
+
+@contextmanager
+def _projecting(env: dict[str, str], *, external: bool) -> Iterator[None]:
+    if not external:
+        yield
+        return
+    process = subprocess.Popen([devserver.TSUNAGI, "project"], env=os.environ | env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

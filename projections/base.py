@@ -7,7 +7,6 @@ an account's events, so "as of" and "rebuilt" views come from the very same code
 
 from __future__ import annotations
 
-import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
@@ -15,7 +14,7 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from projections.records import account_key, utc_key
+from projections.records import account_key, from_json, to_json, utc_key
 from projections.storage import ViewCursor, ViewRecorder
 
 Document = dict[str, Any]
@@ -173,7 +172,7 @@ class AccountDocumentView(View):
                 chunk,
             )
             for account_id, document in cursor.fetchall():
-                found[account_id] = json.loads(document)
+                found[account_id] = from_json(document)
         return found
 
     def store_many(self, cursor: ViewCursor, documents: dict[str, Document]) -> None:
@@ -201,7 +200,7 @@ class AccountDocumentView(View):
                 (account_id, recorded_utc),
             )
             row = cursor.fetchone()
-            version, document = (row[0], json.loads(row[1])) if row else (0, None)
+            version, document = (row[0], from_json(row[1])) if row else (0, None)
             cursor.execute(
                 f"SELECT MIN(version) FROM {self.checkpoints_table()} "
                 "WHERE account_id = ? AND version > ?",
@@ -218,8 +217,8 @@ class AccountDocumentView(View):
                 (account_id, version),
             )
             row = cursor.fetchone()
-        return None if row is None else json.loads(row[0])
+        return None if row is None else from_json(row[0])
 
 
 def _text(document: Document) -> str:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True)
+    return to_json(document)

@@ -9,7 +9,6 @@ table, so a reader can always get exactly what the successor acknowledged.
 from __future__ import annotations
 
 import copy
-import json
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -19,9 +18,11 @@ from projections.records import (
     BUSINESS_TZ,
     account_key,
     event_id,
+    from_json,
     iso,
     json_safe,
     local_date,
+    to_json,
     utc_key,
 )
 from projections.storage import ViewCursor
@@ -478,7 +479,7 @@ class DossierView(AccountDocumentView):
             "acknowledged_by, acknowledged_at, event_id, dossier) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (account_key(event), event.handover_id, event.dossier_version, event.recorded_by,
              iso(event.occurred_at), event_id(event),
-             json.dumps(frozen, ensure_ascii=False, sort_keys=True)),
+             to_json(frozen)),
         )
 
     def acknowledged(self, account_id: str, handover_id: str) -> Document | None:
@@ -492,4 +493,4 @@ class DossierView(AccountDocumentView):
         if row is None:
             return None
         return {"handover_id": handover_id, "dossier_version": row[0], "acknowledged_by": row[1],
-                "acknowledged_at": row[2], "event_id": row[3], "dossier": json.loads(row[4])}
+                "acknowledged_at": row[2], "event_id": row[3], "dossier": from_json(row[4])}

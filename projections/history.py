@@ -6,7 +6,6 @@ of an event never changes here; a later correction is listed beside it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -16,8 +15,10 @@ from projections.records import (
     account_key,
     event_data,
     event_id,
+    from_json,
     iso,
     kind_of,
+    to_json,
     utc_key,
 )
 from projections.storage import ViewCursor
@@ -58,7 +59,7 @@ class HistoryView(View):
                 (account_key(e), e.originator_version, event_id(e), kind_of(e),
                  iso(e.occurred_at), utc_key(e.occurred_at), iso(e.timestamp),
                  utc_key(e.timestamp), e.recorded_by,
-                 json.dumps(event_data(e), ensure_ascii=False, sort_keys=True))
+                 to_json(event_data(e)))
                 for e in events
             ],
         )
@@ -76,7 +77,7 @@ class HistoryView(View):
         if row is not None:
             cursor.execute(
                 "UPDATE history_events SET corrected_by = ? WHERE account_id = ? AND version = ?",
-                (json.dumps([*json.loads(row[0]), correction_id]), account_id, version),
+                (to_json([*from_json(row[0]), correction_id]), account_id, version),
             )
 
     def page(
@@ -115,7 +116,7 @@ class HistoryView(View):
             {
                 "account_id": r[0], "version": r[1], "event_id": r[2], "kind": r[3],
                 "occurred_at": r[4], "recorded_at": r[5], "recorded_by": r[6],
-                "data": json.loads(r[7]), "corrected_by": json.loads(r[8]),
+                "data": from_json(r[7]), "corrected_by": from_json(r[8]),
             }
             for r in rows[:limit]
         ]

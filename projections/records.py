@@ -9,6 +9,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from domain.account import Account
 
 BUSINESS_TZ = ZoneInfo("Asia/Tokyo")
@@ -52,6 +54,16 @@ def json_safe(value: Any) -> Any:
 def event_data(event: Any) -> dict[str, Any]:
     """The event's own fields, without the envelope every event shares."""
     return {k: json_safe(v) for k, v in vars(event).items() if k not in ENVELOPE}
+
+
+def to_json(value: Any) -> str:
+    """A view's document or row as stored: compact JSON, keys sorted, text as it is
+    (orjson: several times faster than the standard library on the documents views keep)."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def from_json(text: str | bytes) -> Any:
+    return orjson.loads(text)
 
 
 def event_id(event: Any) -> str:

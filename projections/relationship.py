@@ -6,13 +6,13 @@ complaints, the contract, and any handover in progress. Health is its own view.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from projections.base import CHECKPOINT_EVERY, AccountDocumentView, Document, dispatch
 from projections.records import (
     add_days,
     event_id,
+    from_json,
     iso,
     json_safe,
     local_date,
@@ -254,4 +254,4 @@ class RelationshipView(AccountDocumentView):
         with self.view.reading() as cursor:
             cursor.execute(f"SELECT document FROM relationship_view WHERE {where} "
                            "ORDER BY account_id LIMIT ?", [*params, limit])
-            return [json.loads(row[0]) for row in cursor.fetchall()]
+            return [from_json(row[0]) for row in cursor.fetchall()]

@@ -7,7 +7,6 @@ moves the account's rows to the successor.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,10 +17,12 @@ from projections.records import (
     account_key,
     add_days,
     event_id,
+    from_json,
     iso,
     json_safe,
     local_date,
     parse_dt,
+    to_json,
     utc_key,
 )
 from projections.storage import ViewCursor
@@ -61,7 +62,7 @@ class _Rows:
                 chunk,
             )
             for account_id, item_id, kind, rep_id, due_on, payload in cursor.fetchall():
-                self.rows[account_id, item_id] = (kind, rep_id, due_on, json.loads(payload))
+                self.rows[account_id, item_id] = (kind, rep_id, due_on, from_json(payload))
 
     def get(self, account_id: str, item_id: str) -> tuple[str, str, dict[str, Any]] | None:
         row = self.rows.get((account_id, item_id))
@@ -104,8 +105,7 @@ class _Rows:
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, item_id) DO UPDATE SET "
             "kind = excluded.kind, rep_id = excluded.rep_id, due_on = excluded.due_on, "
             "payload = excluded.payload",
-            [(*key, kind, rep_id, due_on, json.dumps(payload, ensure_ascii=False,
-                                                     sort_keys=True))
+            [(*key, kind, rep_id, due_on, to_json(payload))
              for key in sorted(self.changed)
              for kind, rep_id, due_on, payload in [self.rows[key]]],
         )
@@ -247,7 +247,7 @@ class RouteView(View):
             rows = cursor.fetchall()
         route = Route(rep_id=rep_id, on=on)
         for account_id, kind, due_on, payload_text in rows:
-            item = {"account_id": account_id, "due_on": due_on, **json.loads(payload_text)}
+            item = {"account_id": account_id, "due_on": due_on, **from_json(payload_text)}
             item["overdue_days"] = max(0, (on - date.fromisoformat(due_on)).days)
             if kind == VISIT and due_on <= day:
                 item.pop("visits", None)
