@@ -27,7 +27,9 @@ log = structlog.get_logger(__name__)
 
 BATCH_SIZE = 500  # following: small batches keep views close behind the writes
 CATCH_UP_BATCH_SIZE = 5_000  # catching up: each account's documents read and written once
-# per batch, so a larger batch costs fewer of them per event
+# per batch, so a larger batch costs fewer of them per event; but a batch holds the
+# documents of every account it touches, so it also stops once it touches this many:
+CATCH_UP_ACCOUNTS = 500
 Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
 
 
@@ -125,19 +127,31 @@ class Projector(Views):
         names = list(names or self.by_name)
         head = self.head()
         applied = 0
-        while batch := self._next_batch(min(self._positions[name] for name in names),
-                                        self.catch_up_batch_size):
+        while batch := self._catch_up_batch(min(self._positions[name] for name in names)):
             for name in names:
                 applied += self._apply(name, batch)
                 if progress:
                     progress(name, self._positions[name], max(head, self._positions[name]))
         return applied
 
-    def _next_batch(self, after: int, limit: int | None = None) -> list[tuple[int, Any]]:
+    def _next_batch(self, after: int) -> list[tuple[int, Any]]:
         """The next notifications after this position, decoded: (position, event)."""
         notifications = self.app.recorder.select_notifications(
-            start=after, limit=limit or self.batch_size, inclusive_of_start=False)
+            start=after, limit=self.batch_size, inclusive_of_start=False)
         return [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
+
+    def _catch_up_batch(self, after: int) -> list[tuple[int, Any]]:
+        """Following batches joined until CATCH_UP_BATCH_SIZE events or CATCH_UP_ACCOUNTS
+        accounts: few view transactions per event, and memory bounded whatever the log."""
+        batch: list[tuple[int, Any]] = []
+        accounts: set[Any] = set()
+        while len(batch) < self.catch_up_batch_size and len(accounts) < CATCH_UP_ACCOUNTS:
+            following = self._next_batch(batch[-1][0] if batch else after)
+            if not following:
+                break
+            batch += following
+            accounts.update(event.originator_id for _, event in following)
+        return batch
 
     def _apply(self, name: str, batch: list[tuple[int, Any]]) -> int:
         """The batch's events after the view's position, and the batch's last position, in

@@ -12,6 +12,7 @@ from api.bootstrap import build_views
 from api.settings import Settings
 from domain.application import Tsunagi
 from projections.runner import Projector
+from projections.storage import ViewCursor
 from tests.conftest import Clock, 佐藤さん, 田中課長
 from tests.stories import 山田製作所の三年間
 
@@ -162,3 +163,34 @@ def test_a_view_written_by_older_code_builds_again_on_start(store: Tsunagi,
     second.catch_up()
     assert dumps(second) == built
     second.close()
+
+
+@pytest.mark.parametrize("view", ["route", "relationship", "health"])
+def test_catching_up_costs_the_same_few_statements_for_one_account_or_six(
+    store: Tsunagi, settings: Settings, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    """A batch reads the accounts it touches once and writes them back once: the number of
+    statements follows the batches, not the events in them."""
+    restarted(store, settings)  # the view tables exist before anything is counted
+    statements: list[str] = []
+    for method in ("execute", "executemany"):
+        original = getattr(ViewCursor, method)
+
+        def counted(self: ViewCursor, statement: str, *args: Any,
+                    _original: Any = original) -> None:
+            statements.append(statement)
+            _original(self, statement, *args)
+
+        monkeypatch.setattr(ViewCursor, method, counted)
+
+    def catching_up_after(accounts: int) -> tuple[int, int]:
+        before = store.recorder.max_notification_id() or 0
+        record_stories(store, accounts)
+        statements.clear()
+        restarted(store, settings).catch_up([view])
+        return len(statements), (store.recorder.max_notification_id() or 0) - before
+
+    one, _ = catching_up_after(1)
+    six, events = catching_up_after(6)
+    assert events > 150
+    assert six == one
