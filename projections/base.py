@@ -19,6 +19,7 @@ from projections.storage import ViewCursor, ViewRecorder
 
 Document = dict[str, Any]
 CHECKPOINT_EVERY = 100  # versions of an account between two checkpoints of a document
+DOCUMENTS_IN_MEMORY = 100  # a view folds a batch this many accounts at a time
 Handler = Callable[[Document, Any], None]
 
 
@@ -140,21 +141,31 @@ class AccountDocumentView(View):
         return document
 
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
-        keys = list(dict.fromkeys(account_key(e) for e in events))
-        documents = self.load_many(cursor, keys)
-        checkpoints = []
+        """Each account's events in order, a few accounts at a time: a document depends only
+        on its own account's events, so memory holds DOCUMENTS_IN_MEMORY documents however
+        many accounts a batch touches."""
+        by_account: dict[str, list[Any]] = {}
         for event in events:
-            key = account_key(event)
-            self.before(cursor, event, documents.get(key))
-            documents[key] = document = self.evolve(documents.get(key), event)
-            self.after(cursor, event, document)
-            version = event.originator_version
-            if self.checkpoint_every and version % self.checkpoint_every == 0 and document:
-                checkpoints.append((key, version, utc_key(event.timestamp), _text(document)))
-        self.store_many(cursor, {k: d for k, d in documents.items() if d is not None})
-        cursor.executemany(
-            f"INSERT INTO {self.checkpoints_table()} (account_id, version, recorded_utc, "
-            "document) VALUES (?, ?, ?, ?)", checkpoints)
+            by_account.setdefault(account_key(event), []).append(event)
+        keys = list(by_account)
+        for start in range(0, len(keys), DOCUMENTS_IN_MEMORY):
+            documents = self.load_many(cursor, keys[start:start + DOCUMENTS_IN_MEMORY])
+            checkpoints = []
+            for key, document in documents.items():
+                for event in by_account[key]:
+                    self.before(cursor, event, document)
+                    document = self.evolve(document, event)
+                    self.after(cursor, event, document)
+                    version = event.originator_version
+                    if self.checkpoint_every and version % self.checkpoint_every == 0 \
+                            and document:
+                        checkpoints.append((key, version, utc_key(event.timestamp),
+                                            _text(document)))
+                documents[key] = document
+            self.store_many(cursor, {k: d for k, d in documents.items() if d is not None})
+            cursor.executemany(
+                f"INSERT INTO {self.checkpoints_table()} (account_id, version, recorded_utc, "
+                "document) VALUES (?, ?, ?, ?)", checkpoints)
 
     def before(self, cursor: ViewCursor, event: Any, document: Document | None) -> None:
         """A hook for rows kept beside the document, given the document before the event."""

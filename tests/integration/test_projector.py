@@ -11,6 +11,7 @@ import pytest
 from api.bootstrap import build_views
 from api.settings import Settings
 from domain.application import Tsunagi
+from projections import base
 from projections.runner import Projector
 from projections.storage import ViewCursor
 from tests.conftest import Clock, 佐藤さん, 田中課長
@@ -194,3 +195,15 @@ def test_catching_up_costs_the_same_few_statements_for_one_account_or_six(
     six, events = catching_up_after(6)
     assert events > 150
     assert six == one
+
+
+def test_a_batch_over_many_accounts_folds_them_a_few_at_a_time_to_the_same_views(
+    store: Tsunagi, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record_stories(store, 5)
+    projector = restarted(store, settings)
+    projector.catch_up()
+    all_at_once = dumps(projector)
+    monkeypatch.setattr(base, "DOCUMENTS_IN_MEMORY", 2)
+    projector.rebuild()
+    assert dumps(projector) == all_at_once
