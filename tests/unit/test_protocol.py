@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from uvicorn.config import Config
@@ -39,9 +40,15 @@ async def nodelay_of_accepted_connection(protocol: type[H11Protocol]) -> int:
     return int(value)
 
 
+def nodelay_with(protocol: type[H11Protocol]) -> int:
+    """On a thread of its own: other tests may leave an event loop running on this one."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, nodelay_of_accepted_connection(protocol)).result()
+
+
 def test_uvicorn_alone_leaves_nagle_on_for_a_socket_it_bound_itself() -> None:
-    assert asyncio.run(nodelay_of_accepted_connection(H11Protocol)) == 0
+    assert nodelay_with(H11Protocol) == 0
 
 
 def test_our_protocol_turns_nagle_off_on_every_accepted_connection() -> None:
-    assert asyncio.run(nodelay_of_accepted_connection(GuardedH11Protocol)) != 0
+    assert nodelay_with(GuardedH11Protocol) != 0
