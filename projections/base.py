@@ -160,7 +160,7 @@ class AccountDocumentView(View):
                     if self.checkpoint_every and version % self.checkpoint_every == 0 \
                             and document:
                         checkpoints.append((key, version, utc_key(event.timestamp),
-                                            _text(document)))
+                                            to_json(document)))
                 documents[key] = document
             self.store_many(cursor, {k: d for k, d in documents.items() if d is not None})
             cursor.executemany(
@@ -193,7 +193,7 @@ class AccountDocumentView(View):
             f"INSERT INTO {self.table} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' * len(names))}) "
             f"ON CONFLICT (account_id) DO UPDATE SET {updates}",
-            [(key, _text(doc), *self.column_values(doc)) for key, doc in documents.items()],
+            [(key, to_json(doc), *self.column_values(doc)) for key, doc in documents.items()],
         )
 
     def document(self, account_id: str) -> Document | None:
@@ -229,7 +229,3 @@ class AccountDocumentView(View):
             )
             row = cursor.fetchone()
         return None if row is None else from_json(row[0])
-
-
-def _text(document: Document) -> str:
-    return to_json(document)

@@ -27,8 +27,8 @@ log = structlog.get_logger(__name__)
 
 BATCH_SIZE = 500  # following: small batches keep views close behind the writes
 CATCH_UP_BATCH_SIZE = 5_000  # catching up: each account's documents read and written once
-# per batch, so a larger batch costs fewer of them per event; but a batch holds the
-# documents of every account it touches, so it also stops once it touches this many:
+# per batch, so a larger batch costs fewer of them per event; a batch also stops once it
+# touches this many accounts, so one view transaction never rewrites too many documents:
 CATCH_UP_ACCOUNTS = 500
 Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
 
