@@ -175,15 +175,9 @@ class AccountDocumentView(View):
 
     def load_many(self, cursor: ViewCursor, keys: list[str]) -> dict[str, Document | None]:
         found: dict[str, Document | None] = dict.fromkeys(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            cursor.execute(
-                f"SELECT account_id, document FROM {self.table} WHERE account_id IN ({marks})",
-                chunk,
-            )
-            for account_id, document in cursor.fetchall():
-                found[account_id] = from_json(document)
+        for account_id, document in cursor.rows_for_accounts(
+                f"SELECT account_id, document FROM {self.table}", keys):
+            found[account_id] = from_json(document)
         return found
 
     def store_many(self, cursor: ViewCursor, documents: dict[str, Document]) -> None:

@@ -54,15 +54,10 @@ class _Rows:
         self.rows: dict[tuple[str, str], Row] = {}
         self.changed: set[tuple[str, str]] = set()
         self.deleted: set[tuple[str, str]] = set()
-        for start in range(0, len(account_ids), 500):
-            chunk = account_ids[start:start + 500]
-            cursor.execute(
-                "SELECT account_id, item_id, kind, rep_id, due_on, payload FROM route_items "
-                f"WHERE account_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for account_id, item_id, kind, rep_id, due_on, payload in cursor.fetchall():
-                self.rows[account_id, item_id] = (kind, rep_id, due_on, from_json(payload))
+        for account_id, item_id, kind, rep_id, due_on, payload in cursor.rows_for_accounts(
+                "SELECT account_id, item_id, kind, rep_id, due_on, payload FROM route_items",
+                account_ids):
+            self.rows[account_id, item_id] = (kind, rep_id, due_on, from_json(payload))
 
     def get(self, account_id: str, item_id: str) -> tuple[str, str, dict[str, Any]] | None:
         row = self.rows.get((account_id, item_id))

@@ -50,6 +50,15 @@ class ViewCursor:
         if rows:
             self._raw.executemany(self._sql(statement), [tuple(r) for r in rows])
 
+    def rows_for_accounts(self, select: str, account_ids: Sequence[str]) -> list[Row]:
+        """``select`` (ending in FROM a table) for these accounts, 500 ids a statement."""
+        rows: list[Row] = []
+        for start in range(0, len(account_ids), 500):
+            chunk = account_ids[start:start + 500]
+            self.execute(f"{select} WHERE account_id IN ({','.join('?' * len(chunk))})", chunk)
+            rows += self.fetchall()
+        return rows
+
     def fetchall(self) -> list[Row]:
         return [self._row(r) for r in self._raw.fetchall()]
 
