@@ -73,6 +73,10 @@ class ViewCursor:
     def raw(self) -> Any:
         return self._raw
 
+    @property
+    def postgres(self) -> bool:
+        return self._postgres
+
 
 class ViewRecorder(TrackingRecorder, ABC):
     """A tracking recorder whose transactions also write a view's tables."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from api.bootstrap import build_views
+from api.bootstrap import build_application, build_views
 from api.settings import Settings
 from domain.application import Tsunagi
 from projections import base
@@ -207,3 +208,25 @@ def test_a_batch_over_many_accounts_folds_them_a_few_at_a_time_to_the_same_views
     monkeypatch.setattr(base, "DOCUMENTS_IN_MEMORY", 2)
     projector.rebuild()
     assert dumps(projector) == all_at_once
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_the_documents_rewritten_on_every_event_uncompressed(
+        postgres_database: str) -> None:
+    settings = Settings(database_url=f"postgresql://postgres@127.0.0.1:5432/{postgres_database}",
+                        postgres_schema=f"storage_{uuid.uuid4().hex[:8]}")
+    app = build_application(settings)
+    for _ in range(2):  # a restart finds them so and changes nothing
+        views = build_views(app, settings)
+        with views[0].view.reading() as cursor:
+            cursor.execute("SELECT c.relname, a.attstorage FROM pg_attribute a "
+                           "JOIN pg_class c ON c.oid = a.attrelid "
+                           "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                           "WHERE n.nspname = ? AND a.attname = 'document'",
+                           (settings.postgres_schema,))
+            storage = dict(cursor.fetchall())
+        assert {t: storage[t] for t in ("relationship_view", "dossier_view", "health_view")} \
+            == dict.fromkeys(("relationship_view", "dossier_view", "health_view"), "e")
+        assert storage["dossier_view_checkpoints"] == "x"  # written once each: compressed
+        Projector(app, views).close()
+    app.close()
