@@ -1,4 +1,5 @@
-"""Uvicorn's HTTP/1.1 protocol, with a deadline for a request's headers and no Nagle delay.
+"""Uvicorn's HTTP/1.1 protocol (httptools, the C parser), with a deadline for a request's
+headers and no Nagle delay.
 
 Uvicorn waits as long as a client likes for the headers of a request, so slow clients
 could hold connections open forever. This closes a connection whose request headers have
@@ -15,12 +16,12 @@ import asyncio
 import socket
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT_SECONDS = 10.0
 
 
-class GuardedH11Protocol(H11Protocol):
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
     header_timeout: float = HEADER_TIMEOUT_SECONDS
     _header_deadline: asyncio.TimerHandle | None = None
 
@@ -57,8 +58,8 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.close()
 
 
-def guarded(header_timeout: float) -> type[GuardedH11Protocol]:
+def guarded(header_timeout: float) -> type[GuardedHttpToolsProtocol]:
     """The protocol with this deadline. It stays importable by name, as uvicorn's worker
     processes need, and each worker sets the deadline again from its own settings."""
-    GuardedH11Protocol.header_timeout = header_timeout
-    return GuardedH11Protocol
+    GuardedHttpToolsProtocol.header_timeout = header_timeout
+    return GuardedHttpToolsProtocol

@@ -9,17 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from uvicorn.config import Config
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from api.protocol import GuardedH11Protocol
+from api.protocol import GuardedHttpToolsProtocol
 
 
 async def _app(scope: Any, receive: Any, send: Any) -> None:  # never called here
     raise AssertionError
 
 
-async def nodelay_of_accepted_connection(protocol: type[H11Protocol]) -> int:
+async def nodelay_of_accepted_connection(protocol: type[HttpToolsProtocol]) -> int:
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # protocol 0, as uvicorn's
     listening.bind(("127.0.0.1", 0))
     listening.listen()
@@ -40,15 +40,15 @@ async def nodelay_of_accepted_connection(protocol: type[H11Protocol]) -> int:
     return int(value)
 
 
-def nodelay_with(protocol: type[H11Protocol]) -> int:
+def nodelay_with(protocol: type[HttpToolsProtocol]) -> int:
     """On a thread of its own: other tests may leave an event loop running on this one."""
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, nodelay_of_accepted_connection(protocol)).result()
 
 
 def test_uvicorn_alone_leaves_nagle_on_for_a_socket_it_bound_itself() -> None:
-    assert nodelay_with(H11Protocol) == 0
+    assert nodelay_with(HttpToolsProtocol) == 0
 
 
 def test_our_protocol_turns_nagle_off_on_every_accepted_connection() -> None:
-    assert nodelay_with(GuardedH11Protocol) != 0
+    assert nodelay_with(GuardedHttpToolsProtocol) != 0
