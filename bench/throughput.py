@@ -8,6 +8,8 @@ processes over loopback.
 
 from __future__ import annotations
 
+import http.client
+import json
 import multiprocessing
 import os
 import re
@@ -20,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -90,26 +93,38 @@ def _cpu_times() -> tuple[int, int]:
 
 def _client(url: str, token: str, account_id: str, seconds: float, ready: Any,
             go: Any, results: Any) -> None:
-    """One rep recording visits on one account as fast as the server answers."""
+    """One rep recording visits on one account as fast as the server answers.
+
+    The standard library's HTTP client on one kept-alive connection: the load generator
+    shares this machine's two cores with what it measures, and httpx used ~1.1 ms of CPU
+    per request where this uses a fraction of that (printed with the figure).
+    """
     appended = failed = 0
     latencies = []
-    with httpx.Client(base_url=url, timeout=30,
-                      headers={"Authorization": f"Bearer {token}"}) as client:
-        client.get("/health")  # connected before the clock starts
-        ready.put(os.getpid())
-        go.wait()
-        cpu_started = time.process_time()
-        stop = time.monotonic() + seconds
-        while time.monotonic() < stop:
-            started = time.perf_counter()
-            response = client.post(f"/v1/accounts/{account_id}/visits", json={
-                "occurred_at": "2026-11-20T09:00:00+09:00", "purpose": "定期訪問",
-                "summary": "特に問題なし"})
-            latencies.append((time.perf_counter() - started) * 1000)
-            if response.status_code == 201:
-                appended += 1
-            else:
-                failed += 1
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname or "127.0.0.1", address.port,
+                                            timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    path = f"/v1/accounts/{account_id}/visits"
+    body = json.dumps({"occurred_at": "2026-11-20T09:00:00+09:00", "purpose": "定期訪問",
+                       "summary": "特に問題なし"}).encode()
+    connection.request("GET", "/health")  # connected before the clock starts
+    connection.getresponse().read()
+    ready.put(os.getpid())
+    go.wait()
+    cpu_started = time.process_time()
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop:
+        started = time.perf_counter()
+        connection.request("POST", path, body, headers)
+        response = connection.getresponse()
+        response.read()
+        latencies.append((time.perf_counter() - started) * 1000)
+        if response.status == 201:
+            appended += 1
+        else:
+            failed += 1
+    connection.close()
     results.put((appended, failed, latencies, time.process_time() - cpu_started))
 
 
