@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 import time
@@ -13,7 +14,12 @@ from typing import Any, ClassVar
 from uuid import UUID, uuid5
 
 import structlog
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    LRUCache,
+    ProcessingEvent,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     IntegrityError,
@@ -28,6 +34,7 @@ from domain.account import Account, CorrectionTarget
 from domain.errors import (
     AccountNotFound,
     ConcurrencyConflict,
+    DomainError,
     NotCorrectable,
     StoreUnavailable,
     UserExists,
@@ -47,6 +54,7 @@ RETRIES_ON_CONFLICT = 8
 RETRY_PAUSE_SECONDS = 0.004  # times the attempt number, jittered, between lost races
 TOKEN_MEMORY_SECONDS = 5.0  # an accepted token is not looked up again for this long
 MAX_TOKENS_REMEMBERED = 10_000
+ACCOUNTS_REMEMBERED = 5000  # as written by this process, to decide the next command on
 
 
 def utc_now() -> datetime:
@@ -105,6 +113,7 @@ class Tsunagi(Application[UUID]):
         self._account_locks: dict[UUID, threading.Lock] = {}
         self._locks_lock = threading.Lock()
         self._tokens: dict[str, tuple[Actor, float]] = {}
+        self._written: LRUCache[UUID, Account] = LRUCache(maxsize=ACCOUNTS_REMEMBERED)
         super().__init__(env)
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
@@ -179,12 +188,35 @@ class Tsunagi(Application[UUID]):
     ) -> Recorded:
         """Load the account, run one command on it, save; retry a lost race unless If-Match.
 
+        The command first runs on the account as this process last wrote it, without asking
+        the store what changed since (a round trip per command). That is safe because the
+        store decides: had another writer appended meanwhile, the version this save claims
+        is taken and the save fails whole. Any refusal or lost race on that copy is decided
+        again on the stored account, so it never answers for what the store holds.
+
         With an idempotency key, a repeat returns the first result and records nothing.
         """
         if idempotency and (previous := self._previous(idempotency)):
             return previous
         with self._writing(account_id):
+            written = self.last_written(account_id)
+            if written is not None:
+                try:
+                    return self._attempt(copy.deepcopy(written), command, expected_version,
+                                         idempotency)
+                except StoreUnavailable:
+                    raise
+                except DomainError:
+                    pass  # another writer moved on, or a refusal: decide on the stored account
             return self._change(account_id, command, expected_version, idempotency)
+
+    def last_written(self, account_id: UUID) -> Account | None:
+        """The account as this process last saved it (others may have appended since);
+        never changed in place, so it may be read without a lock."""
+        try:
+            return self._written.get(account_id)
+        except KeyError:
+            return None
 
     def _writing(self, account_id: UUID) -> threading.Lock:
         """Writers of one account in this process take turns; other processes still race,
@@ -196,13 +228,9 @@ class Tsunagi(Application[UUID]):
                 expected_version: int | None, idempotency: Idempotency | None) -> Recorded:
         attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
         for attempt in range(1, attempts + 1):
-            account = self.get_account(account_id)
-            if expected_version is not None and account.version != expected_version:
-                raise VersionMismatch(expected_version, account.version)
-            item_id = command(account, self.clock())
-            recorded = Recorded(account.id, account.version, account.last_event_id, item_id)
             try:
-                return self._save_recorded(account, recorded, idempotency)
+                return self._attempt(self.get_account(account_id), command, expected_version,
+                                     idempotency)
             except ConcurrencyConflict:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, expected_version + 1) from None
@@ -210,6 +238,18 @@ class Tsunagi(Application[UUID]):
                     raise
                 time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, account: Account, command: Callable[[Account, datetime], str | None],
+                 expected_version: int | None, idempotency: Idempotency | None) -> Recorded:
+        """One command on this copy of the account, saved, and the copy remembered."""
+        if expected_version is not None and account.version != expected_version:
+            raise VersionMismatch(expected_version, account.version)
+        item_id = command(account, self.clock())
+        recorded = Recorded(account.id, account.version, account.last_event_id, item_id)
+        recorded = self._save_recorded(account, recorded, idempotency)
+        if not recorded.replayed:
+            self._written.put(account.id, account)
+        return recorded
 
     def _save_recorded(self, aggregate: Aggregate, recorded: Recorded,
                        idempotency: Idempotency | None) -> Recorded:
@@ -279,11 +319,10 @@ class Tsunagi(Application[UUID]):
         parts = split_token(token)
         if parts is None:
             return None
+        remembered = self.remembered(token)
+        if remembered is not None:
+            return remembered
         user_id, secret = parts
-        key = hash_secret(token)
-        remembered = self._tokens.get(key)
-        if remembered is not None and remembered[1] > time.monotonic():
-            return remembered[0]
         try:
             user = self.get_user(user_id)
         except UserNotFound:
@@ -292,8 +331,16 @@ class Tsunagi(Application[UUID]):
             return None
         if len(self._tokens) >= MAX_TOKENS_REMEMBERED:
             self._tokens.clear()
-        self._tokens[key] = (user.actor, time.monotonic() + TOKEN_MEMORY_SECONDS)
+        self._tokens[hash_secret(token)] = (user.actor, time.monotonic() + TOKEN_MEMORY_SECONDS)
         return user.actor
+
+    def remembered(self, token: str) -> Actor | None:
+        """The user of a token accepted within the last ``TOKEN_MEMORY_SECONDS``, or None
+        (then ask ``authenticate``); never a round trip to the store."""
+        remembered = self._tokens.get(hash_secret(token))
+        if remembered is not None and remembered[1] > time.monotonic():
+            return remembered[0]
+        return None
 
     # One method per Account command, so callers read as the domain does.
     agree_visit_cadence = _command("agree_visit_cadence")

@@ -11,8 +11,8 @@ import pytest
 from api.bootstrap import build_application
 from api.settings import Settings
 from domain.application import Tsunagi
-from domain.errors import ConcurrencyConflict, VersionMismatch
-from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長
+from domain.errors import ConcurrencyConflict, NotPermitted, VersionMismatch
+from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長, 鈴木さん
 
 
 def two_processes(settings: Settings, clock: Clock) -> tuple[Tsunagi, Tsunagi]:
@@ -107,3 +107,67 @@ def test_sqlite_file_is_shared_by_two_processes(tmp_path: Path, clock: Clock) ->
     assert first.get_account(opened.account_id).version == 2
     first.close()
     second.close()
+
+
+def test_a_worker_that_missed_another_workers_visit_still_lands_its_own_after_it(
+        settings: Settings, clock: Clock) -> None:
+    """Worker 1 remembers the account as it last wrote it; worker 2 appends meanwhile. The
+    next visit through worker 1 is decided again on the stored account: nothing lost."""
+    first, second = two_processes(settings, clock)
+    opened = first.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                visit_cadence_days=14)
+    first.record_visit(佐藤さん, opened.account_id, **visit(clock, "午前の訪問"))
+    second.record_visit(佐藤さん, opened.account_id, **visit(clock, "昼の電話"))
+
+    recorded = first.record_visit(佐藤さん, opened.account_id, **visit(clock, "午後の訪問"))
+
+    assert recorded.version == 4
+    purposes = [getattr(e, "purpose", None) for e in first.events.get(opened.account_id)]
+    assert purposes == [None, "午前の訪問", "昼の電話", "午後の訪問"]
+    first.close()
+    second.close()
+
+
+def test_a_rep_who_lost_the_account_in_another_worker_is_refused_there_too(
+        settings: Settings, clock: Clock) -> None:
+    """佐藤さん's worker remembers him as the owner; the handover to 鈴木さん completed in
+    another worker. His next visit is refused on what the store holds, not on that memory."""
+    first, second = two_processes(settings, clock)
+    opened = first.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                visit_cadence_days=14)
+    account = opened.account_id
+    first.record_visit(佐藤さん, account, **visit(clock, "最後の定期訪問"))
+    handover = second.initiate_handover(田中課長, account, to_rep_id="suzuki", reason="異動",
+                                        effective_at=clock.now)
+    second.complete_handover(田中課長, account, handover_id=str(handover.item_id))
+
+    with pytest.raises(NotPermitted):
+        first.record_visit(佐藤さん, account, **visit(clock, "引き継ぎ後の訪問"))
+    recorded = first.record_visit(鈴木さん, account, **visit(clock, "後任の初訪問"))
+
+    stored = list(first.events.get(account))
+    assert recorded.version == len(stored) == 5
+    assert [getattr(e, "purpose", None) for e in stored][-1] == "後任の初訪問"
+    first.close()
+    second.close()
+
+
+def test_a_second_command_in_one_worker_asks_the_store_nothing_before_saving(
+        store: Tsunagi, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy this worker saved last is where its next command starts: the save alone
+    goes to the store (it fails whole if the copy was stale, see the tests above)."""
+    opened = store.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                visit_cadence_days=14)
+    store.record_visit(佐藤さん, opened.account_id, **visit(clock, "午前の訪問"))
+    reads: list[object] = []
+    select_events = store.recorder.select_events
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads.append(args)
+        return select_events(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store.recorder, "select_events", counted)
+    recorded = store.record_visit(佐藤さん, opened.account_id, **visit(clock, "午後の訪問"))
+
+    assert recorded.version == 3
+    assert reads == []
