@@ -50,12 +50,16 @@ ViewsDep = Annotated[Views, Depends(get_views)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-async def current_actor(request: Request, app: AppDep, settings: SettingsDep,
+async def current_actor(request: Request,
                         authorization: Annotated[str | None, Header()] = None) -> Actor:
     """The bearer token's user; 401 when missing or unknown. Tokens are never logged.
 
     A token accepted a moment ago is answered on the event loop; only a lookup in the store
-    goes to a worker thread."""
+    goes to a worker thread. (The app and settings come from the request, not from
+    dependencies: FastAPI solves a dependency's own dependencies again wherever it is used,
+    and this one is used by every other.)"""
+    app: Tsunagi = request.app.state.tsunagi
+    settings: Settings = request.app.state.settings
     scheme, _, token = (authorization or "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -99,7 +103,7 @@ def allow(*roles: Role) -> Any:
     return Depends(check)
 
 
-async def account_gate(request: Request, app: AppDep, actor: ActorDep) -> None:
+async def account_gate(request: Request, actor: ActorDep) -> None:
     """For routes under /v1/accounts/{account_id}: 404 unless this actor may see the
     account, decided before the body is read.
 
@@ -113,6 +117,7 @@ async def account_gate(request: Request, app: AppDep, actor: ActorDep) -> None:
         account_id = UUID(str(raw))
     except ValueError:
         return  # FastAPI answers 422 for the malformed path parameter
+    app: Tsunagi = request.app.state.tsunagi
     if request.method not in READS:
         written = app.last_written(account_id)
         if written is not None and written.may_read(actor):

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import AccountGate, ActorDep, AppDep, ExpectedVersion, IdempotencyDep
+from api.deps import AccountGate, ActorDep, ExpectedVersion, IdempotencyDep
 from domain.application import Recorded, Tsunagi
 from domain.idempotency import Idempotency
 from domain.values import Actor
@@ -42,10 +42,10 @@ class Write:
                        item_id=details.get(item_key) if item_key else None)
 
 
-async def write_context(app: AppDep, actor: ActorDep, _: Annotated[None, AccountGate],
-                  version: ExpectedVersion, key: IdempotencyDep) -> Write:
+async def write_context(request: Request, actor: ActorDep, _: Annotated[None, AccountGate],
+                        version: ExpectedVersion, key: IdempotencyDep) -> Write:
     """Everything a write needs, once the actor may see the account (see account_gate)."""
-    return Write(app, actor, version, key)
+    return Write(request.app.state.tsunagi, actor, version, key)
 
 
 WriteDep = Annotated[Write, Depends(write_context)]
