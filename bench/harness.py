@@ -74,6 +74,20 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
+def timed_side_by_side(actions: dict[str, Callable[[], object]],
+                       repeat: int) -> dict[str, list[float]]:
+    """Milliseconds per call of each action, taking turns, so that whatever else the machine
+    does meanwhile (the projector folding the last writes, another tenant) weighs on each
+    alike and a ratio between them shows the actions, not the moment each ran in."""
+    samples: dict[str, list[float]] = {name: [] for name in actions}
+    for _ in range(repeat):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            samples[name].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def p50(samples: list[float]) -> float:
     return statistics.median(samples)
 

@@ -23,6 +23,7 @@ from api.deps import (
     request_body,
     wait_for_views,
 )
+from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
 from api.settings import Settings
 from api.writes import WriteDep, written
@@ -78,10 +79,10 @@ def get_account(
         body = {**_public(doc), "health": _health(stood["dossier"]["health"], at,
                                                   settings.ramp_up_days),
                 "as_of": at.isoformat(), "as_of_basis": as_of_basis}
-        return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
+        return DocumentResponse(body, headers={"ETag": f'"{doc["version"]}"'})
     doc, evidence = relationship_and_evidence(views, settings, account_id)
     body = {**_public(doc), "health": _health(evidence, app.clock(), settings.ramp_up_days)}
-    return JSONResponse(body, headers={"ETag": f'"{doc["version"]}"'})
+    return DocumentResponse(body, headers={"ETag": f'"{doc["version"]}"'})
 
 
 AS_OF = ("RFC 3339 instant (auditor, manager): the account as it stood then. By recorded "

@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Header, HTTPException, Query
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import (
     ActorDep,
@@ -19,6 +19,7 @@ from api.deps import (
     wait_for_views,
 )
 from api.markdown import render
+from api.responses import DocumentResponse
 from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY, account_as_of
 from api.settings import Settings
 from domain.values import Role
@@ -50,7 +51,7 @@ def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDe
         presented = present(document, app.clock(), settings.ramp_up_days)
     if accept and "text/markdown" in accept:
         return PlainTextResponse(render(presented), media_type="text/markdown; charset=utf-8")
-    return JSONResponse(presented, headers={"ETag": f'"{document["version"]}"'})
+    return DocumentResponse(presented, headers={"ETag": f'"{document["version"]}"'})
 
 
 def dossier_document(views: Views, settings: Settings, account_id: UUID) -> Document:
