@@ -30,7 +30,18 @@ CATCH_UP_BATCH_SIZE = 5_000  # catching up: each account's documents read and wr
 # per batch, so a larger batch costs fewer of them per event; a batch also stops once it
 # touches this many accounts, so one view transaction never rewrites too many documents:
 CATCH_UP_ACCOUNTS = 500
+# following a burst of writes: after a batch this large, let the next one gather for this long,
+# so each account's documents are rewritten once for many events instead of once for each
+# (P1, 8 reps writing at once: 451 → 683 appends/s). A lone write is applied at once.
+BURST_EVENTS = 8
+LINGER_SECONDS = 0.05
 Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
+
+
+def lingering(applied: int, batch_size: int) -> bool:
+    """Whether a following view waits before its next batch: after a burst that did not
+    fill the batch (a full batch means it is behind, and reads on at once)."""
+    return BURST_EVENTS <= applied < batch_size
 
 
 class Views:
@@ -225,6 +236,8 @@ class Projector(Views):
             backoff = 0.1
             if not applied:
                 wakeup.wait(self.idle_seconds)
+            elif lingering(applied, self.batch_size):
+                self._stopping.wait(LINGER_SECONDS)
 
     def _reload_position(self, name: str) -> None:
         """After a failure, trust only the position the view's own table says it reached."""

@@ -13,7 +13,7 @@ from api.bootstrap import build_application, build_views
 from api.settings import Settings
 from domain.application import Tsunagi
 from projections import base
-from projections.runner import Projector
+from projections.runner import BURST_EVENTS, Projector, lingering
 from projections.storage import ViewCursor
 from tests.conftest import Clock, 佐藤さん, 田中課長
 from tests.stories import 山田製作所の三年間
@@ -230,3 +230,13 @@ def test_postgres_keeps_the_documents_rewritten_on_every_event_uncompressed(
         assert storage["dossier_view_checkpoints"] == "x"  # written once each: compressed
         Projector(app, views).close()
     app.close()
+
+
+def test_following_lingers_after_a_burst_only() -> None:
+    """佐藤さん's one visit is in the views at once; when eight reps write together, the
+    next batch gathers for a moment; a view behind by a full batch reads on at once."""
+    assert not lingering(1, 500)
+    assert not lingering(BURST_EVENTS - 1, 500)
+    assert lingering(BURST_EVENTS, 500)
+    assert lingering(499, 500)
+    assert not lingering(500, 500)
