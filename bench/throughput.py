@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -193,11 +194,52 @@ def tsunagi_appends(workers: int, seconds: float, projector: bool = True) -> Loa
         return load(url, rep, accounts, seconds)
 
 
+@contextmanager
+def floor_serving(workers: int) -> Iterator[str]:
+    """bench.floor served as `tsunagi serve` serves: same protocol class and workers."""
+    port = devserver.free_port()
+    run = ("import uvicorn; from api.protocol import guarded; "
+           f"uvicorn.run('bench.floor:app', host='127.0.0.1', port={port}, workers={workers}, "
+           "http=guarded(10), log_level='warning', access_log=False)")
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, "-c", run], cwd=root,
+                               env=os.environ | {"PYTHONPATH": str(root)})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the P1 floor app did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def floor_appends(workers: int, seconds: float) -> Load:
+    accounts = [str(uuid.uuid4()) for _ in range(CLIENTS)]
+    with floor_serving(workers) as url:
+        load(url, "floor", accounts, min(seconds, 2))  # warm
+        return load(url, "floor", accounts, seconds)
+
+
 def throughput_figures(seconds: int, worker_counts: tuple[int, ...]) -> list[Figure]:
     one, eight = pgbench_tps(1, seconds), pgbench_tps(CLIENTS, seconds)
     figures = [Figure("P1 pgbench, 1 client, single-row insert", one, "/s",
                       target="the physical limit, for reference")]
     for workers in worker_counts:
+        floor = floor_appends(workers, seconds)
+        figures.append(Figure(
+            f"P1 HTTP floor: FastAPI POST recording nothing, {workers} worker(s)",
+            floor.per_second, "/s", baseline=eight,
+            baseline_name=f"pgbench, {CLIENTS} clients (p50 {p50(floor.latencies_ms):.1f} ms; "
+                          f"cores {floor.machine_busy:.0%} busy)",
+            target="the web stack's own ceiling here, for reference"))
         measured = tsunagi_appends(workers, seconds)
         figures.append(Figure(
             f"P1 HTTP appends, {CLIENTS} clients, {workers} worker(s)", measured.per_second,
@@ -206,7 +248,8 @@ def throughput_figures(seconds: int, worker_counts: tuple[int, ...]) -> list[Fig
                           f"(p50 append {p50(measured.latencies_ms):.1f} ms, "
                           f"{measured.failed} failed; cores {measured.machine_busy:.0%} busy, "
                           f"the load generator alone {measured.client_ms_per_append:.2f} ms "
-                          "CPU per append)",
+                          f"CPU per append; {measured.per_second / floor.per_second:.2f} × "
+                          "the floor above)",
             target="≥ 0.5 × pgbench", met=measured.per_second >= 0.5 * eight
             and measured.failed == 0))
     return figures
