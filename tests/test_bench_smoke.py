@@ -13,10 +13,12 @@ def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> Non
     result = subprocess.run([sys.executable, "-m", "bench", "--quick"], capture_output=True,
                             text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
-    for figure in ("P1 pgbench, 1 client", "P1 HTTP appends, 8 clients", "P2 append p50",
+    for figure in ("P1 pgbench, 1 client", "P1 HTTP floor", "P1 HTTP appends, 8 clients",
+                   "P2 append p50",
                    "P3 GET view p99", "P3 GET dossier p99", "projector process",
                    "P4 catch-up, 5 views", "P4 reference: scan and decode only", "P5 as-of p50",
                    "P6 API RSS", "P6 projector RSS", "P7 tsunagi demo"):
         assert figure in result.stdout, result.stdout
     assert "baseline:" in result.stdout
     assert "CPU per append" in result.stdout  # P1 says where the cores went
+    assert "× the floor above" in result.stdout  # and how much of the web stack it uses
