@@ -197,8 +197,9 @@ IdempotencyDep = Annotated[Idempotency | None, Depends(idempotency)]
 
 
 def readable_account(app: Tsunagi, actor: Actor, account_id: UUID) -> Account:
-    """The account, if this actor may see it; otherwise 404, so nothing leaks."""
-    account = app.get_account(account_id)
+    """The account, if this actor may see it; otherwise 404, so nothing leaks. It is the
+    cached account itself: look at it, never change it."""
+    account = app.read_account(account_id)
     if not account.may_read(actor):
         raise AccountNotFound(f"no account {account_id}")
     return account

@@ -154,9 +154,19 @@ class Tsunagi(Application[UUID]):
     # ------------------------------------------------------------------ reading
 
     def get_account(self, account_id: UUID, version: int | None = None) -> Account:
+        """The account as stored now (or at a version): a copy of its own, for a command."""
+        return self._account(account_id, version=version, copied=True)
+
+    def read_account(self, account_id: UUID) -> Account:
+        """The account as stored now, shared with the cache (no copy: a long history's maps
+        cost ~0.1 ms to copy): to look at, never to change."""
+        return self._account(account_id, version=None, copied=False)
+
+    def _account(self, account_id: UUID, *, version: int | None, copied: bool) -> Account:
         try:
             with _store_errors():
-                found: Aggregate = self.repository.get(account_id, version=version)
+                found: Aggregate = self.repository.get(account_id, version=version,
+                                                       deepcopy_from_cache=copied)
         except AggregateNotFoundError:
             raise AccountNotFound(f"no account {account_id}") from None
         if not isinstance(found, Account):  # a user's or an idempotency key's stream
