@@ -130,31 +130,38 @@ AccountGate = Depends(account_gate)
 
 
 def json_body(model: type[M]) -> Any:
-    """Parse the body only after authentication and access; errors name the field (422)."""
+    """Parse the body only after authentication and access; errors name the field (422).
+    (A write on an account takes ``api.writes.write_body``.)"""
     BODY_MODELS.append(model)
 
     async def parse(request: Request, _: ActorDep, __: Annotated[None, AccountGate]) -> M:
-        raw = await request.body()
-        try:
-            data = json.loads(raw) if raw.strip() else None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise RequestValidationError(
-                [{"loc": ("body",), "msg": f"malformed JSON: {exc}", "type": "json_invalid"}]
-            ) from None
-        if data is None:
-            raise RequestValidationError(
-                [{"loc": ("body",), "msg": "a JSON object is required", "type": "missing"}]
-            )
-        try:
-            parsed = model.model_validate_json(raw)  # JSON mode: types as JSON has them
-        except ValidationError as exc:
-            raise RequestValidationError(
-                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
-            ) from None
-        request.state.fingerprint = _fingerprint(request, data)
-        return parsed
+        return await parsed_body(request, model)
 
     return Depends(parse)
+
+
+async def parsed_body(request: Request, model: type[M]) -> M:
+    """The body as ``model``, or 422 naming the field; remembers its fingerprint for the
+    Idempotency-Key."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": f"malformed JSON: {exc}", "type": "json_invalid"}]
+        ) from None
+    if data is None:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "a JSON object is required", "type": "missing"}]
+        )
+    try:
+        parsed = model.model_validate_json(raw)  # JSON mode: types as JSON has them
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
+    request.state.fingerprint = _fingerprint(request, data)
+    return parsed
 
 
 def _fingerprint(request: Request, data: Any) -> str:
@@ -164,10 +171,14 @@ def _fingerprint(request: Request, data: Any) -> str:
     ).hexdigest()
 
 
-async def expected_version(
-    if_match: Annotated[str | None, Header(
-        pattern=ETAG.pattern, description='An ETag this API gave out, e.g. "12"')] = None,
-) -> int | None:
+IfMatch = Annotated[str | None, Header(
+    pattern=ETAG.pattern, description='An ETag this API gave out, e.g. "12"')]
+IdempotencyKey = Annotated[str | None, Header(
+    min_length=1, max_length=MAX_KEY_LENGTH,
+    description="Repeat a write safely: same key and body, same answer")]
+
+
+def version_of(if_match: str | None) -> int | None:
     """If-Match: "<version>" (an ETag this API gave out), or absent. A malformed one is 422
     (its header named); a well-formed one the account has moved past is 412."""
     if if_match is None:
@@ -178,21 +189,27 @@ async def expected_version(
 
 
 async def idempotency(request: Request, actor: ActorDep,
-                idempotency_key: Annotated[str | None, Header(
-                    min_length=1, max_length=MAX_KEY_LENGTH,
-                    description="Repeat a write safely: same key and body, same answer")] = None,
-                ) -> Idempotency | None:
-    if idempotency_key is None:
-        return None
-    if not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH or not idempotency_key.isprintable():
+                      idempotency_key: IdempotencyKey = None) -> Idempotency | None:
+    return idempotency_of(request, actor, checked_key(idempotency_key))
+
+
+def checked_key(key: str | None) -> str | None:
+    """An Idempotency-Key as sent, or 422 naming the header."""
+    if key is not None and (not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isprintable()):
         raise RequestValidationError([{"loc": ("header", "Idempotency-Key"),
                                        "msg": f"1 to {MAX_KEY_LENGTH} printable characters",
                                        "type": "value_error"}])
+    return key
+
+
+def idempotency_of(request: Request, actor: Actor, key: str | None) -> Idempotency | None:
+    """The key with the request it guards (its body's fingerprint, once parsed)."""
+    if key is None:
+        return None
     fingerprint = getattr(request.state, "fingerprint", f"{request.method} {request.url.path}")
-    return Idempotency(actor.user_id, idempotency_key, fingerprint)
+    return Idempotency(actor.user_id, key, fingerprint)
 
 
-ExpectedVersion = Annotated[int | None, Depends(expected_version)]
 IdempotencyDep = Annotated[Idempotency | None, Depends(idempotency)]
 
 

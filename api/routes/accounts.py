@@ -26,7 +26,7 @@ from api.deps import (
 from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
 from api.settings import Settings
-from api.writes import WriteDep, written
+from api.writes import WriteDep, write_body, written
 from domain.application import Tsunagi
 from domain.values import Actor, Role
 from projections import health
@@ -135,7 +135,7 @@ def _health(evidence: dict[str, Any], at: datetime, ramp_up_days: int) -> dict[s
 @router.post("/{account_id}/cadence", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Agree a new visit cadence", openapi_extra=request_body(CadenceChange))
 def agree_cadence(account_id: UUID,
-                  payload: Annotated[CadenceChange, json_body(CadenceChange)],
+                  payload: Annotated[CadenceChange, write_body(CadenceChange)],
                   write: WriteDep) -> JSONResponse:
     """Record the visit rhythm agreed with the customer (訪問頻度)."""
     return write.record(account_id, "agree_visit_cadence", payload.model_dump(), status=200)

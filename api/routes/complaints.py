@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import (
     ComplaintCreate,
     ComplaintResolve,
@@ -16,7 +16,7 @@ from api.schemas import (
     RecordedPublic,
     RemedyCreate,
 )
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/complaints", tags=["complaints"])
@@ -26,7 +26,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Receive a complaint", openapi_extra=request_body(ComplaintCreate))
 def receive_complaint(account_id: UUID,
-                      payload: Annotated[ComplaintCreate, json_body(ComplaintCreate)],
+                      payload: Annotated[ComplaintCreate, write_body(ComplaintCreate)],
                       write: WriteDep) -> JSONResponse:
     """Record a complaint as the customer made it, and when."""
     return write.record(account_id, "receive_complaint", payload.model_dump(),
@@ -37,7 +37,7 @@ def receive_complaint(account_id: UUID,
              dependencies=[WRITERS], summary="Acknowledge a complaint",
              openapi_extra=request_body(ComplaintStep))
 def acknowledge(account_id: UUID, complaint_id: str,
-                payload: Annotated[ComplaintStep, json_body(ComplaintStep)],
+                payload: Annotated[ComplaintStep, write_body(ComplaintStep)],
                 write: WriteDep) -> JSONResponse:
     """First response: the customer knows we have it (初動)."""
     return write.record(account_id, "acknowledge_complaint",
@@ -49,7 +49,7 @@ def acknowledge(account_id: UUID, complaint_id: str,
              dependencies=[WRITERS], summary="Apologise for a complaint",
              openapi_extra=request_body(ComplaintStep))
 def apologise(account_id: UUID, complaint_id: str,
-              payload: Annotated[ComplaintStep, json_body(ComplaintStep)],
+              payload: Annotated[ComplaintStep, write_body(ComplaintStep)],
               write: WriteDep) -> JSONResponse:
     """Record the apology (謝罪)."""
     return write.record(account_id, "apologise_for_complaint",
@@ -60,7 +60,7 @@ def apologise(account_id: UUID, complaint_id: str,
 @router.post("/{complaint_id}/remedy", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Propose a remedy", openapi_extra=request_body(RemedyCreate))
 def propose_remedy(account_id: UUID, complaint_id: str,
-                   payload: Annotated[RemedyCreate, json_body(RemedyCreate)],
+                   payload: Annotated[RemedyCreate, write_body(RemedyCreate)],
                    write: WriteDep) -> JSONResponse:
     """Record the concrete improvement proposed (改善案)."""
     return write.record(account_id, "propose_remedy",
@@ -71,7 +71,7 @@ def propose_remedy(account_id: UUID, complaint_id: str,
 @router.post("/{complaint_id}/resolve", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Resolve a complaint", openapi_extra=request_body(ComplaintResolve))
 def resolve(account_id: UUID, complaint_id: str,
-            payload: Annotated[ComplaintResolve, json_body(ComplaintResolve)],
+            payload: Annotated[ComplaintResolve, write_body(ComplaintResolve)],
             write: WriteDep) -> JSONResponse:
     """Record the resolution and any concession (値引き, 特別対応)."""
     return write.record(account_id, "resolve_complaint",

@@ -14,12 +14,11 @@ from api.deps import (
     SettingsDep,
     ViewsDep,
     allow,
-    json_body,
     request_body,
     wait_for_views,
 )
 from api.schemas import CorrectionCreate, RecordedPublic
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.errors import NotCorrectable
 from domain.values import Role
 from projections.history import HistoryView
@@ -49,7 +48,7 @@ def _typed(corrections: dict[str, Any]) -> dict[str, Any]:
 @router.post("", status_code=201, response_model=RecordedPublic,
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Correct an earlier record",
              openapi_extra=request_body(CorrectionCreate))
-def correct(account_id: UUID, payload: Annotated[CorrectionCreate, json_body(CorrectionCreate)],
+def correct(account_id: UUID, payload: Annotated[CorrectionCreate, write_body(CorrectionCreate)],
             write: WriteDep, views: ViewsDep, settings: SettingsDep) -> JSONResponse:
     """Say what was wrong in an earlier event; views show the corrected value, history keeps
     the original."""

@@ -15,7 +15,6 @@ from api.deps import (
     SettingsDep,
     ViewsDep,
     allow,
-    json_body,
     readable_account,
     request_body,
     wait_for_views,
@@ -28,7 +27,7 @@ from api.schemas import (
     HandoverStep,
     RecordedPublic,
 )
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 from projections.dossier import DossierView
 
@@ -39,7 +38,7 @@ PARTIES = allow(Role.REP, Role.MANAGER)
 
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[MANAGERS],
              summary="Start a handover", openapi_extra=request_body(HandoverCreate))
-def initiate(account_id: UUID, payload: Annotated[HandoverCreate, json_body(HandoverCreate)],
+def initiate(account_id: UUID, payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
              write: WriteDep) -> JSONResponse:
     """Name the successor; from now on they may read the account."""
     return write.record(account_id, "initiate_handover", payload.model_dump(),
@@ -50,7 +49,7 @@ def initiate(account_id: UUID, payload: Annotated[HandoverCreate, json_body(Hand
              dependencies=[allow(Role.REP)], summary="Acknowledge the dossier",
              openapi_extra=request_body(Empty))
 def acknowledge(account_id: UUID, handover_id: str,
-                payload: Annotated[Empty, json_body(Empty)], write: WriteDep) -> JSONResponse:
+                payload: Annotated[Empty, write_body(Empty)], write: WriteDep) -> JSONResponse:
     """The successor has read the dossier; it is frozen as it stands now."""
     return write.record(account_id, "acknowledge_dossier", {"handover_id": handover_id},
                         item_key="handover_id", status=200)
@@ -60,7 +59,7 @@ def acknowledge(account_id: UUID, handover_id: str,
              dependencies=[PARTIES], summary="Record the joint visit",
              openapi_extra=request_body(HandoverStep))
 def joint_visit(account_id: UUID, handover_id: str,
-                payload: Annotated[HandoverStep, json_body(HandoverStep)],
+                payload: Annotated[HandoverStep, write_body(HandoverStep)],
                 write: WriteDep) -> JSONResponse:
     """Predecessor and successor visited together (同行訪問)."""
     return write.record(account_id, "record_joint_visit",
@@ -72,7 +71,7 @@ def joint_visit(account_id: UUID, handover_id: str,
              dependencies=[PARTIES], summary="Record that the customer was told",
              openapi_extra=request_body(HandoverStep))
 def customer_informed(account_id: UUID, handover_id: str,
-                      payload: Annotated[HandoverStep, json_body(HandoverStep)],
+                      payload: Annotated[HandoverStep, write_body(HandoverStep)],
                       write: WriteDep) -> JSONResponse:
     """The customer knows who their new rep is."""
     return write.record(account_id, "record_customer_informed",
@@ -84,7 +83,7 @@ def customer_informed(account_id: UUID, handover_id: str,
              dependencies=[PARTIES], summary="Schedule a checkpoint",
              openapi_extra=request_body(CheckpointCreate))
 def checkpoint(account_id: UUID, handover_id: str,
-               payload: Annotated[CheckpointCreate, json_body(CheckpointCreate)],
+               payload: Annotated[CheckpointCreate, write_body(CheckpointCreate)],
                write: WriteDep) -> JSONResponse:
     """A date to look back on how the handover went."""
     return write.record(account_id, "schedule_checkpoint",
@@ -103,7 +102,7 @@ def complete(account_id: UUID, handover_id: str, write: WriteDep) -> JSONRespons
 @router.post("/{handover_id}/cancel", response_model=RecordedPublic, dependencies=[MANAGERS],
              summary="Cancel the handover", openapi_extra=request_body(HandoverCancel))
 def cancel(account_id: UUID, handover_id: str,
-           payload: Annotated[HandoverCancel, json_body(HandoverCancel)],
+           payload: Annotated[HandoverCancel, write_body(HandoverCancel)],
            write: WriteDep) -> JSONResponse:
     """The handover will not happen; the successor loses access."""
     return write.record(account_id, "cancel_handover",

@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import NoteCreate, RecordedPublic
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/notes", tags=["notes"])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/notes", tags=["notes"])
 @router.post("", status_code=201, response_model=RecordedPublic,
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Add a note",
              openapi_extra=request_body(NoteCreate))
-def add_note(account_id: UUID, payload: Annotated[NoteCreate, json_body(NoteCreate)],
+def add_note(account_id: UUID, payload: Annotated[NoteCreate, write_body(NoteCreate)],
              write: WriteDep) -> JSONResponse:
     """Record a note; say whether it is a fact or an opinion."""
     return write.record(account_id, "add_note", payload.model_dump(), item_key="note_id")

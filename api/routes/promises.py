@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import PromiseClose, PromiseCreate, PromiseRenegotiate, RecordedPublic
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/promises", tags=["promises"])
@@ -19,7 +19,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Make a promise", openapi_extra=request_body(PromiseCreate))
-def make_promise(account_id: UUID, payload: Annotated[PromiseCreate, json_body(PromiseCreate)],
+def make_promise(account_id: UUID, payload: Annotated[PromiseCreate, write_body(PromiseCreate)],
                  write: WriteDep) -> JSONResponse:
     """Record a promise made to the customer, with its due date."""
     return write.record(account_id, "make_promise", payload.model_dump(), item_key="promise_id")
@@ -28,7 +28,7 @@ def make_promise(account_id: UUID, payload: Annotated[PromiseCreate, json_body(P
 @router.post("/{promise_id}/close", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Close a promise", openapi_extra=request_body(PromiseClose))
 def close_promise(account_id: UUID, promise_id: str,
-                  payload: Annotated[PromiseClose, json_body(PromiseClose)],
+                  payload: Annotated[PromiseClose, write_body(PromiseClose)],
                   write: WriteDep) -> JSONResponse:
     """Kept, broken or cancelled: a promise is closed once."""
     return write.record(account_id, "close_promise",
@@ -40,7 +40,7 @@ def close_promise(account_id: UUID, promise_id: str,
              dependencies=[WRITERS], summary="Move a promise's due date",
              openapi_extra=request_body(PromiseRenegotiate))
 def renegotiate_promise(account_id: UUID, promise_id: str,
-                        payload: Annotated[PromiseRenegotiate, json_body(PromiseRenegotiate)],
+                        payload: Annotated[PromiseRenegotiate, write_body(PromiseRenegotiate)],
                         write: WriteDep) -> JSONResponse:
     """Agree a new due date with the customer."""
     return write.record(account_id, "renegotiate_promise",

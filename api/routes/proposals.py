@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import ProposalCreate, ReactionCreate, RecordedPublic
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/proposals", tags=["proposals"])
@@ -19,7 +19,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Give information or a proposal", openapi_extra=request_body(ProposalCreate))
-def give_proposal(account_id: UUID, payload: Annotated[ProposalCreate, json_body(ProposalCreate)],
+def give_proposal(account_id: UUID, payload: Annotated[ProposalCreate, write_body(ProposalCreate)],
                   write: WriteDep) -> JSONResponse:
     """Record information given or a proposal made."""
     return write.record(account_id, "give_proposal", payload.model_dump(),
@@ -29,7 +29,7 @@ def give_proposal(account_id: UUID, payload: Annotated[ProposalCreate, json_body
 @router.post("/{proposal_id}/reaction", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Record the customer's reaction", openapi_extra=request_body(ReactionCreate))
 def record_reaction(account_id: UUID, proposal_id: str,
-                    payload: Annotated[ReactionCreate, json_body(ReactionCreate)],
+                    payload: Annotated[ReactionCreate, write_body(ReactionCreate)],
                     write: WriteDep) -> JSONResponse:
     """Positive, neutral or negative, with a note."""
     return write.record(account_id, "record_reaction",

@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import RecordedPublic, RenewalCreate
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/renewals", tags=["contract"])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/renewals", tags=["contract"
 @router.post("", status_code=201, response_model=RecordedPublic,
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Record a renewal",
              openapi_extra=request_body(RenewalCreate))
-def renew_contract(account_id: UUID, payload: Annotated[RenewalCreate, json_body(RenewalCreate)],
+def renew_contract(account_id: UUID, payload: Annotated[RenewalCreate, write_body(RenewalCreate)],
                    write: WriteDep) -> JSONResponse:
     """Record a contract renewal with its new end date and annual value in JPY."""
     return write.record(account_id, "renew_contract", payload.model_dump())

@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import RecordedPublic, RequestAnswer, RequestCreate
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/requests", tags=["customer requests"])
@@ -20,7 +20,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Receive a customer request", openapi_extra=request_body(RequestCreate))
 def receive_request(account_id: UUID,
-                    payload: Annotated[RequestCreate, json_body(RequestCreate)],
+                    payload: Annotated[RequestCreate, write_body(RequestCreate)],
                     write: WriteDep) -> JSONResponse:
     """Record what the customer asked for."""
     return write.record(account_id, "receive_request", payload.model_dump(),
@@ -30,7 +30,7 @@ def receive_request(account_id: UUID,
 @router.post("/{request_id}/answer", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Answer a customer request", openapi_extra=request_body(RequestAnswer))
 def answer_request(account_id: UUID, request_id: str,
-                   payload: Annotated[RequestAnswer, json_body(RequestAnswer)],
+                   payload: Annotated[RequestAnswer, write_body(RequestAnswer)],
                    write: WriteDep) -> JSONResponse:
     """Accepted, partly or declined, with the concession: what a successor must know."""
     return write.record(account_id, "answer_request",

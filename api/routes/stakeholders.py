@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import RecordedPublic, StakeholderChange, StakeholderCreate, StakeholderLeave
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/stakeholders", tags=["stakeholders"])
@@ -20,7 +20,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Add a stakeholder", openapi_extra=request_body(StakeholderCreate))
 def add_stakeholder(account_id: UUID,
-                    payload: Annotated[StakeholderCreate, json_body(StakeholderCreate)],
+                    payload: Annotated[StakeholderCreate, write_body(StakeholderCreate)],
                     write: WriteDep) -> JSONResponse:
     """Record a person at the customer: role, decision power, stance."""
     return write.record(account_id, "add_stakeholder", payload.model_dump(),
@@ -30,7 +30,7 @@ def add_stakeholder(account_id: UUID,
 @router.post("/{stakeholder_id}/change", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Record a change", openapi_extra=request_body(StakeholderChange))
 def change_stakeholder(account_id: UUID, stakeholder_id: str,
-                       payload: Annotated[StakeholderChange, json_body(StakeholderChange)],
+                       payload: Annotated[StakeholderChange, write_body(StakeholderChange)],
                        write: WriteDep) -> JSONResponse:
     """A new title, decision power or stance."""
     return write.record(account_id, "change_stakeholder",
@@ -41,7 +41,7 @@ def change_stakeholder(account_id: UUID, stakeholder_id: str,
 @router.post("/{stakeholder_id}/leave", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Record that a stakeholder left", openapi_extra=request_body(StakeholderLeave))
 def stakeholder_left(account_id: UUID, stakeholder_id: str,
-                     payload: Annotated[StakeholderLeave, json_body(StakeholderLeave)],
+                     payload: Annotated[StakeholderLeave, write_body(StakeholderLeave)],
                      write: WriteDep) -> JSONResponse:
     """The person moved on (異動, 退職)."""
     return write.record(account_id, "stakeholder_left",

@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, json_body, request_body
+from api.deps import allow, request_body
 from api.schemas import RecordedPublic, VisitCreate
-from api.writes import WriteDep
+from api.writes import WriteDep, write_body
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["visits"])
@@ -19,7 +19,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 
 @router.post("/visits", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Record a visit", openapi_extra=request_body(VisitCreate))
-def record_visit(account_id: UUID, payload: Annotated[VisitCreate, json_body(VisitCreate)],
+def record_visit(account_id: UUID, payload: Annotated[VisitCreate, write_body(VisitCreate)],
                  write: WriteDep) -> JSONResponse:
     """Record a visit that happened (it may be yesterday's): 定期訪問の記録."""
     return write.record(account_id, "record_visit", payload.model_dump(), item_key="visit_id")
