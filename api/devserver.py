@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,16 +22,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def tsunagi_serve(port: int) -> list[str]:
+    return [TSUNAGI, "serve", "--port", str(port)]
+
+
 @contextmanager
 def serving(env: Mapping[str, str], log_path: Path, *, cwd: Path | None = None,
-            startup_seconds: float = 30) -> Iterator[str]:
-    """Start the server with these settings, wait for /health, yield its base URL.
+            startup_seconds: float = 30,
+            command: Callable[[int], list[str]] = tsunagi_serve) -> Iterator[str]:
+    """Start the server (``tsunagi serve`` unless another command for a port is given) with
+    these settings, wait for /health, yield its base URL.
 
     Its output goes to ``log_path`` (a pipe nobody reads would fill up and block it)."""
     port = free_port()
+    argv = command(port)
     with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen([TSUNAGI, "serve", "--port", str(port)], cwd=cwd,
-                                   env=os.environ | dict(env), stdout=log,
+        process = subprocess.Popen(argv, cwd=cwd, env=os.environ | dict(env), stdout=log,
                                    stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
@@ -44,7 +50,7 @@ def serving(env: Mapping[str, str], log_path: Path, *, cwd: Path | None = None,
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    raise RuntimeError(f"tsunagi serve did not start: "
+                    raise RuntimeError(f"{Path(argv[0]).name} {argv[1]} did not start: "
                                        f"{log_path.read_text(encoding='utf-8')[-2000:]}")
                 time.sleep(0.1)
             yield url

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,36 +194,25 @@ def tsunagi_appends(workers: int, seconds: float, projector: bool = True) -> Loa
         return load(url, rep, accounts, seconds)
 
 
-@contextmanager
-def floor_serving(workers: int) -> Iterator[str]:
+def floor_command(workers: int) -> Callable[[int], list[str]]:
     """bench.floor served as `tsunagi serve` serves: same protocol class and workers."""
-    port = devserver.free_port()
-    run = ("import uvicorn; from api.protocol import guarded; "
-           f"uvicorn.run('bench.floor:app', host='127.0.0.1', port={port}, workers={workers}, "
-           "http=guarded(10), log_level='warning', access_log=False)")
-    root = Path(__file__).resolve().parent.parent
-    process = subprocess.Popen([sys.executable, "-c", run], cwd=root,
-                               env=os.environ | {"PYTHONPATH": str(root)})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the P1 floor app did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
+
+    def command(port: int) -> list[str]:
+        return [sys.executable, "-c",
+                "import uvicorn; from api.protocol import guarded; "
+                f"uvicorn.run('bench.floor:app', host='127.0.0.1', port={port}, "
+                f"workers={workers}, http=guarded(10), log_level='warning', "
+                "access_log=False)"]
+
+    return command
 
 
 def floor_appends(workers: int, seconds: float) -> Load:
     accounts = [str(uuid.uuid4()) for _ in range(CLIENTS)]
-    with floor_serving(workers) as url:
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as directory, devserver.serving(
+            {"PYTHONPATH": str(root)}, Path(directory) / "floor.log", cwd=root,
+            command=floor_command(workers)) as url:
         load(url, "floor", accounts, min(seconds, 2))  # warm
         return load(url, "floor", accounts, seconds)
 
