@@ -66,12 +66,7 @@ def percentile(samples: list[float], p: float) -> float:
 
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
     """Milliseconds per call."""
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
+    return timed_side_by_side({"action": action}, repeat)["action"]
 
 
 def timed_side_by_side(actions: dict[str, Callable[[], object]],
