@@ -287,9 +287,8 @@ def _cadence(doc: Document, tenure: dict[str, Any], period: Period) -> dict[str,
     cadence = doc["visit_cadence_days"]
     elapsed = (period.end - period.start).days
     windows = elapsed // cadence
-    first, stop = period.first, period.stop  # compared inline: ~400 days a tenure
-    days = [d for d in tenure["visit_days"] if first <= d < stop]
-    ids = [v["event_id"] for v in tenure["recent_visits"] if first <= v["day"] < stop]
+    days = [d for d in tenure["visit_days"] if d in period]
+    ids = [v["event_id"] for v in tenure["recent_visits"] if v["day"] in period]
     if windows < 1:
         return _component("cadence", None, f"{cadence}日周期に満たない期間", ids)
     covered = {(parse_date(d) - period.start).days // cadence for d in days}
@@ -301,9 +300,8 @@ def _cadence(doc: Document, tenure: dict[str, Any], period: Period) -> dict[str,
 
 def _promises(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     kept = broken = events = 0
-    first, stop = period.first, period.stop
     for day, (kept_on_day, broken_on_day, events_on_day) in tenure["promise_days"].items():
-        if first <= day < stop:
+        if day in period:
             kept, broken, events = (kept + kept_on_day, broken + broken_on_day,
                                     events + events_on_day)
     ids = [i for p in tenure["closed_promises"]
@@ -338,9 +336,8 @@ def _complaint_score(complaint: dict[str, Any], at: datetime) -> float:
 
 def _complaints(tenure: dict[str, Any], period: Period, at: datetime) -> dict[str, Any]:
     count, total, events = 0, 0.0, 0
-    first, stop = period.first, period.stop
     for day, (on_day, score_sum, events_on_day) in tenure["complaint_days"].items():
-        if first <= day < stop:
+        if day in period:
             count, total, events = count + on_day, total + score_sum, events + events_on_day
     ids = [i for c in tenure["closed_complaints"] if _received_day(c) in period
            for i in c["event_ids"]]
