@@ -15,7 +15,7 @@ from tests.conftest import sqlite_settings
 def test_while_the_app_serves_startup_is_frozen_and_young_collections_are_rarer(
         tmp_path: Path) -> None:
     before = gc.get_threshold()
-    assert before[0] < YOUNG_GENERATION_THRESHOLD, "rarer than CPython 3.11's default"
+    assert before[0] < YOUNG_GENERATION_THRESHOLD, "rarer than the interpreter's default"
 
     with TestClient(create_app(sqlite_settings(tmp_path))) as client:
         assert client.get("/health").status_code == 200
