@@ -29,6 +29,7 @@ import httpx
 import psycopg
 
 from api import devserver
+from api.protocol import HEADER_TIMEOUT_SECONDS
 from bench.harness import PG, Figure, p50
 
 CLIENTS = 8
@@ -201,7 +202,7 @@ def floor_command(workers: int) -> Callable[[int], list[str]]:
         return [sys.executable, "-c",
                 "import uvicorn; from api.protocol import guarded; "
                 f"uvicorn.run('bench.floor:app', host='127.0.0.1', port={port}, "
-                f"workers={workers}, http=guarded(10), log_level='warning', "
+                f"workers={workers}, http=guarded({HEADER_TIMEOUT_SECONDS}), log_level='warning', "
                 "access_log=False)"]
 
     return command
