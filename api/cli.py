@@ -205,7 +205,7 @@ def verify(
     except ValueError as exc:
         fail(str(exc))
     result = audit_verify(chained(application.recorder), account_id=account_id,
-                          expected_digest=expected)
+                          expected_digest=expected, mapper=application.mapper)
     typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
     application.close()
     raise typer.Exit(code=0 if result.ok else 1)

@@ -63,6 +63,40 @@ class ChainedRow:
     state: bytes
     chain_hash: bytes | None
     log_hash: bytes | None
+    neighbours: Neighbours | None = None
+
+
+@dataclass(frozen=True)
+class LogLink:
+    """A row's place in the store-wide log, without its content."""
+
+    notification_id: int
+    originator_id: UUID | str
+    originator_version: int
+    chain_hash: bytes | None
+    log_hash: bytes | None
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The rows stored just before and just after a row, in notification order."""
+
+    previous: LogLink | None
+    next: LogLink | None
+
+
+@dataclass(frozen=True)
+class VersionGap:
+    """An aggregate's row whose previous version is not stored: the versions in between,
+    and the place of the last version before them (None when there is none)."""
+
+    after: LogLink
+    previous_version: int
+    previous_notification_id: int | None
+
+    @property
+    def missing_versions(self) -> int:
+        return self.after.originator_version - self.previous_version - 1
 
 
 def link(stored_events: Sequence[StoredEvent], heads: dict[str, bytes],
@@ -141,24 +175,76 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         return returning
 
     def select_chained(self, *, after: int = 0, limit: int = 500,
-                       originator_id: UUID | str | None = None) -> list[ChainedRow]:
-        """Rows in notification order (or one aggregate's, in version order)."""
+                       originator_id: UUID | str | None = None,
+                       neighbours: bool = False) -> list[ChainedRow]:
+        """Rows in notification order (or one aggregate's, in version order, with the rows
+        stored just before and after each when ``neighbours``)."""
         table = self.events_table_name
+        columns = ("r.rowid, r.originator_id, r.originator_version, r.topic, r.state, "
+                   "r.chain_hash, r.log_hash")
         if originator_id is None:
-            statement = (f"SELECT rowid, originator_id, originator_version, topic, state, "
-                         f"chain_hash, log_hash FROM {table} WHERE rowid > ? "
-                         "ORDER BY rowid LIMIT ?")
+            statement = (f"SELECT {columns} FROM {table} AS r WHERE r.rowid > ? "
+                         "ORDER BY r.rowid LIMIT ?")
             params: tuple[Any, ...] = (after, limit)
+        elif not neighbours:
+            statement = (f"SELECT {columns} FROM {table} AS r WHERE r.originator_id = ? "
+                         "AND r.originator_version > ? ORDER BY r.originator_version LIMIT ?")
+            params = (_sqlite_id(originator_id), after, limit)
         else:
-            statement = (f"SELECT rowid, originator_id, originator_version, topic, state, "
-                         f"chain_hash, log_hash FROM {table} WHERE originator_id = ? "
-                         "AND originator_version > ? ORDER BY originator_version LIMIT ?")
+            statement = (
+                f"SELECT {columns}, {_LINK_COLUMNS.format(a='p')}, "
+                f"{_LINK_COLUMNS.format(a='n')} FROM {table} AS r "
+                f"LEFT JOIN {table} AS p ON p.rowid = "
+                f"(SELECT max(rowid) FROM {table} WHERE rowid < r.rowid) "
+                f"LEFT JOIN {table} AS n ON n.rowid = "
+                f"(SELECT min(rowid) FROM {table} WHERE rowid > r.rowid) "
+                "WHERE r.originator_id = ? AND r.originator_version > ? "
+                "ORDER BY r.originator_version LIMIT ?")
             params = (_sqlite_id(originator_id), after, limit)
         with self.datastore.transaction(commit=False) as c:
             c.execute(statement, params)
-            return [ChainedRow(r[0], self.convert_originator_id(r[1]), r[2], r[3],
-                               _bytes(r[4]) or b"", _bytes(r[5]), _bytes(r[6]))
+            return [ChainedRow(r[0], self._originator(r[1]), r[2], r[3],
+                               _bytes(r[4]) or b"", _bytes(r[5]), _bytes(r[6]),
+                               Neighbours(self._link(r[7:12]), self._link(r[12:17]))
+                               if neighbours and originator_id is not None else None)
                     for r in c.fetchall()]
+
+    def select_links(self, *, after: int = 0, limit: int = 500) -> list[LogLink]:
+        """The log's links in notification order, without the rows' content."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT {_LINK_COLUMNS.format(a='r')} FROM {self.events_table_name} "
+                      "AS r WHERE r.rowid > ? ORDER BY r.rowid LIMIT ?", (after, limit))
+            return [link for r in c.fetchall() if (link := self._link(tuple(r))) is not None]
+
+    def version_gaps(self, *, after: int = 0, limit: int = 1000) -> list[VersionGap]:
+        """Rows stored after ``after`` whose aggregate's previous version is not stored."""
+        table = self.events_table_name
+        earlier = (f"FROM {table} AS e WHERE e.originator_id = r.originator_id "
+                   "AND e.originator_version < r.originator_version")
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT {_LINK_COLUMNS.format(a='r')}, "
+                f"(SELECT max(e.originator_version) {earlier}), "
+                f"(SELECT e.rowid {earlier} ORDER BY e.originator_version DESC LIMIT 1) "
+                f"FROM {table} AS r WHERE r.rowid > ? AND r.originator_version > 1 "
+                f"AND NOT EXISTS (SELECT 1 FROM {table} AS e WHERE "
+                "e.originator_id = r.originator_id AND "
+                "e.originator_version = r.originator_version - 1) "
+                "ORDER BY r.rowid LIMIT ?", (after, limit))
+            return [VersionGap(link, r[5] or 0, r[6]) for r in c.fetchall()
+                    if (link := self._link(tuple(r[:5]))) is not None]
+
+    def _originator(self, value: Any) -> UUID | str:
+        """The aggregate id as the library reads it; as stored when it no longer parses."""
+        try:
+            return self.convert_originator_id(value)
+        except (ValueError, TypeError, AttributeError):
+            return str(value)
+
+    def _link(self, r: Sequence[Any]) -> LogLink | None:
+        if r[0] is None:
+            return None
+        return LogLink(r[0], self._originator(r[1]), r[2], _bytes(r[3]), _bytes(r[4]))
 
     def head(self) -> tuple[int, bytes] | None:
         with self.datastore.transaction(commit=False) as c:
@@ -228,6 +314,33 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "SELECT notification_id, originator_id, originator_version, topic, state, "
             "chain_hash, log_hash FROM {schema}.{table} WHERE originator_id = %s "
             "AND originator_version > %s ORDER BY originator_version LIMIT %s").format(**names)
+        self.select_account_with_neighbours = SQL(
+            "SELECT r.notification_id, r.originator_id, r.originator_version, r.topic, "
+            "r.state, r.chain_hash, r.log_hash, " + _PG_LINK_COLUMNS.format(a="p") + ", "
+            + _PG_LINK_COLUMNS.format(a="n") + " FROM {schema}.{table} AS r "
+            "LEFT JOIN {schema}.{table} AS p ON p.notification_id = (SELECT "
+            "max(notification_id) FROM {schema}.{table} WHERE notification_id < "
+            "r.notification_id) "
+            "LEFT JOIN {schema}.{table} AS n ON n.notification_id = (SELECT "
+            "min(notification_id) FROM {schema}.{table} WHERE notification_id > "
+            "r.notification_id) "
+            "WHERE r.originator_id = %s AND r.originator_version > %s "
+            "ORDER BY r.originator_version LIMIT %s").format(**names)
+        self.select_links_statement = SQL(
+            "SELECT " + _PG_LINK_COLUMNS.format(a="r") + " FROM {schema}.{table} AS r "
+            "WHERE r.notification_id > %s ORDER BY r.notification_id LIMIT %s").format(**names)
+        earlier = ("FROM {schema}.{table} AS e WHERE e.originator_id = r.originator_id "
+                   "AND e.originator_version < r.originator_version")
+        self.select_version_gaps = SQL(
+            "SELECT " + _PG_LINK_COLUMNS.format(a="r") + ", "
+            "(SELECT max(e.originator_version) " + earlier + ") AS previous_version, "
+            "(SELECT e.notification_id " + earlier + " ORDER BY e.originator_version DESC "
+            "LIMIT 1) AS previous_notification_id "
+            "FROM {schema}.{table} AS r WHERE r.notification_id > %s "
+            "AND r.originator_version > 1 AND NOT EXISTS (SELECT 1 FROM {schema}.{table} "
+            "AS e WHERE e.originator_id = r.originator_id "
+            "AND e.originator_version = r.originator_version - 1) "
+            "ORDER BY r.notification_id LIMIT %s").format(**names)
 
     def has_unchained(self) -> bool:
         with self.datastore.transaction(commit=False) as curs:
@@ -279,16 +392,35 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             yield conn
 
     def select_chained(self, *, after: int = 0, limit: int = 500,
-                       originator_id: UUID | str | None = None) -> list[ChainedRow]:
+                       originator_id: UUID | str | None = None,
+                       neighbours: bool = False) -> list[ChainedRow]:
         with self.datastore.transaction(commit=False) as curs:
             if originator_id is None:
                 curs.execute(self.select_log, (after, limit))
+            elif neighbours:
+                curs.execute(self.select_account_with_neighbours, (originator_id, after, limit))
             else:
                 curs.execute(self.select_account, (originator_id, after, limit))
             return [ChainedRow(r["notification_id"], r["originator_id"],
                                r["originator_version"], r["topic"], bytes(r["state"]),
-                               _bytes(r["chain_hash"]), _bytes(r["log_hash"]))
+                               _bytes(r["chain_hash"]), _bytes(r["log_hash"]),
+                               Neighbours(_pg_link(r, "p"), _pg_link(r, "n"))
+                               if neighbours and originator_id is not None else None)
                     for r in curs.fetchall()]
+
+    def select_links(self, *, after: int = 0, limit: int = 500) -> list[LogLink]:
+        """The log's links in notification order, without the rows' content."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_links_statement, (after, limit))
+            return [link for r in curs.fetchall() if (link := _pg_link(r, "r")) is not None]
+
+    def version_gaps(self, *, after: int = 0, limit: int = 1000) -> list[VersionGap]:
+        """Rows stored after ``after`` whose aggregate's previous version is not stored."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.select_version_gaps, (after, limit))
+            return [VersionGap(link, r["previous_version"] or 0,
+                               r["previous_notification_id"])
+                    for r in curs.fetchall() if (link := _pg_link(r, "r")) is not None]
 
     def head(self) -> tuple[int, bytes] | None:
         with self.datastore.transaction(commit=False) as curs:
@@ -310,6 +442,22 @@ def chained(recorder: object) -> ChainedRecorder:
     return recorder
 
 
+_LINK_COLUMNS = ("{a}.rowid, {a}.originator_id, {a}.originator_version, {a}.chain_hash, "
+                 "{a}.log_hash")
+_PG_LINK_COLUMNS = ("{a}.notification_id AS {a}_notification_id, "
+                    "{a}.originator_id AS {a}_originator_id, "
+                    "{a}.originator_version AS {a}_originator_version, "
+                    "{a}.chain_hash AS {a}_chain_hash, {a}.log_hash AS {a}_log_hash")
+
+
+def _pg_link(row: Any, alias: str) -> LogLink | None:
+    if row[f"{alias}_notification_id"] is None:
+        return None
+    return LogLink(row[f"{alias}_notification_id"], row[f"{alias}_originator_id"],
+                   row[f"{alias}_originator_version"], _bytes(row[f"{alias}_chain_hash"]),
+                   _bytes(row[f"{alias}_log_hash"]))
+
+
 def _bytes(value: Any) -> bytes | None:
     """Column bytes as stored; text where bytes belong (an edit by hand) is read as UTF-8."""
     if value is None:
@@ -323,17 +471,30 @@ def _sqlite_id(originator_id: UUID | str) -> str:
 
 
 def rows_of(recorder: ChainedRecorder, *, originator_id: UUID | str | None = None,
-            batch: int = 500) -> Iterable[ChainedRow]:
+            batch: int = 500, neighbours: bool = False) -> Iterable[ChainedRow]:
     """Every row, in notification order (or one aggregate's, in version order), in batches
     so memory stays flat however large the store."""
     after = 0
     while True:
-        rows = recorder.select_chained(after=after, limit=batch, originator_id=originator_id)
+        rows = recorder.select_chained(after=after, limit=batch, originator_id=originator_id,
+                                       neighbours=neighbours)
         yield from rows
         if len(rows) < batch:
             return
         after = rows[-1].originator_version if originator_id is not None else \
             rows[-1].notification_id
+
+
+def links_after(recorder: ChainedRecorder, notification_id: int, *,
+                batch: int = 2000) -> Iterable[LogLink]:
+    """The log's links after a notification id, to its head, in batches."""
+    after = notification_id
+    while True:
+        links = recorder.select_links(after=after, limit=batch)
+        yield from links
+        if len(links) < batch:
+            return
+        after = links[-1].notification_id
 
 
 def seal_unchained(recorder: ChainedRecorder, batch: int = 500) -> int:

@@ -1,7 +1,9 @@
 """The timeline for auditors, streamed as JSON lines or CSV, in batches: memory stays flat.
 
 Each line names the stored event exactly (account id and version, notification id), when it
-happened and when it was recorded, who recorded it, its data, and its two hashes.
+happened and when it was recorded, who recorded it, its data, and its two hashes. A row that
+no longer reads as an event (truncated state, a topic that names no event class…) is still
+exported as it is stored, with ``unreadable`` saying why (empty on every readable row).
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from collections.abc import Iterator
 from typing import Any, Literal
 from uuid import UUID
 
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.utils import TopicError
 
 from audit.chain import ChainedRecorder, ChainedRow, rows_of
 from projections.records import event_data, kind_name
 
 Format = Literal["jsonl", "csv"]
 COLUMNS = ("notification_id", "account_id", "version", "event_id", "kind", "topic",
-           "occurred_at", "recorded_at", "recorded_by", "data", "chain_hash", "log_hash")
+           "occurred_at", "recorded_at", "recorded_by", "data", "chain_hash", "log_hash",
+           "unreadable")  # appended last: readers of the earlier columns keep working
 BOM = "\ufeff"
 
 
@@ -41,19 +45,31 @@ def describe(row: ChainedRow, mapper: Mapper[Any]) -> dict[str, Any]:
     try:
         event = mapper.to_domain_event(StoredEvent(row.originator_id, row.originator_version,
                                                    row.topic, row.state))
+        return {
+            **line,
+            "event_id": str(getattr(event, "event_id", "") or "") or None,
+            "kind": _kind(event),
+            "occurred_at": _iso(getattr(event, "occurred_at", None)),
+            "recorded_at": _iso(getattr(event, "timestamp", None)),
+            "recorded_by": getattr(event, "recorded_by", None),
+            "data": event_data(event),
+            "unreadable": None,
+        }
     except Exception as exc:  # a tampered row must still be exported, as it is
         return {**line, "event_id": None, "kind": None, "occurred_at": None,
                 "recorded_at": None, "recorded_by": None, "data": None,
-                "unreadable": f"{type(exc).__name__}: {exc}"[:500]}
-    return {
-        **line,
-        "event_id": str(getattr(event, "event_id", "") or "") or None,
-        "kind": _kind(event),
-        "occurred_at": _iso(getattr(event, "occurred_at", None)),
-        "recorded_at": _iso(getattr(event, "timestamp", None)),
-        "recorded_by": getattr(event, "recorded_by", None),
-        "data": event_data(event),
-    }
+                "unreadable": why_unreadable(exc)}
+
+
+def why_unreadable(exc: Exception) -> str:
+    """Why a stored row does not read as an event, in one line."""
+    if isinstance(exc, TopicError):
+        why = f"topic names no event class ({exc})"
+    elif isinstance(exc, MapperDeserialisationError) and exc.__cause__ is not None:
+        why = f"state does not decode ({type(exc.__cause__).__name__}: {exc.__cause__})"
+    else:
+        why = f"state does not read as its event ({type(exc).__name__}: {exc})"
+    return why[:500]
 
 
 def _kind(event: Any) -> str:
