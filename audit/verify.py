@@ -157,16 +157,18 @@ def verify(recorder: ChainedRecorder, *, account_id: UUID | None = None,
         version, previous = heads.get(key, (0, GENESIS))
         content = event_hash(row.originator_id, row.originator_version, row.topic, row.state)
         reasons = []
+        before = (row.neighbours.previous if row.neighbours is not None else
+                  _link_of(previous_row) if previous_row is not None else None)
+        hole = _hole(before, row.notification_id)
         if row.chain_hash is None or row.log_hash is None:
             reasons.append("the event carries no hash")
         elif row.originator_version != version + 1:
             reasons.append(f"version {row.originator_version} follows {version}: "
-                           "an event is missing or out of order")
+                           "an event is missing or out of order"
+                           + (f" ({_ids(hole)} missing before this event)" if hole else ""))
         elif chain_link(previous, content) != row.chain_hash:
             reasons.append("content or account link altered")
         elif account_id is None and log_link(stored_log, row.chain_hash) != row.log_hash:
-            hole = _hole(_link_of(previous_row) if previous_row else None,
-                         row.notification_id)
             reasons.append("store-wide log link altered" if hole is None else
                            f"store-wide log link altered: {_ids(hole)} missing before "
                            "this event")

@@ -190,3 +190,114 @@ def test_export_reads_the_store_in_batches(told: tuple[Tsunagi, list[Any]]) -> N
     assert limits == [500], "the first chunk needed one batch of rows, not the store"
     total = first.count("\n") + sum(chunk.count("\n") for chunk in chunks)
     assert total == store.recorder.max_notification_id()
+
+
+@pytest.fixture
+def three(store: Tsunagi) -> Iterator[tuple[Tsunagi, list[Any]]]:
+    """Three accounts stored one after the other: one before 山田製作所, one after."""
+    before, yamada, after = 山田製作所の三年間(), 山田製作所の三年間(), 山田製作所の三年間()
+    for account in (before, yamada, after):
+        store.save(*account.collect_events())
+    yield store, [before.id, yamada.id, after.id]
+
+
+def checked(store: Tsunagi, account: Any = None, **kwargs: Any) -> Any:
+    return verify(chained(store.recorder), account_id=account, mapper=store.mapper, **kwargs)
+
+
+@pytest.mark.parametrize(("damage", "why"), [("truncated state", "state does not decode"),
+                                             ("unknown topic", "topic names no event class")])
+def test_an_unreadable_event_is_named_with_why_by_verify_and_export(
+        told: tuple[Tsunagi, list[Any]], raw: RawEvents, damage: str, why: str) -> None:
+    from audit.export import timeline
+
+    store, (yamada, other) = told
+    target = row_of(raw, yamada, 5)
+    if damage == "truncated state":
+        raw.update(target[0], "state", bytes(target[4])[:40])
+        named = f"{yamada}/5"  # its event id is in the lost part
+    else:
+        raw.update(target[0], "topic", target[3] + "X")
+        named = event_id_of(target)
+
+    for account in (yamada, None):
+        result = checked(store, account)
+        assert not result.ok and result.problem_count == 1, result.problems
+        assert result.first_bad_event_id == named
+        bad = result.first_bad
+        assert (bad["account_id"], bad["version"], bad["notification_id"]) == (
+            str(yamada), 5, target[0])
+        assert bad["unreadable"].startswith(why), bad
+        assert f"unreadable: {bad['unreadable']}" in bad["reason"]
+    assert checked(store, other).ok
+
+    exported = list(timeline(chained(store.recorder), store.mapper, account_id=yamada))
+    assert [(line["version"], line["unreadable"]) for line in exported if line["unreadable"]] \
+        == [(5, bad["unreadable"])]
+    assert len(exported) == len(list(store.events.get(other))), "every row is exported"
+
+
+def test_deleting_an_accounts_last_event_fails_that_accounts_verify(
+        three: tuple[Tsunagi, list[Any]], raw: RawEvents) -> None:
+    store, (before, yamada, after) = three
+    last = row_of(raw, yamada, max(r[2] for r in raw.rows()
+                                   if str(r[1]).replace("-", "") == yamada.hex))
+    raw.delete(last[0])
+
+    mine = checked(store, yamada)
+    assert not mine.ok and mine.events_checked == last[2] - 1
+    assert mine.first_bad_event_id == f"{yamada}/{last[2]}"
+    assert mine.first_bad["account_id"] == str(yamada) and mine.first_bad["version"] == last[2]
+    assert mine.first_bad["missing_notification_ids"] == [last[0], last[0]]
+    assert f"the event after version {last[2] - 1} of this account may be missing" in \
+        mine.first_bad["reason"]
+
+    # The store-wide log breaks at the next row, the first event of the account stored next:
+    # that account's own events are whole, and it says where the log breaks.
+    whole = checked(store)
+    assert whole.first_bad_event_id == event_id_of(row_of(raw, after, 1))
+    assert f"notification {last[0]} is missing" in whole.first_bad["reason"]
+    following = checked(store, after)
+    assert following.ok, following.problems
+    assert any(f"notification {last[0]} is missing" in note for note in following.notes)
+    # An account stored before the hole cannot be cleared: the missing row could have held
+    # its next event just as well (nothing in the log says whose event it was).
+    earlier = checked(store, before)
+    assert not earlier.ok and "may be missing" in earlier.first_bad["reason"]
+
+
+def test_deleting_a_middle_event_names_its_account_and_clears_the_others(
+        three: tuple[Tsunagi, list[Any]], raw: RawEvents) -> None:
+    store, (before, yamada, after) = three
+    target, following = row_of(raw, yamada, 5), row_of(raw, yamada, 6)
+    raw.delete(target[0])
+
+    mine = checked(store, yamada)
+    assert not mine.ok and mine.first_bad_event_id == event_id_of(following)
+    assert mine.first_bad["reason"].startswith("version 6 follows 4")
+    assert f"notification {target[0]} is missing" in mine.first_bad["reason"]
+    # 山田製作所's own version gap accounts for the hole, so no one else is suspected.
+    for account in (before, after):
+        assert checked(store, account).ok, account
+
+
+def test_an_altered_log_hash_is_pinned_on_its_account(told: tuple[Tsunagi, list[Any]],
+                                                      raw: RawEvents) -> None:
+    store, (yamada, other) = told
+    target = row_of(raw, yamada, 5)
+    raw.update(target[0], "log_hash", bytes(32))
+    mine = checked(store, yamada)
+    assert not mine.ok and mine.problem_count == 1, mine.problems
+    assert mine.first_bad_event_id == event_id_of(target)
+    assert mine.first_bad["reason"] == "store-wide log hash of this event altered"
+    assert checked(store, other).ok
+
+
+def test_deleting_the_stores_last_event_shows_only_against_a_digest(
+        told: tuple[Tsunagi, list[Any]], raw: RawEvents) -> None:
+    store, (_, other) = told
+    published = digest(chained(store.recorder))
+    raw.delete(raw.rows()[-1][0])
+    assert checked(store).ok and checked(store, other).ok, "no link is left broken"
+    against = checked(store, expected_digest=published)
+    assert not against.ok and against.digest_matches is False
