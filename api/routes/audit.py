@@ -12,6 +12,7 @@ from api.deps import AppDep, allow
 from audit.chain import chained
 from audit.export import stream, timeline
 from audit.verify import Digest, digest, verify
+from domain.account import Account
 from domain.application import Tsunagi
 from domain.errors import AccountNotFound, StoreUnavailable
 from domain.values import Role
@@ -40,16 +41,18 @@ def verify_chain(
     return result.as_dict()
 
 
-def audited_account(app: Tsunagi, account_id: UUID) -> None:
-    """404 for an id that names no account. An account whose stored rows no longer read as
-    its events is still audited: verify and export say which rows and why."""
+def audited_account(app: Tsunagi, account_id: UUID) -> Account | None:
+    """The account; None when it is stored but its rows no longer read as its events (an
+    audit is for exactly that: verify and export say which rows and why); 404 when nothing
+    is stored under the id."""
     try:
-        app.read_account(account_id)
+        return app.read_account(account_id)
     except (AccountNotFound, StoreUnavailable):
         raise
-    except Exception:  # a truncated or undecodable row: exactly what an audit is for
+    except Exception:  # a truncated or undecodable row
         if not chained(app.recorder).select_chained(originator_id=account_id, limit=1):
             raise AccountNotFound(f"no account {account_id}") from None
+        return None
 
 
 @router.get("/digest", summary="The head of the store-wide chain", dependencies=[AUDITORS])

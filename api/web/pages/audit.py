@@ -10,7 +10,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.deps import AppDep, SettingsDep, ViewsDep, readable_account
 from api.routes.accounts import account_as_of
-from api.routes.audit import MEDIA
+from api.routes.audit import MEDIA, audited_account
 from api.web import labels
 from api.web.pages.accounts import account_uuid
 from api.web.pages.dossier import basis_of, instant
@@ -33,19 +33,21 @@ def audit_page(request: Request, account_id: str, app: AppDep, views: ViewsDep,
                basis: str | None = None, check: str | None = None) -> Response:
     require(actor, Role.AUDITOR, Role.MANAGER)
     found = account_uuid(account_id)
-    account = readable_account(app, actor, found)
+    account = audited_account(app, found) if actor.role is Role.AUDITOR else \
+        readable_account(app, actor, found)
     at, chosen = instant(as_of), basis_of(basis)
     stood: dict[str, Any] | None = None
-    if at is not None:
+    if at is not None and account is not None:
         documents = account_as_of(app, views, settings, actor, found, at, chosen)
         stood = {"doc": documents["relationship"],
                  "report": health.health_report(documents["dossier"]["health"], at,
                                                 settings.ramp_up_days)}
     verification = None
     if check and actor.role is Role.AUDITOR:
-        verification = verify(chained(app.recorder), account_id=found)
+        verification = verify(chained(app.recorder), account_id=found, mapper=app.mapper)
     return render_page(request, "audit.html", {
-        "account_id": str(found), "name": account.name, "at": at, "basis": chosen,
+        "account_id": str(found), "name": account.name if account else str(found),
+        "unreadable": account is None, "at": at, "basis": chosen,
         "picked": as_of or labels.datetime_local(app.clock()), "stood": stood,
         "verification": verification, "exports": EXPORTS,
         "is_auditor": actor.role is Role.AUDITOR,
@@ -58,7 +60,7 @@ def export(account_id: str, app: AppDep, actor: PageActor, format: str = "csv",
     """The account's timeline as a file, exactly as GET /v1/audit/export streams it."""
     require(actor, Role.AUDITOR)
     found = account_uuid(account_id)
-    readable_account(app, actor, found)
+    audited_account(app, found)
     kind: Literal["jsonl", "csv"] = "jsonl" if format == "jsonl" else "csv"
     lines = timeline(chained(app.recorder), app.mapper, account_id=found)
     name = f"tsunagi-{found}.{kind}"
