@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
+from projections import quarantine
+from projections.quarantine import TRANSIENT, CannotApply
 from projections.records import account_key, from_json, to_json, utc_key
 from projections.storage import ViewCursor, ViewRecorder
 
@@ -45,7 +47,8 @@ class View(Projection[ViewRecorder]):
     def __init__(self, view: ViewRecorder) -> None:
         super().__init__(view)
         with view.writing() as cursor:
-            for statement in [*self.tables.values(), *self.indexes]:
+            for statement in [*self.tables.values(), *self.indexes,
+                              quarantine.CREATE_TABLE, quarantine.CREATE_INDEX]:
                 cursor.execute(statement)
             self._empty_if_reshaped(cursor)
             if cursor.postgres:
@@ -67,6 +70,7 @@ class View(Projection[ViewRecorder]):
             for table in self.tables:
                 cursor.execute(f"DELETE FROM {table}")
             cursor.execute(f"DELETE FROM {self.view.tracking_table_name}")
+            quarantine.forget(cursor, self.name)
         cursor.execute("INSERT INTO view_shapes (view_name, shape) VALUES (?, ?) "
                        "ON CONFLICT (view_name) DO UPDATE SET shape = excluded.shape",
                        (self.name, self.shape))
@@ -75,10 +79,23 @@ class View(Projection[ViewRecorder]):
         self.process_batch([domain_event], tracking)
 
     def process_batch(self, events: Sequence[Any], tracking: Tracking) -> None:
-        """Apply events (in notification order) and record the last position, atomically."""
+        """Apply events (in notification order) and record the last position, atomically.
+
+        Raises CannotApply when the events themselves cannot be applied (nothing is
+        written); a database that does not answer raises as it is, to be retried."""
         with self.view.writing() as cursor:
-            self.apply(cursor, events)
+            try:
+                self.apply(cursor, events)
+            except (*TRANSIENT, CannotApply):
+                raise
+            except Exception as exc:
+                raise CannotApply(exc) from exc
             self.view.track(cursor, tracking)
+
+    def quarantine(self, event: Any, tracking: Tracking, error: str) -> None:
+        """Keep an event this view cannot apply aside and move past it, atomically."""
+        quarantine.quarantine(self.view, self.name, tracking.application_name,
+                              tracking.notification_id, event, error)
 
     @abstractmethod
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:
@@ -89,6 +106,7 @@ class View(Projection[ViewRecorder]):
         with self.view.writing() as cursor:
             for table in self.tables:
                 cursor.execute(f"DELETE FROM {table}")
+            quarantine.forget(cursor, self.name)
             self.view.forget_position(cursor, application_name)
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
