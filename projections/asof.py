@@ -20,6 +20,7 @@ from uuid import UUID
 from domain.application import Tsunagi
 from projections import dossier, relationship
 from projections.base import AccountDocumentView, Document, View
+from projections.quarantine import describe
 from projections.records import utc_key
 
 Basis = Literal["recorded", "occurred"]
@@ -34,12 +35,42 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
     return current if current["relationship"] is not None else None
 
 
+SKIPPED_AT_MOST = 50  # events a replay steps over before it gives up on the account
+
+
+class _CannotFold(Exception):
+    def __init__(self, event: Any, exc: Exception) -> None:
+        super().__init__(describe(exc))
+        self.event_id = str(getattr(event, "event_id", ""))
+        self.error = describe(exc)
+
+
 def as_of(app: Tsunagi, views: Mapping[str, View] | None, account_id: UUID, at: datetime,
           basis: Basis = "recorded") -> Document | None:
     """{"relationship": …, "dossier": …} as of ``at``; None if the account did not exist.
-    Without views, a replay of the account's events from the start."""
+    Without views, a replay of the account's events from the start.
+
+    An event the folds cannot apply is stepped over (the replay starts again without it,
+    so no document half-changed by it is kept) and named under "skipped"."""
+    skipped: dict[str, str] = {}
+    while True:
+        try:
+            document = _as_of(app, views, account_id, at, basis, skipped)
+        except _CannotFold as failed:
+            if len(skipped) >= SKIPPED_AT_MOST or failed.event_id in skipped:
+                raise
+            skipped[failed.event_id] = failed.error
+            continue
+        if document is not None and skipped:
+            document["skipped"] = [{"event_id": event_id, "error": error}
+                                   for event_id, error in skipped.items()]
+        return document
+
+
+def _as_of(app: Tsunagi, views: Mapping[str, View] | None, account_id: UUID, at: datetime,
+           basis: Basis, skipped: Mapping[str, str]) -> Document | None:
     if basis == "occurred":
-        return fold(_occurred_by(app.events.get(account_id), at))
+        return fold(_occurred_by(app.events.get(account_id), at), skipped)
     version, document, following = 0, None, None
     if views is not None:
         version, document, following = _checkpoint(views, str(account_id), utc_key(at))
@@ -48,8 +79,17 @@ def as_of(app: Tsunagi, views: Mapping[str, View] | None, account_id: UUID, at: 
     for event in app.events.get(account_id, gt=version, lte=following):
         if event.timestamp > at:  # type: ignore[attr-defined]
             break
-        document = evolve(document, event)
+        document = _step(document, event, skipped)
     return document
+
+
+def _step(document: Document | None, event: Any, skipped: Mapping[str, str]) -> Document | None:
+    if skipped and str(event.event_id) in skipped:
+        return document
+    try:
+        return evolve(document, event)
+    except Exception as exc:  # whatever a stored value makes a fold raise
+        raise _CannotFold(event, exc) from exc
 
 
 def _checkpoint(views: Mapping[str, View], account_id: str,
@@ -65,10 +105,10 @@ def _checkpoint(views: Mapping[str, View], account_id: str,
     return version, {"relationship": relationship_doc, "dossier": dossier_doc}, following
 
 
-def fold(events: Iterable[Any]) -> Document | None:
+def fold(events: Iterable[Any], skipped: Mapping[str, str] | None = None) -> Document | None:
     document: Document | None = None
     for event in events:
-        document = evolve(document, event)
+        document = _step(document, event, skipped or {})
     return document
 
 

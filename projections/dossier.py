@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from projections import health
 from projections.base import CHECKPOINT_EVERY, AccountDocumentView, Document, dispatch
+from projections.quarantine import Reading
 from projections.records import (
     BUSINESS_TZ,
     account_key,
@@ -391,13 +392,21 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
     return doc
 
 
-def present(doc: Document, at: datetime, ramp_up_days: int = health.RAMP_UP_DAYS) -> Document:
-    """The dossier as a reader gets it: health and warnings as of ``at``."""
-    report = health.health_report(doc["health"], at, ramp_up_days)
+def present(doc: Document, at: datetime, ramp_up_days: int = health.RAMP_UP_DAYS,
+            reading: Reading | None = None) -> Document:
+    """The dossier as a reader gets it: health and warnings as of ``at``. Given a reading,
+    health that the stored evidence cannot be scored from is shown unknown and named there
+    (folding, with none, lets it raise: the event is quarantined)."""
+    def report_now() -> dict[str, Any]:
+        return health.health_report(doc["health"], at, ramp_up_days)
+
+    report = report_now() if reading is None else reading.guard(
+        "health", report_now, lambda: unknown_health(at))
     by_rep = {t["rep_id"] + t["from"]: t for t in report["tenures"]}
+    unknown = {"status": "unknown", "health": {"score": None, "components": []}}
     tenures = [
-        {**owner, "status": by_rep[owner["rep_id"] + owner["from"]]["status"],
-         "health": by_rep[owner["rep_id"] + owner["from"]]["health"]}
+        {**owner, "status": by_rep.get(owner["rep_id"] + owner["from"], unknown)["status"],
+         "health": by_rep.get(owner["rep_id"] + owner["from"], unknown)["health"]}
         for owner in doc["owners"]
     ]
     notes = doc["notes"]
@@ -426,6 +435,12 @@ def present(doc: Document, at: datetime, ramp_up_days: int = health.RAMP_UP_DAYS
         "health": report["current"],
         "warnings": report["warnings"],
     }
+
+
+def unknown_health(at: datetime) -> dict[str, Any]:
+    """A health report that says it could not be computed (shown, not guessed)."""
+    return {"current": {"rep_id": None, "status": "unknown", "score": None}, "tenures": [],
+            "warnings": [], "as_of": iso(at)}
 
 
 def _unfinished(doc: Document) -> list[dict[str, Any]]:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -26,6 +27,7 @@ import structlog
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.utils import get_topic
 
+from domain.account import Account
 from projections.storage import ViewCursor, ViewRecorder
 
 log = structlog.get_logger(__name__)
@@ -173,3 +175,45 @@ def incomplete(quarantined: list[dict[str, Any]],
     if unreadable:
         found["unreadable"] = unreadable
     return found
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Reading:
+    """One read of an account: what its views quarantined, and what the read itself could
+    not compute from the stored documents (a value no date arithmetic can hold, a cadence
+    of zero…). A part that fails is shown empty, named here, and logged; the read answers."""
+
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
+    unreadable: list[dict[str, str]] = field(default_factory=list)
+
+    def guard(self, part: str, compute: Callable[[], T], fallback: Callable[[], T]) -> T:
+        try:
+            return compute()
+        except Exception as exc:  # whatever a stored document makes read-time code raise
+            error = describe(exc)
+            self.unreadable.append({"part": part, "error": error})
+            log.error("read_degraded", part=part, error=error)
+            return fallback()
+
+    def skipped(self, document: dict[str, Any] | None) -> None:
+        """Events an as-of replay stepped over (see projections.asof)."""
+        for step in (document or {}).get("skipped", []):
+            self.unreadable.append({"part": "as_of", "event_id": step["event_id"],
+                                    "error": step["error"]})
+
+    @property
+    def incomplete(self) -> dict[str, Any] | None:
+        return incomplete(self.quarantined, self.unreadable)
+
+
+def stand_in_opening(account: Account) -> Account.Opened:
+    """The account's opening as the aggregate holds it, for a view that quarantined the
+    real one: the read shows the account's name and owner, and says it is incomplete."""
+    return Account.Opened(  # type: ignore[call-arg]
+        originator_id=account.id, originator_version=account.version,
+        timestamp=account.created_on, event_id=UUID(int=0), recorded_by="",
+        occurred_at=account.created_on, name=account.name, owner_rep_id=account.owner_rep_id,
+        visit_cadence_days=account.visit_cadence_days)

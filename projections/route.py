@@ -209,6 +209,14 @@ def _correct(rows: _Rows, account_id: str, e: Any) -> None:
                          payload)
 
 
+def _overdue_days(on: date, due_on: str) -> int | None:
+    """Days past due; None for a stored due day that is not a day (a hand-made event's)."""
+    try:
+        return max(0, (on - date.fromisoformat(due_on)).days)
+    except (TypeError, ValueError):
+        return None
+
+
 class RouteView(View):
     name: str = "route"
     tables: ClassVar[dict[str, str]] = {
@@ -230,7 +238,8 @@ class RouteView(View):
         rows.save()
 
     def route(self, rep_id: str, on: date) -> Route:
-        horizon = (on + timedelta(days=PROMISE_HORIZON_DAYS)).isoformat()
+        horizon = (min(on, date.max - timedelta(days=PROMISE_HORIZON_DAYS))
+                   + timedelta(days=PROMISE_HORIZON_DAYS)).isoformat()
         day = on.isoformat()
         with self.view.reading() as cursor:
             cursor.execute(
@@ -243,7 +252,7 @@ class RouteView(View):
         route = Route(rep_id=rep_id, on=on)
         for account_id, kind, due_on, payload_text in rows:
             item = {"account_id": account_id, "due_on": due_on, **from_json(payload_text)}
-            item["overdue_days"] = max(0, (on - date.fromisoformat(due_on)).days)
+            item["overdue_days"] = _overdue_days(on, due_on)
             if kind == VISIT and due_on <= day:
                 item.pop("visits", None)
                 route.visits_due.append(item)

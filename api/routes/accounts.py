@@ -27,11 +27,13 @@ from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
 from api.settings import Settings
 from api.writes import WriteDep, write_body, written
+from domain.account import Account
 from domain.application import Tsunagi
 from domain.values import Actor, Role
-from projections import health
+from projections import health, quarantine, relationship
 from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis, as_of
+from projections.quarantine import Reading
 from projections.relationship import RelationshipView
 from projections.runner import Views
 
@@ -71,17 +73,23 @@ def get_account(
     as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
 ) -> JSONResponse:
     """Owner, rhythm, open promises and complaints, contract and health of one account."""
-    readable_account(app, actor, account_id)
+    account = readable_account(app, actor, account_id)
     at = parse_instant(as_of, "as_of")
     if at is not None:
         stood = account_as_of(app, views, settings, actor, account_id, at, as_of_basis)
+        reading = reading_of(views, account_id, AS_OF_VIEWS)
+        reading.skipped(stood)
         doc = stood["relationship"]
-        body = {**_public(doc), "health": _health(stood["dossier"]["health"], at,
+        body = {**_public(doc), "health": _health(reading, stood["dossier"]["health"], at,
                                                   settings.ramp_up_days),
                 "as_of": at.isoformat(), "as_of_basis": as_of_basis}
-        return DocumentResponse(body, headers={"ETag": f'"{doc["version"]}"'})
-    doc, evidence = relationship_and_evidence(views, settings, account_id)
-    body = {**_public(doc), "health": _health(evidence, app.clock(), settings.ramp_up_days)}
+    else:
+        reading = Reading()
+        doc, evidence = relationship_and_evidence(views, settings, account_id, account, reading)
+        body = {**_public(doc), "health": _health(reading, evidence, app.clock(),
+                                                  settings.ramp_up_days)}
+    if reading.incomplete:
+        body["incomplete"] = reading.incomplete
     return DocumentResponse(body, headers={"ETag": f'"{doc["version"]}"'})
 
 
@@ -105,12 +113,30 @@ def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     return stood
 
 
-def relationship_and_evidence(views: Views, settings: Settings,
-                              account_id: UUID) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The relationship document and the health evidence, with every acknowledged write."""
+def reading_of(views: Views, account_id: UUID, names: tuple[str, ...]) -> Reading:
+    """What the named views quarantined of this account (one indexed query), once they
+    have caught up."""
+    recorder = views[names[0]].view
+    return Reading(quarantine.for_account(recorder, str(account_id), names))
+
+
+def relationship_and_evidence(views: Views, settings: Settings, account_id: UUID,
+                              account: Account | None = None,
+                              reading: Reading | None = None,
+                              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The relationship document and the health evidence, with every acknowledged write.
+    A view that quarantined the account's opening has no document: the account as the
+    aggregate holds it stands in, and the read says it is incomplete."""
     wait_for_views(views, settings, "relationship", "health")
+    if reading is not None:
+        reading.quarantined = reading_of(views, account_id, ("relationship", "health")).quarantined
     doc = views["relationship"].document(str(account_id))  # type: ignore[attr-defined]
     evidence = views["health"].document(str(account_id))  # type: ignore[attr-defined]
+    if (doc is None or evidence is None) and account is not None and reading is not None \
+            and reading.quarantined:
+        opening = quarantine.stand_in_opening(account)
+        doc = doc or relationship.evolve(None, opening)
+        evidence = evidence or health.evolve(None, opening)
     if doc is None or evidence is None:
         raise HTTPException(503, "the views are catching up", headers={"Retry-After": "1"})
     return doc, evidence
@@ -120,7 +146,13 @@ def _public(doc: dict[str, Any]) -> dict[str, Any]:
     return {name: doc.get(name) for name in VIEW_FIELDS}
 
 
-def _health(evidence: dict[str, Any], at: datetime, ramp_up_days: int) -> dict[str, Any]:
+def _health(reading: Reading, evidence: dict[str, Any], at: datetime,
+            ramp_up_days: int) -> dict[str, Any]:
+    return reading.guard("health", lambda: health_summary(evidence, at, ramp_up_days),
+                         lambda: unknown_health(at))
+
+
+def health_summary(evidence: dict[str, Any], at: datetime, ramp_up_days: int) -> dict[str, Any]:
     report = health.health_report(evidence, at, ramp_up_days)
     return {
         **report["current"],
@@ -130,6 +162,12 @@ def _health(evidence: dict[str, Any], at: datetime, ramp_up_days: int) -> dict[s
         "warnings": report["warnings"],
         "as_of": report["as_of"],
     }
+
+
+def unknown_health(at: datetime) -> dict[str, Any]:
+    """Health when the stored evidence cannot be scored: said, not guessed."""
+    return {"rep_id": None, "status": "unknown", "score": None, "tenures": [], "warnings": [],
+            "as_of": at.isoformat()}
 
 
 @router.post("/{account_id}/cadence", response_model=RecordedPublic, dependencies=[WRITERS],

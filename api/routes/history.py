@@ -21,6 +21,7 @@ from api.deps import (
     readable_account,
     wait_for_views,
 )
+from api.routes.accounts import reading_of
 from api.settings import Settings
 from domain.values import Role
 from projections.history import MAX_PAGE, HistoryPage, HistoryView
@@ -51,7 +52,11 @@ def history(
     readable_account(app, actor, account_id)
     page = history_page(views, settings, account_id, limit=limit, after_version=int(cursor or 0),
                         kinds=kinds, since=since, until=until)
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    answer: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
+    incomplete = reading_of(views, account_id, ("history",)).incomplete
+    if incomplete:
+        answer["incomplete"] = incomplete
+    return answer
 
 
 def history_page(views: Views, settings: Settings, account_id: UUID, *, limit: int,

@@ -97,7 +97,10 @@ def jst(value: str | datetime | None) -> str:
     """2026-11-23T05:30:00+00:00 → 2026年11月23日(月) 14:30"""
     if not value:
         return "—"
-    local = _moment(value).astimezone(BUSINESS_TZ)
+    try:
+        local = _moment(value).astimezone(BUSINESS_TZ)
+    except (OverflowError, ValueError, TypeError):  # a stored instant no calendar shows
+        return str(value)
     return f"{day(local.date())} {local:%H:%M}"
 
 
@@ -105,7 +108,10 @@ def day(value: str | date | None) -> str:
     """2026-11-23 → 2026年11月23日(月)"""
     if not value:
         return "—"
-    when = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    try:
+        when = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:  # a stored day that is not one
+        return str(value)
     return f"{when.year}年{when.month}月{when.day}日({WEEKDAYS[when.weekday()]})"
 
 

@@ -23,7 +23,9 @@ from api.web.session import PageActor, PageRefused, require
 from domain.application import Tsunagi
 from domain.values import Actor, Role
 from projections import health
+from projections.dossier import unknown_health
 from projections.history import HistoryView
+from projections.quarantine import Reading
 from projections.relationship import RelationshipView
 from projections.runner import Views
 
@@ -71,17 +73,25 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
                  cursor: str | None = None, form: FormState | None = None,
                  done: str | None = None, status: int = 200) -> HTMLResponse:
     require(actor, *READERS)
-    readable_account(app, actor, account_id)
-    doc, evidence = relationship_and_evidence(views, settings, account_id)
-    dossier = dossier_document(views, settings, account_id)
+    account = readable_account(app, actor, account_id)
+    reading, dossier_reading = Reading(), Reading()
+    doc, evidence = relationship_and_evidence(views, settings, account_id, account, reading)
+    dossier = dossier_document(views, settings, account_id, account, dossier_reading)
+    reading.quarantined += [q for q in dossier_reading.quarantined
+                            if q not in reading.quarantined]
     now = app.clock()
     months = trends.last_months(now)
-    visits = trends.visits_by_month(dossier["rhythm"], months)
-    scores = trends.health_by_month(evidence, months)
+    nothing: list[charts.MonthValue] = []
+    visits = reading.guard("visits_chart", lambda: trends.visits_by_month(dossier["rhythm"],
+                                                                          months), lambda: nothing)
+    scores = reading.guard("health_chart", lambda: trends.health_by_month(evidence, months),
+                           lambda: nothing)
+    report = reading.guard("health", lambda: health.health_report(
+        evidence, now, settings.ramp_up_days), lambda: unknown_health(now))
     handover = doc["handover"]
     return render_page(request, "account.html", {
-        "doc": doc, "account_id": str(account_id),
-        "report": health.health_report(evidence, now, settings.ramp_up_days),
+        "doc": doc, "account_id": str(account_id), "incomplete": reading.incomplete,
+        "report": report,
         "open_requests": [r for r in dossier["requests"] if r["answer"] is None],
         "visits": visits, "visits_chart": charts.visits_per_month(visits),
         "scores": scores, "health_chart": charts.health_over_time(scores),

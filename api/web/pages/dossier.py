@@ -13,7 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
-from api.routes.accounts import account_as_of
+from api.routes.accounts import account_as_of, reading_of
 from api.routes.dossier import dossier_document
 from api.settings import Settings
 from api.web.forms import local_time
@@ -23,8 +23,10 @@ from api.web.session import PageActor, PageRefused, checked_form, require
 from domain import errors as domain
 from domain.application import Tsunagi
 from domain.values import Actor, Role
+from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis
 from projections.dossier import DossierView, present
+from projections.quarantine import Reading
 from projections.runner import Views
 
 router = APIRouter(include_in_schema=False)
@@ -52,14 +54,18 @@ def dossier_page(request: Request, app: Tsunagi, views: Views, settings: Setting
                  basis: Basis = "recorded", message: str | None = None,
                  status: int = 200) -> HTMLResponse:
     require(actor, *READERS)
-    readable_account(app, actor, account_id)
+    account = readable_account(app, actor, account_id)
     if at is not None:
-        document = account_as_of(app, views, settings, actor, account_id, at, basis)["dossier"]
+        stood = account_as_of(app, views, settings, actor, account_id, at, basis)
+        reading = reading_of(views, account_id, AS_OF_VIEWS)
+        reading.skipped(stood)
+        document = stood["dossier"]
     else:
-        document = dossier_document(views, settings, account_id)
-    dossier = present(document, at or app.clock(), settings.ramp_up_days)
+        reading = Reading()
+        document = dossier_document(views, settings, account_id, account, reading)
+    dossier = present(document, at or app.clock(), settings.ramp_up_days, reading)
     return render_page(request, "dossier.html", {
-        **dossier_context(dossier, actor, str(account_id)),
+        **dossier_context(dossier, actor, str(account_id)), "incomplete": reading.incomplete,
         "as_of": at, "basis": basis, "frozen": None, "message": message,
     }, status=status)
 
