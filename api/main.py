@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import orjson
 import structlog
+from eventsourcing.persistence import PersistenceError
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -41,6 +43,7 @@ from api.settings import Settings
 from api.web import install as install_web
 from domain.application import Tsunagi
 from projections.runner import Projector, Views
+from projections.status import statuses
 
 # Net new container objects between collections of the youngest generation (CPython's
 # default: 700). A collection promotes whatever a request in flight still holds — a long
@@ -93,13 +96,31 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
         app.include_router(module.router)
     install_web(app)
 
-    @app.get("/health", summary="Whether the event store answers", tags=["health"])
+    @app.get("/health", summary="Whether the store answers and the views keep up",
+             tags=["health"])
     def health() -> JSONResponse:
-        """200 when the store answers, 503 otherwise (no authentication)."""
-        if store_answers(app.state.tsunagi):
-            return JSONResponse({"status": "ok"})
-        return JSONResponse({"status": "unavailable"}, status_code=503,
-                            headers={"Retry-After": errors.RETRY_AFTER_SECONDS})
+        """200 when the store answers and every view is live; 503 (naming the view and why)
+        when a view has stopped or its oldest unapplied event was recorded more than 60 s
+        ago, and 503 when the store does not answer. Each view's position, lag and
+        quarantined events are listed (quarantined events are reported, not a failure:
+        the view has moved past them). No authentication."""
+        unavailable = JSONResponse({"status": "unavailable"}, status_code=503,
+                                   headers={"Retry-After": errors.RETRY_AFTER_SECONDS})
+        if not store_answers(app.state.tsunagi):
+            return unavailable
+        try:
+            found = statuses(app.state.views)
+        except (PersistenceError, OSError):
+            return unavailable
+        report = {s.view: s.as_dict() for s in found}
+        quarantined = sum(s.quarantined for s in found)
+        problems = [s.problem for s in found if s.problem]
+        if problems:
+            answer = errors.problem(503, "; ".join(problems), slug="views-behind")
+            body = {**orjson.loads(answer.body), "views": report, "quarantined": quarantined}
+            return JSONResponse(body, status_code=503, media_type=errors.PROBLEM,
+                                headers={"Retry-After": errors.RETRY_AFTER_SECONDS})
+        return JSONResponse({"status": "ok", "views": report, "quarantined": quarantined})
 
     add_bodies = body_schemas()
 

@@ -292,3 +292,8 @@ class Projector(Views):
         """After a failure, trust only the position the view's own table says it reached."""
         with contextlib.suppress(PersistenceError, OSError):
             self._advance(name, super().position(name))
+
+    @property
+    def stopping(self) -> bool:
+        """Whether stop() was called (followers that have ended were told to)."""
+        return self._stopping.is_set()
