@@ -17,8 +17,10 @@ import typer
 import uvicorn
 from eventsourcing.postgres import PostgresApplicationRecorder
 from pydantic import ValidationError
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
+from rich.table import Table
 
 from api.bootstrap import StartupError, build_application, build_views
 from api.demo import generate, people, register
@@ -34,9 +36,10 @@ from audit.verify import verify as audit_verify
 from domain.application import Tsunagi
 from domain.errors import DomainError
 from domain.values import Actor, Role
-from projections import VIEW_NAMES
+from projections import VIEW_NAMES, quarantine
 from projections.listening import LogListener
-from projections.runner import Progress, Projector
+from projections.runner import Progress, Projector, Views
+from projections.status import statuses
 
 cli = typer.Typer(help="Tsunagi つなぎ: account relationships for route sales.",
                   no_args_is_help=True, add_completion=False)
@@ -148,8 +151,67 @@ def rebuild(view: ViewOption = None) -> None:
     applied = _with_progress(lambda p: projector.rebuild(progress=p), "rebuilding")
     typer.echo(f"rebuilt {', '.join(projector.by_name)} from {projector.head()} events "
                f"({applied} applications)")
+    held = quarantine.listing(next(iter(projector.by_name.values())).view,
+                              tuple(projector.by_name))
+    typer.echo(f"quarantined {len(held)} events")
+    if held:
+        _print_quarantine(held)
     projector.close()
     projector.app.close()
+
+
+@cli.command()
+def status(view: ViewOption = None) -> None:
+    """Each view's position against the head of the log, its lag in events and seconds,
+    and its quarantined events; exit 1 when a view lags more than 60 s."""
+    settings, application = _started()
+    try:
+        views = Views(application, build_views(application, settings, view))
+    except StartupError as exc:
+        fail(str(exc))
+    found = statuses(views)
+    table = Table("view", "position", "head", "behind", "lag (s)", "quarantined", "state")
+    for s in found:
+        table.add_row(s.view, str(s.position), str(s.head), str(s.behind),
+                      f"{s.lag_seconds:.1f}", str(s.quarantined),
+                      "lagging" if s.lagging else "ok")
+    Console().print(table)
+    views.close()
+    application.close()
+    raise typer.Exit(code=0 if all(s.healthy for s in found) else 1)
+
+
+@cli.command("quarantine")
+def list_quarantine(
+    view: ViewOption = None,
+    account: Annotated[str | None, typer.Option(help="Only this account's events")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line")] = False,
+) -> None:
+    """List the events views could not apply and keep aside, with the error of each."""
+    settings, application = _started()
+    try:
+        views = build_views(application, settings, view)
+    except StartupError as exc:
+        fail(str(exc))
+    names = tuple(v.name for v in views)
+    held = (quarantine.for_account(views[0].view, account, names) if account
+            else quarantine.listing(views[0].view, names))
+    if as_json:
+        for entry in held:
+            typer.echo(json.dumps(entry, ensure_ascii=False))
+    else:
+        _print_quarantine(held)
+        typer.echo(f"{len(held)} quarantined events")
+    Views(application, views).close()
+    application.close()
+
+
+def _print_quarantine(held: list[dict[str, object]]) -> None:
+    table = Table("view", "notification", "account", "event", "kind", "error")
+    for entry in held:
+        table.add_row(*(str(entry[key] or "—") for key in (
+            "view", "notification_id", "account_id", "event_id", "kind", "error")))
+    Console().print(table)
 
 
 @user_cli.command("add")
