@@ -81,7 +81,7 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
                             if q not in reading.quarantined]
     now = app.clock()
     months = trends.last_months(now)
-    nothing: list[charts.MonthValue] = []
+    nothing = [charts.MonthValue(month, None) for month, _ in months]
     visits = reading.guard("visits_chart", lambda: trends.visits_by_month(dossier["rhythm"],
                                                                           months), lambda: nothing)
     scores = reading.guard("health_chart", lambda: trends.health_by_month(evidence, months),
