@@ -94,8 +94,7 @@ class View(Projection[ViewRecorder]):
 
     def quarantine(self, event: Any, tracking: Tracking, error: str) -> None:
         """Keep an event this view cannot apply aside and move past it, atomically."""
-        quarantine.quarantine(self.view, self.name, tracking.application_name,
-                              tracking.notification_id, event, error)
+        quarantine.quarantine(self.view, self.name, tracking, event, error)
 
     @abstractmethod
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:

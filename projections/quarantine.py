@@ -105,12 +105,13 @@ def record(cursor: ViewCursor, view_name: str, position: int, event: Any, error:
     )
 
 
-def quarantine(recorder: ViewRecorder, view_name: str, application_name: str, position: int,
-               event: Any, error: str) -> None:
+def quarantine(recorder: ViewRecorder, view_name: str, tracking: Tracking, event: Any,
+               error: str) -> None:
     """Keep the event aside and move the view past it, in one transaction; alert."""
+    position = tracking.notification_id
     with recorder.writing() as cursor:
         record(cursor, view_name, position, event, error)
-        recorder.track(cursor, Tracking(application_name, position))
+        recorder.track(cursor, tracking)
     log.error("event_quarantined", view=view_name, notification_id=position,
               account_id=str(getattr(event, "originator_id", "")) or None,
               event_id=str(getattr(event, "event_id", "")) or None,

@@ -6,6 +6,13 @@ written in one transaction (see base.View), so a crash anywhere leaves each view
 position it really reached: restarting never applies an event twice or skips one.
 PostgreSQL commits notification ids in order (eventsourcing locks the events table on
 insert), so reading "after my position" never passes over a transaction still in flight.
+
+One projector per store applies each view: a started projector follows the views whose
+lease it holds (see projections.lease) and is a hot standby for the others — it reads their
+positions from their tracking tables, as `Views` does, and tries their leases every second.
+A batch is taken only if the view's stored position is still the one it was read after
+(see projections.storage), so even two projectors that both believe they lead cannot apply
+an event twice.
 """
 
 from __future__ import annotations
@@ -17,12 +24,14 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import structlog
-from eventsourcing.persistence import PersistenceError, Tracking
+from eventsourcing.persistence import PersistenceError
 
 from domain.account import Account
 from domain.application import Tsunagi
 from projections.base import View
+from projections.lease import Lease, lease_for
 from projections.quarantine import CannotApply, Undecodable, describe
+from projections.storage import BatchTracking, PositionMoved
 
 log = structlog.get_logger(__name__)
 
@@ -36,6 +45,11 @@ CATCH_UP_ACCOUNTS = 500
 # (P1, 8 reps writing at once: 451 → 683 appends/s). A lone write is applied at once.
 BURST_EVENTS = 8
 LINGER_SECONDS = 0.05
+LEASE_SECONDS = 1.0  # how often a projector confirms its leases and tries the others
+# a view refused SQLite's write lock (after waiting the connection's busy timeout for it)
+# tries again this soon: a longer, growing pause made reads wait on the projector longer
+# than their read-your-writes budget while one client wrote back to back
+LOCKED_RETRY_SECONDS = 0.05
 Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
 
 
@@ -97,7 +111,8 @@ class Projector(Views):
 
     def __init__(self, app: Tsunagi, views: Iterable[View], *, batch_size: int = BATCH_SIZE,
                  catch_up_batch_size: int = CATCH_UP_BATCH_SIZE,
-                 idle_seconds: float = 0.5) -> None:
+                 idle_seconds: float = 0.5, lease: Lease | None = None,
+                 lease_seconds: float = LEASE_SECONDS) -> None:
         super().__init__(app, views)
         self.batch_size = batch_size
         self.catch_up_batch_size = max(batch_size, catch_up_batch_size)
@@ -108,22 +123,59 @@ class Projector(Views):
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self.failures: dict[str, str] = {}
+        self.lease = lease  # made from the views' store when the projector starts
+        self.lease_seconds = lease_seconds
+        self._leads = {name: threading.Event() for name in self.by_name}
+        self._announced_standby: set[str] = set()
+        self._started = False
+        self._lease_keeper: threading.Thread | None = None
         app.saved_listeners.append(self.wake)
 
     # ------------------------------------------------------------------ positions
 
     def position(self, name: str) -> int:
-        return self._positions[name]
+        """What this process applied, for a view it applies (or drives by hand, unstarted);
+        what the view's table says, for a view another process leads."""
+        if self._applies(name):
+            return self._positions[name]
+        return super().position(name)
 
     def wait_until(self, position: int, names: Sequence[str], timeout: float) -> bool:
+        if not all(self._applies(name) for name in names):
+            return super().wait_until(position, names, timeout)  # polls the tables
         deadline = time.monotonic() + timeout
         with self._advanced:
             while any(self._positions[name] < position for name in names):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
-                self._advanced.wait(remaining)
-        return True
+                if not all(self._applies(name) for name in names):  # lost a lease meanwhile
+                    break
+                self._advanced.wait(min(remaining, self.lease_seconds))
+            else:
+                return True
+        return super().wait_until(position, names, max(0.0, deadline - time.monotonic()))
+
+    def _applies(self, name: str) -> bool:
+        return not self._started or self._leads[name].is_set()
+
+    @property
+    def leading(self) -> bool:
+        """Whether this process applies every view it runs (False while it is a standby
+        for any of them, and before it starts)."""
+        return self._started and all(lead.is_set() for lead in self._leads.values())
+
+    def leadership(self) -> dict[str, Any]:
+        """Who applies which view, for /health and `tsunagi status`: the lease, the views
+        this process leads, and for each other view who leads it (None: nobody yet)."""
+        lease = self.lease
+        led = sorted(name for name, lead in self._leads.items() if lead.is_set())
+        return {
+            "lease": lease.describe() if lease else "not taken: the projector is not started",
+            "leading": led,
+            "standby": {name: lease.holder(name) if lease else None
+                        for name in self.by_name if name not in led},
+        }
 
     def _advance(self, name: str, position: int) -> None:
         with self._advanced:
@@ -189,21 +241,24 @@ class Projector(Views):
             return 0
         new = [(i, e) for i, e in batch if i > after]
         try:
-            self._process(name, new)
+            self._process(name, new, after)
         except CannotApply as exc:  # rolled back whole: find the events at fault, keep the rest
-            self._isolate(name, new, str(exc))
+            self._isolate(name, new, after, str(exc))
         self._advance(name, last)
         return len(new)
 
-    def _process(self, name: str, batch: list[tuple[int, Any]]) -> None:
-        """The batch's account events and its last position, in one view transaction."""
+    def _process(self, name: str, batch: list[tuple[int, Any]], after: int) -> None:
+        """The batch's account events and its last position, in one view transaction, taken
+        only if the view's stored position is still ``after``."""
         accounts_only = [e for _, e in batch if _for_views(e)]
         for event in accounts_only:
             if isinstance(event, Undecodable):
                 raise CannotApply(event.error)
-        self.by_name[name].process_batch(accounts_only, Tracking(self.app.name, batch[-1][0]))
+        self.by_name[name].process_batch(
+            accounts_only, BatchTracking(self.app.name, batch[-1][0], after))
 
-    def _isolate(self, name: str, batch: list[tuple[int, Any]], error: str) -> None:
+    def _isolate(self, name: str, batch: list[tuple[int, Any]], after: int,
+                 error: str) -> None:
         """After ``batch`` failed with ``error``: apply it in halves, each in its own
         transaction with its own last position, until an event that cannot be applied is
         alone; that one is quarantined (with its position, in one transaction) and the view
@@ -211,14 +266,15 @@ class Projector(Views):
         fails was rolled back whole, so no document half-changed by it is ever kept."""
         if len(batch) == 1:
             position, event = batch[0]
-            self.by_name[name].quarantine(event, Tracking(self.app.name, position), error)
+            self.by_name[name].quarantine(event, BatchTracking(self.app.name, position, after),
+                                          error)
             return
-        middle = len(batch) // 2
-        for half in (batch[:middle], batch[middle:]):
+        first, second = batch[:len(batch) // 2], batch[len(batch) // 2:]
+        for half, half_after in ((first, after), (second, first[-1][0])):
             try:
-                self._process(name, half)
+                self._process(name, half, half_after)
             except CannotApply as exc:
-                self._isolate(name, half, str(exc))
+                self._isolate(name, half, half_after, str(exc))
 
     def rebuild(self, names: Sequence[str] | None = None,
                 progress: Progress | None = None) -> int:
@@ -236,11 +292,65 @@ class Projector(Views):
             wakeup.set()
 
     def start(self) -> None:
+        """Follow the log: at once for each view whose lease this process takes, as a hot
+        standby for the others, trying their leases every ``lease_seconds``."""
+        self._lease()
+        self._started = True
+        self._keep_leases()
+        keeper = threading.Thread(target=self._keep_leases_until_stopped, daemon=True,
+                                  name="projector-lease")
+        keeper.start()
+        self._lease_keeper = keeper
         for name in self.by_name:
             thread = threading.Thread(target=self._follow, args=(name,), daemon=True,
                                       name=f"projector-{name}")
             thread.start()
             self._threads.append(thread)
+
+    def claim(self) -> list[str]:
+        """Take the leases nobody holds now, without waiting; return the views this process
+        leads (`tsunagi project` catches these up before it starts following)."""
+        return sorted(self._lease().claim(self.by_name))
+
+    def _lease(self) -> Lease:
+        if self.lease is None:
+            first = next(iter(self.by_name.values()))
+            self.lease = lease_for(first.view.datastore)  # type: ignore[attr-defined]
+        return self.lease
+
+    def _keep_leases_until_stopped(self) -> None:
+        while not self._stopping.wait(self.lease_seconds):
+            self._keep_leases()
+
+    def _keep_leases(self) -> None:
+        """Confirm the leases held, try the others; a view led anew starts from the
+        position its table says (what the previous leader committed)."""
+        lease = self._lease()
+        try:
+            held = lease.claim(self.by_name)
+        except OSError as exc:  # e.g. the lease file cannot be opened: lead nothing
+            log.warning("projector_lease_failed", error=str(exc))
+            held = set()
+        gained = [name for name in self.by_name
+                  if name in held and not self._leads[name].is_set()]
+        lost = [name for name in self.by_name
+                if name not in held and (self._leads[name].is_set() or
+                                         name not in self._announced_standby)]
+        for name in gained:
+            self._reload_position(name)
+            self._leads[name].set()
+            self._wakeups[name].set()
+            self._announced_standby.discard(name)
+        if gained:
+            log.info("projector_leading", views=gained, lease=lease.describe())
+        for name in lost:
+            self._leads[name].clear()
+            self._announced_standby.add(name)
+        if lost:
+            log.info("projector_standby", views=lost,
+                     leader={name: lease.holder(name) for name in lost})
+            with self._advanced:
+                self._advanced.notify_all()  # readers waiting on this process poll instead
 
     @property
     def threads(self) -> dict[str, threading.Thread]:
@@ -256,6 +366,12 @@ class Projector(Views):
         self.wake()
         for thread in self._threads:
             thread.join(timeout)
+        if self._lease_keeper is not None:
+            self._lease_keeper.join(timeout)
+        if self.lease is not None:
+            self.lease.release()
+        for lead in self._leads.values():
+            lead.clear()
         if self.wake in self.app.saved_listeners:
             self.app.saved_listeners.remove(self.wake)
 
@@ -263,14 +379,23 @@ class Projector(Views):
         wakeup = self._wakeups[name]
         backoff = 0.1
         while not self._stopping.is_set():
+            if not self._leads[name].is_set():  # a standby for this view
+                self._leads[name].wait(self.lease_seconds)
+                continue
             wakeup.clear()
             try:
                 applied = self.run_batch(name)
+            except PositionMoved as exc:  # another projector applied it: start from there
+                log.warning("projection_batch_refused", view=name, error=str(exc))
+                self._reload_position(name)
+                continue
             except (PersistenceError, OSError) as exc:
                 self.failures[name] = str(exc)
-                log.warning("projection_failed", view=name, error=str(exc), retry_in=backoff)
-                self._stopping.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+                pause = LOCKED_RETRY_SECONDS if locked(exc) else backoff
+                log.warning("projection_failed", view=name, error=str(exc), retry_in=pause)
+                self._stopping.wait(pause)
+                if not locked(exc):
+                    backoff = min(backoff * 2, 5.0)
                 self._reload_position(name)
                 continue
             except Exception as exc:  # not an event's fault (those are quarantined): a bug
@@ -297,3 +422,8 @@ class Projector(Views):
     def stopping(self) -> bool:
         """Whether stop() was called (followers that have ended were told to)."""
         return self._stopping.is_set()
+
+
+def locked(exc: BaseException) -> bool:
+    """SQLite's write lock was busy: worth trying again at once, not after a long pause."""
+    return "database is locked" in str(exc) or "database is busy" in str(exc)

@@ -4,30 +4,61 @@ A view writes its rows and its tracking position through one `ViewCursor` in one
 transaction, so an event is applied to a view exactly once or not at all. Each view has
 its own tracking table (``<view>_tracking``), so views advance, fail and rebuild alone.
 SQL is written once with ``?`` placeholders; the cursor adapts it to each driver.
+
+A batch read after a position (`BatchTracking`) is recorded only if the view's stored
+position is still that one: the tracking row is compared and set inside the view
+transaction, so two projectors on one store can never both apply the same events — the
+second one's transaction raises `PositionMoved` and rolls back whole.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.persistence import (
     InfrastructureFactory,
+    IntegrityError,
     InterfaceError,
     OperationalError,
     Tracking,
     TrackingRecorder,
 )
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.sqlite import (
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteTrackingRecorder,
+    SQLiteTransaction,
+)
 from eventsourcing.utils import Environment, retry
 from psycopg import sql
 
 Row = tuple[Any, ...]
 _PLACEHOLDER = re.compile(r"\?")
+
+
+@dataclass(frozen=True)
+class BatchTracking(Tracking):
+    """The position a batch reaches (``notification_id``) and the position it was read
+    after: the view takes the batch only if its stored position is still ``after``."""
+
+    after: int
+
+
+class PositionMoved(IntegrityError):
+    """The view's stored position is not the one the batch was read after: another
+    projector applied events meanwhile (or the view was rebuilt). Nothing was written."""
+
+    def __init__(self, view: str, expected: int, stored: int) -> None:
+        super().__init__(f"{view}: the batch was read after {expected}, "
+                         f"but the view's stored position is {stored}")
+        self.view, self.expected, self.stored = view, expected, stored
 
 
 class ViewCursor:
@@ -83,6 +114,10 @@ class ViewRecorder(TrackingRecorder, ABC):
 
     tracking_table_name: str
 
+    @property
+    def view_name(self) -> str:
+        return self.tracking_table_name.removesuffix("_tracking")
+
     @abstractmethod
     def writing(self) -> Any:
         """A context manager: one committed transaction for view rows and tracking."""
@@ -91,9 +126,31 @@ class ViewRecorder(TrackingRecorder, ABC):
     def reading(self) -> Any:
         """A context manager: a transaction that reads view rows and commits nothing."""
 
-    @abstractmethod
     def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
-        """Record the position inside the view transaction (fails if already recorded)."""
+        """Record the position inside the view transaction: a `BatchTracking` only if the
+        stored position is still the one its batch was read after (else `PositionMoved`);
+        a plain `Tracking`, as eventsourcing does, only beyond the stored position."""
+        if not isinstance(tracking, BatchTracking):
+            self._insert_tracking(cursor.raw, tracking)  # type: ignore[attr-defined]
+            return
+        stored = self.locked_position(cursor, tracking.application_name)
+        if stored != tracking.after or tracking.notification_id <= stored:
+            raise PositionMoved(self.view_name, tracking.after, stored)
+        cursor.execute(
+            f"INSERT INTO {self.tracking_table_name} (application_name, notification_id) "
+            "VALUES (?, ?) ON CONFLICT (application_name) DO UPDATE "
+            f"SET notification_id = excluded.notification_id "
+            f"WHERE {self.tracking_table_name}.notification_id = ? RETURNING notification_id",
+            (tracking.application_name, tracking.notification_id, tracking.after),
+        )
+        if cursor.fetchone() is None:  # a first row inserted by another projector meanwhile
+            raise PositionMoved(self.view_name, tracking.after,
+                                self.locked_position(cursor, tracking.application_name))
+
+    @abstractmethod
+    def locked_position(self, cursor: ViewCursor, application_name: str) -> int:
+        """The stored position (0 if none), read so that no other transaction can change
+        it before this one ends."""
 
     def forget_position(self, cursor: ViewCursor, application_name: str) -> None:
         cursor.execute(
@@ -127,7 +184,8 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
 
     @contextmanager
     def writing(self) -> Iterator[ViewCursor]:
-        with self.datastore.transaction(commit=True) as curs:
+        with self.datastore.get_connection(commit=True) as connection, \
+                WriteTransaction(connection, commit=True) as curs, curs:
             yield ViewCursor(curs, postgres=False)
 
     @contextmanager
@@ -135,8 +193,28 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
         with self.datastore.transaction(commit=False) as curs:
             yield ViewCursor(curs, postgres=False)
 
-    def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
-        self._insert_tracking(cursor.raw, tracking)
+    def locked_position(self, cursor: ViewCursor, application_name: str) -> int:
+        """In a `WriteTransaction` SQLite's write lock is already held: nobody else writes."""
+        cursor.execute(self.select_max_tracking_id_statement, (application_name,))
+        found = cursor.fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
+
+
+class WriteTransaction(SQLiteTransaction):
+    """A view transaction that takes SQLite's write lock as it begins (BEGIN IMMEDIATE),
+    waiting for it in SQLite's busy handler (up to the connection's lock timeout). A
+    deferred transaction reads first and asks for the lock at its first write: if the
+    application committed in between, SQLite refuses at once ("database is locked"), and
+    under a writer that commits back to back a view was refused again and again."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            cursor.sqlite_cursor.close()
+            raise OperationalError(exc) from exc
+        return cursor
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
@@ -164,8 +242,13 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.datastore.schema))
         )
 
-    def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
-        self._insert_tracking(cursor.raw, tracking)
+    def locked_position(self, cursor: ViewCursor, application_name: str) -> int:
+        """The tracking row locked (FOR UPDATE) until this transaction ends; a projector
+        that reaches it second waits, then reads the position the first one committed."""
+        cursor.execute(f"SELECT notification_id FROM {self.tracking_table_name} "
+                       "WHERE application_name = ? FOR UPDATE", (application_name,))
+        found = cursor.fetchone()
+        return int(found[0]) if found and found[0] is not None else 0
 
 
 def open_view_datastore(env: dict[str, str]) -> InfrastructureFactory[Any]:
