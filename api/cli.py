@@ -121,11 +121,14 @@ def project(view: ViewOption = None) -> None:
     """Run the projector alone: catch up with the log, then follow it until stopped.
 
     On PostgreSQL it wakes on the NOTIFY of each append and polls once a second besides;
-    on SQLite it polls every 50 ms."""
+    on SQLite it polls every 50 ms. A view another projector already runs is left to it:
+    this one waits as a hot standby and takes the view over when that one stops."""
     projector = _projector(view)
     log = structlog.get_logger("tsunagi")
-    applied = _with_progress(lambda p: projector.catch_up(progress=p), "catching up")
-    log.info("caught_up", views=list(projector.by_name), events_applied=applied)
+    led = projector.claim()
+    applied = _with_progress(lambda p: projector.catch_up(led, progress=p),
+                             "catching up") if led else 0
+    log.info("caught_up", views=led, events_applied=applied)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())

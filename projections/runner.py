@@ -72,6 +72,25 @@ class Views:
     def __init__(self, app: Tsunagi, views: Iterable[View]) -> None:
         self.app = app
         self.by_name: dict[str, View] = {view.name: view for view in views}
+        self.lease: Lease | None = None  # asked who leads; taken only by a Projector
+
+    def _lease(self) -> Lease:
+        if self.lease is None:
+            first = next(iter(self.by_name.values()))
+            self.lease = lease_for(first.view.datastore)  # type: ignore[attr-defined]
+        return self.lease
+
+    def leadership(self) -> dict[str, Any]:
+        """Who applies which view, for /health and `tsunagi status`: what the lease is,
+        the views this process leads, and who leads each of the others (None: nobody)."""
+        lease = self._lease()
+        led = self._led()
+        return {"lease": lease.describe(), "leading": led,
+                "standby": {name: lease.holder(name) for name in self.by_name
+                            if name not in led}}
+
+    def _led(self) -> list[str]:
+        return []
 
     def __getitem__(self, name: str) -> View:
         return self.by_name[name]
@@ -81,6 +100,8 @@ class Views:
 
     def close(self) -> None:
         """Close the views' connection pool (shared by all the views of a process)."""
+        if self.lease is not None:
+            self.lease.release()
         datastores = {id(v.view.datastore): v.view.datastore for v in self.by_name.values()}  # type: ignore[attr-defined]
         for datastore in datastores.values():
             datastore.close()
@@ -141,19 +162,16 @@ class Projector(Views):
         return super().position(name)
 
     def wait_until(self, position: int, names: Sequence[str], timeout: float) -> bool:
-        if not all(self._applies(name) for name in names):
-            return super().wait_until(position, names, timeout)  # polls the tables
         deadline = time.monotonic() + timeout
         with self._advanced:
-            while any(self._positions[name] < position for name in names):
+            while all(self._applies(name) for name in names):
+                if all(self._positions[name] >= position for name in names):
+                    return True
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
-                if not all(self._applies(name) for name in names):  # lost a lease meanwhile
-                    break
                 self._advanced.wait(min(remaining, self.lease_seconds))
-            else:
-                return True
+        # another process applies some of these views: their tables say how far
         return super().wait_until(position, names, max(0.0, deadline - time.monotonic()))
 
     def _applies(self, name: str) -> bool:
@@ -165,17 +183,8 @@ class Projector(Views):
         for any of them, and before it starts)."""
         return self._started and all(lead.is_set() for lead in self._leads.values())
 
-    def leadership(self) -> dict[str, Any]:
-        """Who applies which view, for /health and `tsunagi status`: the lease, the views
-        this process leads, and for each other view who leads it (None: nobody yet)."""
-        lease = self.lease
-        led = sorted(name for name, lead in self._leads.items() if lead.is_set())
-        return {
-            "lease": lease.describe() if lease else "not taken: the projector is not started",
-            "leading": led,
-            "standby": {name: lease.holder(name) if lease else None
-                        for name in self.by_name if name not in led},
-        }
+    def _led(self) -> list[str]:
+        return sorted(name for name, lead in self._leads.items() if lead.is_set())
 
     def _advance(self, name: str, position: int) -> None:
         with self._advanced:
@@ -309,14 +318,12 @@ class Projector(Views):
 
     def claim(self) -> list[str]:
         """Take the leases nobody holds now, without waiting; return the views this process
-        leads (`tsunagi project` catches these up before it starts following)."""
-        return sorted(self._lease().claim(self.by_name))
-
-    def _lease(self) -> Lease:
-        if self.lease is None:
-            first = next(iter(self.by_name.values()))
-            self.lease = lease_for(first.view.datastore)  # type: ignore[attr-defined]
-        return self.lease
+        leads, from the positions their tables say (`tsunagi project` catches these up
+        before it starts following)."""
+        led = sorted(self._lease().claim(self.by_name))
+        for name in led:
+            self._reload_position(name)
+        return led
 
     def _keep_leases_until_stopped(self) -> None:
         while not self._stopping.wait(self.lease_seconds):
