@@ -7,6 +7,7 @@ import random
 import time
 from functools import partial
 
+from bench.busy_writer import busy_writer_figures
 from bench.harness import Figure, an_account_with, p50, report, store, timed
 from bench.large import large_figures
 from bench.throughput import throughput_figures
@@ -140,7 +141,7 @@ def http_figures(backend: str, events: int, repeat: int,
     return figures
 
 
-FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7"]
+FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]
 
 
 def main() -> None:
@@ -166,6 +167,8 @@ def main() -> None:
             figures += http_figures(backend, events, repeat)
             if backend == "postgres":
                 figures += http_figures(backend, events, repeat, projector="external")
+    if "P8" in only and "sqlite" in backends:
+        figures += busy_writer_figures(3 if args.quick else 15)
     if only & {"P6", "P7"} and "postgres" in backends:
         figures += large_figures(*((10, 200, 5) if args.quick else (10_000, 100_000, 2_000)))
     print(report(figures))
