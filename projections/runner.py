@@ -320,7 +320,8 @@ class Projector(Views):
         """Take the leases nobody holds now, without waiting; return the views this process
         leads, from the positions their tables say (`tsunagi project` catches these up
         before it starts following)."""
-        led = sorted(self._lease().claim(self.by_name))
+        held = self._lease().claim(self.by_name)
+        led = [name for name in self.by_name if name in held]
         for name in led:
             self._reload_position(name)
         return led
