@@ -77,7 +77,8 @@ def serve(
     structlog.get_logger("tsunagi").info(
         "serving", url=f"http://{host}:{port}", database=settings.database.describe()
     )
-    serving = {"host": host, "port": port, "http": guarded(settings.header_timeout_seconds),
+    protocol = guarded(settings.header_timeout_seconds, settings.max_connections_per_client)
+    serving = {"host": host, "port": port, "http": protocol,
                "limit_concurrency": settings.max_connections, "timeout_keep_alive": 5,
                "log_config": None}
     if settings.workers == 1:

@@ -19,7 +19,7 @@ from api import errors
 from api.bootstrap import build_application, build_read_side, store_answers
 from api.deps import body_schemas
 from api.logging import configure_logging
-from api.middleware import BodyLimit, RequestLog
+from api.middleware import BodyLimit, NoSniff, RequestLog
 from api.protocol import guarded
 from api.routes import (
     accounts,
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     errors.install(app)
     app.add_middleware(BodyLimit, timeout=settings.body_timeout_seconds)
     app.add_middleware(RequestLog)
+    app.add_middleware(NoSniff)
     for module in ROUTERS:
         app.include_router(module.router)
     install_web(app)
@@ -155,6 +156,6 @@ def worker_app() -> FastAPI:
     """The app of one of several `tsunagi serve` worker processes, from the environment."""
     settings = Settings()
     configure_logging(settings.log_json)
-    guarded(settings.header_timeout_seconds)
+    guarded(settings.header_timeout_seconds, settings.max_connections_per_client)
     structlog.get_logger("tsunagi").info("worker_started", pid=os.getpid())
     return create_app(settings)

@@ -82,8 +82,10 @@ class Settings(BaseSettings):
     projector: Literal["inprocess", "external"] = "inprocess"
     read_timeout_seconds: float = 5.0  # how long a read waits for the views to catch up
     header_timeout_seconds: float = 10.0  # a request's headers must arrive within this
-    body_timeout_seconds: float = 15.0  # and each part of its body within this
-    max_connections: int = 256  # more at once are answered 503 by uvicorn
+    body_timeout_seconds: float = 15.0  # and its whole body within this (total)
+    max_connections: int = 256  # more at once are answered 503, except /health
+    # one client address at a time (0: no cap); more are answered 429 and closed at once
+    max_connections_per_client: int = Field(default=64, ge=0)
     ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
     cookie_secure: bool | None = None  # web sign-in cookie; None: Secure when served over https
     workers: int = Field(default=1, ge=1, le=64)  # `tsunagi serve` processes
