@@ -43,7 +43,7 @@ class RequestLog:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None  # None: the client left before it was answered
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -55,6 +55,9 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except BaseException:
+            status = status or 500  # answered by Starlette's outermost handler
+            raise
         finally:
             route = scope.get("route")
             actor = scope.get("state", {}).get("actor")
@@ -131,6 +134,8 @@ class BodyLimit:
         if messages is None:
             await self._too_large(scope, receive, send)
             return
+        if messages[-1]["type"] == "http.disconnect":
+            return  # gone before its body arrived: nobody to answer, nothing to record
         if _may_be_json(headers.get(b"content-type")) and json_nesting_exceeds(
                 b"".join(m.get("body", b"") for m in messages), self.max_depth):
             response = problem(422, f"the JSON body nests deeper than {self.max_depth} "

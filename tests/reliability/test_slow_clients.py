@@ -127,6 +127,9 @@ def test_health_answers_while_150_slow_bodies_are_open(server: Server) -> None:
     assert answers.count(b"") == 150, "every slow body is still being waited for"
     assert p95(latencies) < 1.0
     assert max(latencies) < 5.0, "no probe failed"
+    gone = logged_requests(server, "/login", until=150)
+    assert [r["status"] for r in gone] == [None] * 150, "the attackers left unanswered"
+    assert "Traceback" not in server.log.read_text(encoding="utf-8"), "and that is no error"
 
 
 def test_one_address_holds_at_most_its_share_of_the_connections(server: Server) -> None:
@@ -138,7 +141,8 @@ def test_one_address_holds_at_most_its_share_of_the_connections(server: Server) 
     assert answers.count(b"") == MAX_CONNECTIONS_PER_CLIENT
     refused = [a for a in answers if a]
     assert len(refused) == 300 - MAX_CONNECTIONS_PER_CLIENT
-    assert all(a.startswith(b"HTTP/1.1 429 ") and b"retry-after: 5" in a for a in refused), \
+    assert all(a.startswith(b"HTTP/1.1 429 ") and b"retry-after: 5" in a
+               and b"x-content-type-options: nosniff" in a for a in refused), \
         {a[:60] for a in refused}
     assert p95(latencies) < 1.0
     assert max(latencies) < 5.0, "no probe failed"
@@ -147,6 +151,18 @@ def test_one_address_holds_at_most_its_share_of_the_connections(server: Server) 
         ("client_connection_cap_reached", "127.0.0.5"),
         ("client_connection_cap_released", "127.0.0.5")], "once per episode, not per refusal"
     assert logged[1]["refused"] == 300 - MAX_CONNECTIONS_PER_CLIENT
+
+
+def logged_requests(server: Server, route: str, until: int) -> list[dict[str, object]]:
+    """The server's request lines for this route, once there are this many (or after 5 s)."""
+    deadline = time.monotonic() + 5
+    while True:
+        logged = [json.loads(line) for line in server.log.read_text(encoding="utf-8")
+                  .splitlines() if line.startswith("{") and '"event": "request"' in line]
+        found = [entry for entry in logged if entry["route"] == route]
+        if len(found) >= until or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def cap_log(server: Server, until_lines: int) -> list[dict[str, object]]:
@@ -172,8 +188,19 @@ def test_health_is_exempt_when_every_connection_is_taken(server: Server) -> None
     assert busy.status_code == 503
     assert busy.headers["content-type"] == "application/problem+json"
     assert busy.headers["retry-after"]
+    assert busy.headers["x-content-type-options"] == "nosniff"
     assert p95(latencies) < 1.0
     assert max(latencies) < 5.0, "no probe failed"
+
+
+def test_the_servers_own_answers_say_nosniff_too(server: Server) -> None:
+    """Not only the app's: uvicorn's answer to bytes that are not HTTP as well."""
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        answer = sock.recv(500)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert b"x-content-type-options: nosniff" in answer.lower()
 
 
 def test_header_and_body_deadlines_are_total(tmp_path: Path) -> None:
