@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from itertools import accumulate
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
@@ -140,10 +141,28 @@ def json_body(model: type[M]) -> Any:
     return Depends(parse)
 
 
+MAX_JSON_DEPTH = 64  # far beyond any body the API takes; far below the recursion limit
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(rb"[^\[\]{}]+")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_nesting_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text nests arrays and objects deeper than ``limit``, found in one
+    linear pass without parsing (brackets inside strings, escaped quotes included, do not
+    count), so a deep body is refused before any recursive parser meets it."""
+    brackets = _NOT_A_BRACKET.sub(b"", _JSON_STRING.sub(b"", body))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
+
 async def parsed_body(request: Request, model: type[M]) -> M:
     """The body as ``model``, or 422 naming the field; remembers its fingerprint for the
     Idempotency-Key."""
     raw = await request.body()
+    if json_nesting_exceeds(raw):  # before any recursive parser meets it
+        raise RequestValidationError([{
+            "loc": ("body",), "type": "json_too_deep",
+            "msg": f"JSON nested deeper than {MAX_JSON_DEPTH} levels"}])
     try:
         data = json.loads(raw) if raw.strip() else None
     except (ValueError, UnicodeDecodeError) as exc:

@@ -1,13 +1,11 @@
 """ASGI middleware: request ids and access logs, nosniff, and the limits on a body (1 MiB,
-a total deadline, JSON nesting)."""
+a total deadline)."""
 
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 import uuid
-from itertools import accumulate
 from typing import Any
 
 import structlog
@@ -17,12 +15,7 @@ from api.errors import problem
 
 MAX_BODY_BYTES = 1024 * 1024
 BODY_TIMEOUT_SECONDS = 15.0
-MAX_JSON_DEPTH = 64  # far beyond any body the API takes; far below the recursion limit
-FORM_MEDIA_TYPES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 NOSNIFF = (b"x-content-type-options", b"nosniff")
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_A_BRACKET = re.compile(rb"[^\[\]{}]+")
-_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 log = structlog.get_logger("tsunagi.http")
 
 
@@ -92,33 +85,22 @@ class NoSniff:
         await self.app(scope, receive, send_nosniff)
 
 
-def json_nesting_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether the JSON text nests arrays and objects deeper than ``limit``, found in one
-    linear pass without parsing (brackets inside strings, escaped quotes included, do not
-    count), so a deep body is refused before any recursive parser meets it."""
-    brackets = _NOT_A_BRACKET.sub(b"", _JSON_STRING.sub(b"", body))
-    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
-
-
 class BodyLimit:
     """Refuse bodies over 1 MiB with 413 before the application reads any of it, a body
     that has not wholly arrived within the deadline (total, from the first read) with 408,
-    and JSON nested deeper than MAX_JSON_DEPTH with 422, so a slow or hostile client can
-    neither hold a worker nor reach a recursive parser."""
+    so a slow or hostile client cannot hold a worker."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES,
-                 timeout: float = BODY_TIMEOUT_SECONDS, max_depth: int = MAX_JSON_DEPTH) -> None:
+                 timeout: float = BODY_TIMEOUT_SECONDS) -> None:
         self.app = app
         self.limit = limit
         self.timeout = timeout
-        self.max_depth = max_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length")
+        declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             await self._too_large(scope, receive, send)
             return
@@ -136,15 +118,6 @@ class BodyLimit:
             return
         if messages[-1]["type"] == "http.disconnect":
             return  # gone before its body arrived: nobody to answer, nothing to record
-        if _may_be_json(headers.get(b"content-type")) and json_nesting_exceeds(
-                b"".join(m.get("body", b"") for m in messages), self.max_depth):
-            response = problem(422, f"the JSON body nests deeper than {self.max_depth} "
-                                    "levels; nothing was recorded", slug="json-too-deep",
-                               errors=[{"loc": ["body"], "msg": "JSON nested deeper than "
-                                                                f"{self.max_depth} levels"}])
-            await response(scope, receive, send)
-            return
-
         async def replay() -> Message:
             return messages.pop(0) if messages else await receive()
 
@@ -169,10 +142,3 @@ class BodyLimit:
         response: Any = problem(413, f"the body is over {self.limit} bytes; nothing was recorded",
                                 slug="body-too-large")
         await response(scope, receive, send)
-
-
-def _may_be_json(content_type: bytes | None) -> bool:
-    """Every body a route might hand to a JSON parser: the API's parser reads the body as
-    JSON whatever its Content-Type says, so only what HTML forms send is left out."""
-    media_type = (content_type or b"").split(b";", 1)[0].strip().lower()
-    return media_type not in FORM_MEDIA_TYPES

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from api.middleware import MAX_JSON_DEPTH
+from api.deps import MAX_JSON_DEPTH
 from api.settings import Settings
 from tests.e2e.conftest import Office
 from tests.reliability.server import serving
@@ -60,10 +60,19 @@ def test_a_body_nested_1000_deep_is_422_and_appends_nothing(
         assert response.status_code == 422, (url, response.text)
         assert response.headers["content-type"] == "application/problem+json"
         problem = response.json()
-        assert problem["type"].endswith("/json-too-deep")
-        assert problem["errors"] == [{"loc": ["body"],
-                                      "msg": f"JSON nested deeper than {MAX_JSON_DEPTH} levels"}]
+        assert [(e["loc"], e["msg"]) for e in problem["errors"]] == [
+            (["body"], f"JSON nested deeper than {MAX_JSON_DEPTH} levels")]
     assert office.store.recorder.max_notification_id() == head
+
+
+def test_who_may_write_is_decided_before_the_depth_of_the_body(office: Office) -> None:
+    """As for any body: 401 and 403 win over the 422 of a body nested too deep."""
+    account = office.open_yamada()
+    url = f"/v1/accounts/{account}/visits"
+    too_deep = deep_array(1000)
+    assert office.client.post(url, content=too_deep).status_code == 401
+    assert office.監査の伊藤さん.post(url, content=too_deep).status_code == 403
+    assert office.高橋さん.post(url, content=too_deep).status_code == 404
 
 
 def test_nesting_up_to_the_limit_reaches_the_ordinary_validation(office: Office) -> None:
@@ -76,7 +85,7 @@ def test_nesting_up_to_the_limit_reaches_the_ordinary_validation(office: Office)
     assert at_limit.json()["type"].endswith("/invalid-request")
     assert at_limit.json()["errors"][0]["loc"][:2] == ["body", "attendees"]
     one_more = office.佐藤さん.post(url, content=deep_in_a_field(MAX_JSON_DEPTH))
-    assert one_more.json()["type"].endswith("/json-too-deep")
+    assert one_more.json()["errors"][0]["msg"].startswith("JSON nested deeper than")
 
 
 def test_brackets_in_text_are_not_nesting(office: Office) -> None:
@@ -105,7 +114,8 @@ def test_the_kept_alive_connection_goes_on_after_the_refusal(settings: Settings,
                     socket_used = connection.sock
                 response = connection.getresponse()
                 assert response.status == 422, shape
-                assert json.loads(response.read())["type"].endswith("/json-too-deep")
+                assert json.loads(response.read())["errors"][0]["msg"].startswith(
+                    "JSON nested deeper than")
                 assert not response.will_close, "the connection is kept"
             connection.request("POST", "/v1/accounts", headers=auth, body=json.dumps({
                 "name": "株式会社山田製作所", "owner_rep_id": "sato",
