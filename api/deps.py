@@ -109,8 +109,9 @@ async def account_gate(request: Request, actor: ActorDep) -> None:
     account, decided before the body is read.
 
     A write may pass on the account as this process last wrote it (no store round trip):
-    the command itself is decided on the stored account (see Tsunagi.change). Reads, and
-    anything that copy refuses, are decided on the stored account."""
+    the command itself, access included, is decided on the stored account (see
+    Tsunagi.change), so a copy another process made stale answers 404 there, never 403 and
+    never a write. Reads, and anything that copy refuses, are decided on the stored account."""
     raw = request.path_params.get("account_id")
     if raw is None:
         return

@@ -90,6 +90,7 @@ def _command(name: str) -> Callable[..., Recorded]:
         return self.change(
             account_id,
             lambda account, now: getattr(account, name)(actor, now, **details),
+            actor=actor,
             expected_version=expected_version,
             idempotency=idempotency,
         )
@@ -193,16 +194,22 @@ class Tsunagi(Application[UUID]):
         account_id: UUID,
         command: Callable[[Account, datetime], str | None],
         *,
+        actor: Actor | None = None,
         expected_version: int | None = None,
         idempotency: Idempotency | None = None,
     ) -> Recorded:
         """Load the account, run one command on it, save; retry a lost race unless If-Match.
 
+        With an ``actor``, the command runs only on an account that actor may see; on any
+        other it is AccountNotFound (404), as for a reader, so nothing leaks.
+
         The command first runs on the account as this process last wrote it, without asking
         the store what changed since (a round trip per command). That is safe because the
         store decides: had another writer appended meanwhile, the version this save claims
-        is taken and the save fails whole. Any refusal or lost race on that copy is decided
-        again on the stored account, so it never answers for what the store holds.
+        is taken and the save fails whole. Any refusal or lost race on that copy, access
+        included, is decided again on the stored account, so it never answers for what the
+        store holds: a former owner whose handover another process completed gets 404 here
+        too, however stale this process's copy.
 
         With an idempotency key, a repeat returns the first result and records nothing.
         """
@@ -212,13 +219,13 @@ class Tsunagi(Application[UUID]):
             written = self.last_written(account_id)
             if written is not None:
                 try:
-                    return self._attempt(copy.deepcopy(written), command, expected_version,
-                                         idempotency)
+                    return self._attempt(copy.deepcopy(written), actor, command,
+                                         expected_version, idempotency)
                 except StoreUnavailable:
                     raise
                 except DomainError:
                     pass  # another writer moved on, or a refusal: decide on the stored account
-            return self._change(account_id, command, expected_version, idempotency)
+            return self._change(account_id, actor, command, expected_version, idempotency)
 
     def last_written(self, account_id: UUID) -> Account | None:
         """The account as this process last saved it (others may have appended since);
@@ -234,13 +241,14 @@ class Tsunagi(Application[UUID]):
         with self._locks_lock:
             return self._account_locks.setdefault(account_id, threading.Lock())
 
-    def _change(self, account_id: UUID, command: Callable[[Account, datetime], str | None],
+    def _change(self, account_id: UUID, actor: Actor | None,
+                command: Callable[[Account, datetime], str | None],
                 expected_version: int | None, idempotency: Idempotency | None) -> Recorded:
         attempts = 1 if expected_version is not None else RETRIES_ON_CONFLICT
         for attempt in range(1, attempts + 1):
             try:
-                return self._attempt(self.get_account(account_id), command, expected_version,
-                                     idempotency)
+                return self._attempt(self.get_account(account_id), actor, command,
+                                     expected_version, idempotency)
             except ConcurrencyConflict:
                 if expected_version is not None:
                     raise VersionMismatch(expected_version, expected_version + 1) from None
@@ -249,9 +257,12 @@ class Tsunagi(Application[UUID]):
                 time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, account: Account, command: Callable[[Account, datetime], str | None],
+    def _attempt(self, account: Account, actor: Actor | None,
+                 command: Callable[[Account, datetime], str | None],
                  expected_version: int | None, idempotency: Idempotency | None) -> Recorded:
         """One command on this copy of the account, saved, and the copy remembered."""
+        if actor is not None and not account.may_read(actor):
+            raise AccountNotFound(f"no account {account.id}")
         if expected_version is not None and account.version != expected_version:
             raise VersionMismatch(expected_version, account.version)
         item_id = command(account, self.clock())
@@ -397,6 +408,7 @@ class Tsunagi(Application[UUID]):
             account_id,
             lambda a, now: a.correct(actor, now, target=target, corrections=corrections,
                                      reason=reason),
+            actor=actor,
             expected_version=expected_version,
             idempotency=idempotency,
         )

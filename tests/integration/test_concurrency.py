@@ -11,7 +11,7 @@ import pytest
 from api.bootstrap import build_application
 from api.settings import Settings
 from domain.application import Tsunagi
-from domain.errors import ConcurrencyConflict, NotPermitted, VersionMismatch
+from domain.errors import AccountNotFound, ConcurrencyConflict, VersionMismatch
 from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長, 鈴木さん
 
 
@@ -131,7 +131,8 @@ def test_a_worker_that_missed_another_workers_visit_still_lands_its_own_after_it
 def test_a_rep_who_lost_the_account_in_another_worker_is_refused_there_too(
         settings: Settings, clock: Clock) -> None:
     """佐藤さん's worker remembers him as the owner; the handover to 鈴木さん completed in
-    another worker. His next visit is refused on what the store holds, not on that memory."""
+    another worker. His next visit is refused on what the store holds, not on that memory:
+    the account is no longer his to see, so it is not found, as for any reader."""
     first, second = two_processes(settings, clock)
     opened = first.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
                                 visit_cadence_days=14)
@@ -141,8 +142,9 @@ def test_a_rep_who_lost_the_account_in_another_worker_is_refused_there_too(
                                         effective_at=clock.now)
     second.complete_handover(田中課長, account, handover_id=str(handover.item_id))
 
-    with pytest.raises(NotPermitted):
+    with pytest.raises(AccountNotFound):
         first.record_visit(佐藤さん, account, **visit(clock, "引き継ぎ後の訪問"))
+    assert len(list(first.events.get(account))) == 4, "the refusal appended nothing"
     recorded = first.record_visit(鈴木さん, account, **visit(clock, "後任の初訪問"))
 
     stored = list(first.events.get(account))
