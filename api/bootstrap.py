@@ -10,6 +10,7 @@ import structlog
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
+from api.sessions import SessionStore
 from api.settings import PostgresLocation, Settings
 from audit.chain import chained, seal_unchained
 from domain.application import Clock, Tsunagi, utc_now
@@ -108,6 +109,18 @@ def build_read_side(application: Tsunagi, settings: Settings,
     if settings.projector == "external":
         return Views(application, views)
     return Projector(application, views)
+
+
+def build_sessions(application: Tsunagi, settings: Settings) -> SessionStore:
+    """The web's sessions table, in the events' database, through the application's pool."""
+    try:
+        with setting_up(settings):
+            sessions = SessionStore(application.recorder.datastore,  # type: ignore[attr-defined]
+                                    application.clock)
+            sessions.create_table()
+    except (psycopg.Error, PersistenceError, StoreUnavailable) as exc:
+        raise StartupError(f"cannot open the web sessions: {_first_line(exc)}") from exc
+    return sessions
 
 
 def _seal_older_events(application: Tsunagi) -> None:

@@ -84,11 +84,6 @@ def admin(settings: Settings, token: str) -> Actor | None:
     return None
 
 
-def authenticate(app: Tsunagi, settings: Settings, token: str) -> Actor | None:
-    """The user a token names (the bootstrap admin for TSUNAGI_ADMIN_TOKEN), or None."""
-    return admin(settings, token) or app.authenticate(token)
-
-
 ActorDep = Annotated[Actor, Depends(current_actor)]
 
 

@@ -16,7 +16,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api import errors
-from api.bootstrap import build_application, build_read_side, store_answers
+from api.bootstrap import build_application, build_read_side, build_sessions, store_answers
 from api.deps import body_schemas
 from api.logging import configure_logging
 from api.middleware import BodyLimit, NoSniff, RequestLog
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tsunagi = application or build_application(settings)
+        app.state.sessions = build_sessions(tsunagi, settings)
         read_side = views or build_read_side(tsunagi, settings)
         app.state.tsunagi, app.state.views = tsunagi, read_side
         if views is None and isinstance(read_side, Projector):

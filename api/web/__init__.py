@@ -1,7 +1,8 @@
 """The web UI (画面): server-rendered pages for reps, managers and auditors.
 
 Same app, same application and views, same authorization as the JSON API; signed in with
-the same tokens, kept in an HttpOnly cookie. Pages are left out of the OpenAPI document.
+the same tokens, into a server-side session whose id (never the token) is kept in an
+HttpOnly cookie. Pages are left out of the OpenAPI document.
 """
 
 from __future__ import annotations
