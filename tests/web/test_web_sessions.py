@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.sessions import IDLE_SECONDS, LIFETIME_SECONDS
+from api.bootstrap import build_application
+from api.main import create_app
+from api.sessions import IDLE_SECONDS, LIFETIME_SECONDS, TABLE, session_hash
+from api.settings import Settings
 from api.web.session import COOKIE
+from tests.conftest import Clock
 from tests.e2e.conftest import ADMIN_TOKEN, Office, Person
 from tests.web.conftest import WebOffice, WebPerson, sign_in
 
@@ -127,3 +131,34 @@ def test_the_bootstrap_admin_signs_in_with_a_session_too(office: Office) -> None
     assert admin.get("/").status_code == 403, "signed in; admins browse no accounts"
     as_bearer = Person(office.client, session_of(admin)).post("/v1/users/sato/token")
     assert as_bearer.status_code == 401, "the session id issues no tokens"
+
+
+def test_only_the_session_ids_hash_is_stored(web: WebOffice) -> None:
+    session_id = session_of(web.佐藤さん)
+    sessions = web.office.client.app.state.sessions
+    with sessions._transaction(commit=False) as cursor:
+        cursor.execute(f"SELECT * FROM {TABLE}")
+        stored = [str(value) for row in cursor.fetchall() for value in row]
+    assert session_hash(session_id) in stored
+    assert not any(session_id in value for value in stored)
+    assert not any(web.office.佐藤さん.token.rpartition(".")[2] in value for value in stored)
+
+
+def test_another_process_knows_the_session_and_its_end(office: Office, settings: Settings,
+                                                       clock: Clock) -> None:
+    """Two API workers on one store: a session started in one is good in the other, and a
+    new token issued through the other ends it in both."""
+    worker = build_application(settings, clock=clock)
+    external = Settings(**{**settings.model_dump(), "projector": "external",
+                           "admin_token": ADMIN_TOKEN})
+    try:
+        with TestClient(create_app(external, application=worker)) as other:
+            sato = sign_in(office, office.佐藤さん.token)
+            in_other = WebPerson(TestClient(other.app, follow_redirects=False,
+                                            cookies={COOKIE: session_of(sato)}))
+            assert in_other.get("/route").status_code == 200
+            assert Person(other, ADMIN_TOKEN).post("/v1/users/sato/token").status_code == 200
+            for browser in (sato, in_other):
+                assert browser.get("/route").headers["location"].startswith("/login")
+    finally:
+        worker.close()
