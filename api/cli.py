@@ -150,8 +150,18 @@ def project(view: ViewOption = None) -> None:
 
 @cli.command()
 def rebuild(view: ViewOption = None) -> None:
-    """Empty the views and build them again from the whole log."""
+    """Empty the views and build them again from the whole log. A view that another
+    projector leads is not touched: stop that projector first (its standby, if any, too)."""
     projector = _projector(view)
+    led = projector.claim()
+    elsewhere = {name: holder for name, holder in projector.leadership()["standby"].items()
+                 if name not in led}
+    if elsewhere:
+        projector.close()
+        projector.app.close()
+        fail("another projector leads " + "; ".join(
+            f"{name} ({holder or 'just released'})" for name, holder in elsewhere.items())
+            + ": stop it, then rebuild")
     applied = _with_progress(lambda p: projector.rebuild(progress=p), "rebuilding")
     typer.echo(f"rebuilt {', '.join(projector.by_name)} from {projector.head()} events "
                f"({applied} applications)")

@@ -70,3 +70,33 @@ def test_an_unknown_view_is_one_clear_line(tmp_path: Path) -> None:
                          cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().startswith("tsunagi: error: unknown views ['gossip']")
+
+
+def test_rebuild_leaves_views_another_projector_leads_alone(tmp_path: Path) -> None:
+    """Rebuilding under a running `tsunagi project` would race it: refused in one line
+    naming who leads, and nothing is emptied."""
+    settings = settings_for(tmp_path)
+    store = build_application(settings)
+    store.save(*山田製作所の三年間().collect_events())
+    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
+    projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    views = Views(store, build_views(store, settings))
+    try:
+        head = store.recorder.max_notification_id()
+        assert views.caught_up(list(views.by_name), timeout=30)
+        result = run_tsunagi("rebuild", env={"TSUNAGI_DATABASE_URL": settings.database_url},
+                             cwd=tmp_path)
+        assert result.returncode == 2, result.stdout
+        assert result.stderr.startswith("tsunagi: error: another projector leads "), \
+            result.stderr
+        assert f"pid {projector.pid}" in result.stderr
+        assert all(views.position(name) == head for name in views.by_name), "nothing emptied"
+    finally:
+        projector.send_signal(signal.SIGTERM)
+        projector.communicate(timeout=20)
+        views.close()
+        store.close()
+    again = run_tsunagi("rebuild", env={"TSUNAGI_DATABASE_URL": settings.database_url},
+                        cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
