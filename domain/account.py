@@ -43,6 +43,8 @@ from domain.values import (
     Severity,
     Stance,
     a_date,
+    a_user_id,
+    an_item_id,
     aware,
     bounded_int,
     choice,
@@ -377,7 +379,7 @@ class Account(Aggregate):
             recorded_by=actor.user_id,
             occurred_at=aware(now, "now"),
             name=required_text(name, "name"),
-            owner_rep_id=required_text(owner_rep_id, "owner_rep_id"),
+            owner_rep_id=a_user_id(owner_rep_id, "owner_rep_id"),
             visit_cadence_days=bounded_int(
                 visit_cadence_days, "visit_cadence_days", 1, MAX_CADENCE_DAYS
             ),
@@ -515,7 +517,7 @@ class Account(Aggregate):
         )
 
     def _open_promise(self, promise_id: str) -> PromiseState:
-        promise = self.promises.get(promise_id)
+        promise = self.promises.get(an_item_id(promise_id, "promise_id"))
         if promise is None:
             raise ItemNotFound(f"no promise {promise_id} on this account", field="promise_id")
         if promise.status != "open":
@@ -594,7 +596,7 @@ class Account(Aggregate):
         **data: Any,
     ) -> None:
         self._require_recorder(actor)
-        complaint = self.complaints.get(complaint_id)
+        complaint = self.complaints.get(an_item_id(complaint_id, "complaint_id"))
         if complaint is None:
             raise ItemNotFound(f"no complaint {complaint_id} on this account", field="complaint_id")
         if complaint.resolved:
@@ -636,7 +638,7 @@ class Account(Aggregate):
         occurred_at: datetime | None = None,
     ) -> None:
         self._require_recorder(actor)
-        request = self.requests.get(request_id)
+        request = self.requests.get(an_item_id(request_id, "request_id"))
         if request is None:
             raise ItemNotFound(f"no request {request_id} on this account", field="request_id")
         if request.answered:
@@ -688,7 +690,7 @@ class Account(Aggregate):
         occurred_at: datetime | None = None,
     ) -> None:
         self._require_recorder(actor)
-        if proposal_id not in self.proposals:
+        if an_item_id(proposal_id, "proposal_id") not in self.proposals:
             raise ItemNotFound(f"no proposal {proposal_id} on this account", field="proposal_id")
         self._record(
             self.ProposalReactionRecorded, actor, happened(occurred_at or now, "occurred_at", now),
@@ -786,7 +788,7 @@ class Account(Aggregate):
         )
 
     def _active_stakeholder(self, stakeholder_id: str) -> StakeholderState:
-        stakeholder = self.stakeholders.get(stakeholder_id)
+        stakeholder = self.stakeholders.get(an_item_id(stakeholder_id, "stakeholder_id"))
         if stakeholder is None:
             raise ItemNotFound(
                 f"no stakeholder {stakeholder_id} on this account", field="stakeholder_id"
@@ -830,7 +832,7 @@ class Account(Aggregate):
     ) -> str:
         if not actor.is_manager:
             raise NotPermitted("only a manager starts a handover")
-        required_text(to_rep_id, "to_rep_id")
+        a_user_id(to_rep_id, "to_rep_id")
         if self.open_handover_id is not None:
             successor = self.handovers[self.open_handover_id].to_rep_id
             raise HandoverInProgress(
@@ -927,7 +929,7 @@ class Account(Aggregate):
                      handover_id=handover_id, **data)
 
     def _open_handover(self, handover_id: str) -> HandoverState:
-        handover = self.handovers.get(handover_id)
+        handover = self.handovers.get(an_item_id(handover_id, "handover_id"))
         if handover is None:
             raise ItemNotFound(f"no handover {handover_id} on this account", field="handover_id")
         if handover.status != "open":

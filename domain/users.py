@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, NotPermitted
-from domain.values import Actor, Role, choice, required_text
+from domain.values import USER_ID, Actor, Role, a_user_id, choice, required_text
 
-USER_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+# Principals that record without being registered users: the bootstrap admin
+# (TSUNAGI_ADMIN_TOKEN) and `tsunagi users add`. A user with their id would make
+# recorded_by ambiguous.
+RESERVED_USER_IDS = frozenset({"admin", "cli"})
 USERS = uuid5(NAMESPACE_URL, "https://tsunagi.example/users")
 
 
@@ -37,7 +39,7 @@ def new_token(user_id: str) -> tuple[str, str]:
 
 def split_token(token: str) -> tuple[str, str] | None:
     user_id, dot, secret = token.rpartition(".")
-    if not dot or not USER_ID.match(user_id) or not secret:
+    if not dot or not USER_ID.fullmatch(user_id) or not secret:
         return None
     return user_id, secret
 
@@ -69,9 +71,9 @@ class User(Aggregate):
                  token_hash: str) -> User:
         if by.role is not Role.ADMIN:
             raise NotPermitted("only an admin registers users")
-        if not isinstance(user_id, str) or not USER_ID.match(user_id):
-            raise InvalidValue("user_id is 1-64 of a-z, 0-9, '_', '.', '-', starting with a "
-                               "letter or digit", field="user_id")
+        a_user_id(user_id, "user_id")
+        if user_id in RESERVED_USER_IDS:
+            raise InvalidValue(f"user_id {user_id!r} is reserved", field="user_id")
         return cls._create(
             cls.Registered,
             id=user_aggregate_id(user_id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -16,6 +17,18 @@ MAX_CADENCE_DAYS = 365
 MAX_ANNUAL_VALUE_JPY = 10**13
 MAX_MINUTES_LATE = 24 * 60
 CLOCK_SKEW = timedelta(minutes=5)
+# Every date and time the domain accepts lies on these days (inclusive), so that any
+# arithmetic a view does on it (a cadence, an offset to UTC, a week ahead) stays within
+# what Python and the stores can represent.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2200, 12, 31)
+# A user id (and so owner_rep_id, to_rep_id): 1-64 of a-z, 0-9, '_', '.', '-' (the whole
+# text: use fullmatch), and not only dots, which no URL path segment can name.
+USER_ID = re.compile(r"[a-z0-9_.-]{1,64}")
+# C0 control characters but tab and newline, a carriage return not followed by a newline
+# (CRLF, as browsers send a textarea, is kept as sent), and lone UTF-16 surrogates (no
+# UTF-8 store can hold them).
+FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]|\r(?!\n)")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -114,7 +127,31 @@ def optional_text(value: str, field: str, max_length: int = LONG_TEXT) -> str:
         raise InvalidValue(f"{field} must be text", field=field)
     if len(value) > max_length:
         raise InvalidValue(f"{field} is longer than {max_length} characters", field=field)
+    return printable(value, field)
+
+
+def printable(value: str, field: str) -> str:
+    """Text without control characters but tab, newline and CRLF (see FORBIDDEN_CHARACTERS)."""
+    found = FORBIDDEN_CHARACTERS.search(value)
+    if found is not None:
+        raise InvalidValue(f"{field} holds U+{ord(found.group()[0]):04X} at {found.start()}: "
+                           "no control characters but tab, newline and CRLF", field=field)
     return value
+
+
+def a_user_id(value: str, field: str) -> str:
+    """A user's id, as users are registered: 1-64 of a-z, 0-9, '_', '.', '-'."""
+    if not isinstance(value, str) or not USER_ID.fullmatch(value) or not value.strip("."):
+        raise InvalidValue(f"{field} is a user id: 1-64 of a-z, 0-9, '_', '.', '-'",
+                           field=field)
+    return value
+
+
+def an_item_id(value: str, field: str) -> str:
+    """The id of an item on the account (a promise, a complaint, …), as a caller names it."""
+    if not isinstance(value, str):
+        raise InvalidValue(f"{field} must be text", field=field)
+    return printable(value, field)
 
 
 def choice(enum: type[E], value: str, field: str) -> E:
@@ -126,10 +163,13 @@ def choice(enum: type[E], value: str, field: str) -> E:
 
 
 def aware(value: datetime, field: str) -> datetime:
+    """A date-time with a UTC offset, on a day between 1900-01-01 and 2200-12-31 as written
+    (its local day: checked before anything converts it, which could overflow)."""
     if not isinstance(value, datetime):
         raise InvalidValue(f"{field} must be a date-time", field=field)
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidValue(f"{field} needs a UTC offset, e.g. +09:00", field=field)
+    within_bounds(value.date(), field)
     return value
 
 
@@ -148,9 +188,17 @@ def not_before(value: datetime, earlier: datetime, field: str, what: str) -> dat
 
 
 def a_date(value: date, field: str) -> date:
+    """A calendar day between 1900-01-01 and 2200-12-31."""
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidValue(f"{field} must be a date (YYYY-MM-DD)", field=field)
-    return value
+    return within_bounds(value, field)
+
+
+def within_bounds(day: date, field: str) -> date:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InvalidValue(f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
+                           f"{LATEST_DAY.isoformat()}", field=field)
+    return day
 
 
 def bounded_int(value: int, field: str, low: int, high: int) -> int:
