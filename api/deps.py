@@ -24,12 +24,13 @@ from starlette.concurrency import run_in_threadpool
 from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi
-from domain.errors import AccountNotFound
+from domain.errors import AccountNotFound, InvalidValue
 from domain.idempotency import MAX_KEY_LENGTH, Idempotency
-from domain.values import Actor, Role
+from domain.values import Actor, Role, a_date, aware
 from projections.runner import Views
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 BODY_MODELS: list[type[BaseModel]] = []
 ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
 
@@ -271,26 +272,41 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_instant(value: str | None, where: str) -> datetime | None:
-    """An RFC 3339 date-time with offset from a query string, else 422 naming it."""
+    """An RFC 3339 date-time with offset from a query string, within the domain's bounds
+    (``domain.values.aware``), else 422 naming it."""
     if value is None:
         return None
     try:
         if not INSTANT.match(value):
             raise ValueError(value)
-        return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+        instant = datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError:
         raise RequestValidationError([{"loc": ("query", where), "type": "value_error",
                                        "msg": "an RFC 3339 date-time with offset, e.g. "
                                               "2026-11-20T10:00:00+09:00"}]) from None
+    return domain_checked(aware, instant, ("query", where))
 
 
 def parse_day(value: str | None, where: str) -> date | None:
+    """A YYYY-MM-DD day from a query string, within the domain's bounds
+    (``domain.values.a_date``), else 422 naming it."""
     if value is None:
         return None
     try:
         if not DAY.match(value):
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise RequestValidationError([{"loc": ("query", where), "type": "value_error",
                                        "msg": "a date, YYYY-MM-DD"}]) from None
+    return domain_checked(a_date, day, ("query", where))
+
+
+def domain_checked(check: Callable[[T, str], T], value: T, loc: tuple[str, str]) -> T:
+    """A query or path parameter checked by the domain's own value rule, else 422 naming it
+    (e.g. ``domain_checked(a_date, day, ("query", "date"))``)."""
+    try:
+        return check(value, loc[-1])
+    except InvalidValue as refused:
+        raise RequestValidationError([{"loc": loc, "type": "value_error",
+                                       "msg": str(refused)}]) from None

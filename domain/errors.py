@@ -23,6 +23,18 @@ class OutOfOrder(InvalidValue):
     """A step was dated before the thing it follows (resolved before received)."""
 
 
+class OutOfRange(InvalidValue):
+    """A date or time lies outside 1900-01-01 … 2200-12-31, where no view could hold it."""
+
+
+class ForbiddenCharacter(InvalidValue):
+    """Text holds a control character (other than tab, newline and CRLF)."""
+
+
+class NotAUserId(InvalidValue):
+    """Not of the shape every user id has: 1-64 of a-z, 0-9, '_', '.', '-'."""
+
+
 class NotPermitted(DomainError):
     """The actor may not record this on this account."""
 

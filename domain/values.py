@@ -8,7 +8,14 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
 
-from domain.errors import InvalidValue, OccursInFuture, OutOfOrder
+from domain.errors import (
+    ForbiddenCharacter,
+    InvalidValue,
+    NotAUserId,
+    OccursInFuture,
+    OutOfOrder,
+    OutOfRange,
+)
 
 SHORT_TEXT = 200
 LONG_TEXT = 4000
@@ -134,7 +141,7 @@ def printable(value: str, field: str) -> str:
     """Text without control characters but tab, newline and CRLF (see FORBIDDEN_CHARACTERS)."""
     found = FORBIDDEN_CHARACTERS.search(value)
     if found is not None:
-        raise InvalidValue(f"{field} holds U+{ord(found.group()[0]):04X} at {found.start()}: "
+        raise ForbiddenCharacter(f"{field} holds U+{ord(found.group()[0]):04X} at {found.start()}: "
                            "no control characters but tab, newline and CRLF", field=field)
     return value
 
@@ -142,7 +149,7 @@ def printable(value: str, field: str) -> str:
 def a_user_id(value: str, field: str) -> str:
     """A user's id, as users are registered: 1-64 of a-z, 0-9, '_', '.', '-'."""
     if not isinstance(value, str) or not USER_ID.fullmatch(value) or not value.strip("."):
-        raise InvalidValue(f"{field} is a user id: 1-64 of a-z, 0-9, '_', '.', '-'",
+        raise NotAUserId(f"{field} is a user id: 1-64 of a-z, 0-9, '_', '.', '-'",
                            field=field)
     return value
 
@@ -196,7 +203,7 @@ def a_date(value: date, field: str) -> date:
 
 def within_bounds(day: date, field: str) -> date:
     if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise InvalidValue(f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
+        raise OutOfRange(f"{field} must lie between {EARLIEST_DAY.isoformat()} and "
                            f"{LATEST_DAY.isoformat()}", field=field)
     return day
 

@@ -15,11 +15,12 @@ from api.deps import (
     SettingsDep,
     ViewsDep,
     allow,
+    domain_checked,
     parse_day,
     wait_for_views,
 )
 from api.settings import Settings
-from domain.values import Role
+from domain.values import Role, a_user_id
 from projections.records import local_date
 from projections.route import Route, RouteView
 from projections.runner import Views
@@ -40,9 +41,10 @@ def my_route(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDe
             dependencies=[allow(Role.MANAGER)])
 def rep_route(rep_id: str, app: AppDep, views: ViewsDep, settings: SettingsDep,
               on: Annotated[str | None, DAY_QUERY] = None) -> dict[str, Any]:
-    """A manager looks at one rep's day."""
+    """A manager looks at one rep's day; a rep id no user could have is 422."""
     if not rep_id:
         raise HTTPException(404, "no rep")
+    rep_id = domain_checked(a_user_id, rep_id, ("path", "rep_id"))
     return _route(views, settings, rep_id, parse_day(on, "date") or local_date(app.clock()))
 
 

@@ -171,6 +171,12 @@ def refusal(spec: FormSpec, exc: domain.DomainError) -> tuple[int, dict[str, str
         message = "未来の日時は記録できません。"
     elif isinstance(exc, domain.OutOfOrder):
         message = "受付より前の日時は記録できません。"
+    elif isinstance(exc, domain.OutOfRange):
+        message = "1900年1月1日から2200年12月31日までの日付にしてください。"
+    elif isinstance(exc, domain.ForbiddenCharacter):
+        message = "使えない制御文字が含まれています。"
+    elif isinstance(exc, domain.NotAUserId):
+        message = "ユーザーID（英小文字・数字・_ . -、64文字まで）で入力してください。"
     elif isinstance(exc, domain.InvalidValue) and field_name == "concession":
         message = "了承・一部了承のときは、譲歩した内容を入力してください。"
     elif isinstance(exc, domain.InvalidValue) and field_name == "to_rep_id":

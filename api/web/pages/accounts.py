@@ -56,7 +56,7 @@ def timeline_filter(kind: str | None) -> tuple[str, tuple[str, ...]]:
 
 
 def cursor_of(text: str | None) -> int:
-    return int(text) if text and text.isdigit() and len(text) <= 18 else 0
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 18 else 0
 
 
 def timeline(views: Views, settings: Settings, account_id: UUID, kind: str | None,
@@ -145,7 +145,10 @@ def event(request: Request, account_id: str, event_id: str, app: AppDep, views: 
     account = readable_account(app, actor, found)
     wait_for_views(views, settings, "history")
     view: HistoryView = views["history"]  # type: ignore[assignment]
-    where = view.find_event(event_id)
+    try:
+        where = view.find_event(str(UUID(event_id)))
+    except ValueError:
+        where = None
     if where is None or where["account_id"] != str(found):
         raise PageRefused(404, "この取引先にその記録はありません。")
     item = view.page(str(found), limit=1, after_version=where["version"] - 1).items[0]

@@ -22,7 +22,7 @@ from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, checked_form, require
 from domain import errors as domain
 from domain.application import Tsunagi
-from domain.values import Actor, Role
+from domain.values import Actor, Role, aware
 from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis
 from projections.dossier import DossierView, present
@@ -42,7 +42,11 @@ def instant(text: str | None) -> datetime | None:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise PageRefused(400, "日時は 2026-11-20T14:30 の形で指定してください。")
-    return moment
+    try:
+        return aware(moment, "as_of")
+    except domain.InvalidValue:
+        raise PageRefused(400, "日時は 1900年1月1日 から 2200年12月31日 までで指定してください。"
+                          ) from None
 
 
 def basis_of(text: str | None) -> Basis:

@@ -11,7 +11,8 @@ from api.deps import AppDep, SettingsDep, ViewsDep
 from api.routes.route import route_of
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, require
-from domain.values import Role
+from domain.errors import InvalidValue
+from domain.values import Role, a_date, a_user_id
 from projections.records import local_date
 
 router = APIRouter(include_in_schema=False)
@@ -21,9 +22,23 @@ def _day(text: str | None, today: date) -> date:
     if not text:
         return today
     try:
-        return date.fromisoformat(text)
+        return a_date(date.fromisoformat(text), "date")
     except ValueError:
         raise PageRefused(400, "日付は 2026-11-24 の形で指定してください。") from None
+    except InvalidValue:
+        raise PageRefused(400, "日付は 1900-01-01 から 2200-12-31 までで指定してください。"
+                          ) from None
+
+
+def _rep(text: str | None) -> str:
+    rep_id = (text or "").strip()
+    if not rep_id:
+        return rep_id
+    try:
+        return a_user_id(rep_id, "rep")
+    except InvalidValue:
+        raise PageRefused(400, "担当者はユーザーID（英小文字・数字・_ . -）で指定してください。"
+                          ) from None
 
 
 @router.get("/route")
@@ -34,7 +49,7 @@ def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsD
     require(actor, Role.REP, Role.MANAGER)
     today = local_date(app.clock())
     on = _day(date, today)
-    rep_id = actor.user_id if actor.role is Role.REP else (rep or "").strip()
+    rep_id = actor.user_id if actor.role is Role.REP else _rep(rep)
     route = route_of(views, settings, rep_id, on) if rep_id else None
     return render_page(request, "route.html", {
         "route": route, "on": on, "today": today, "rep_id": rep_id,
