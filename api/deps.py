@@ -26,7 +26,7 @@ from domain.account import Account
 from domain.application import Tsunagi
 from domain.errors import AccountNotFound, InvalidValue
 from domain.idempotency import MAX_KEY_LENGTH, Idempotency
-from domain.values import Actor, Role, a_date, aware
+from domain.values import YEARS_WITHIN_BOUNDS, Actor, Role, a_date, aware
 from projections.runner import Views
 
 M = TypeVar("M", bound=BaseModel)
@@ -269,6 +269,9 @@ def request_body(model: type[BaseModel]) -> dict[str, Any]:
 INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
                      r"([Zz]|[+-]\d{2}:\d{2})$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# As /openapi.json states them: the years within the domain's bounds (the domain checks).
+SCHEMA_INSTANT = INSTANT.pattern.replace(r"^\d{4}", f"^{YEARS_WITHIN_BOUNDS}", 1)
+SCHEMA_DAY = DAY.pattern.replace(r"^\d{4}", f"^{YEARS_WITHIN_BOUNDS}", 1)
 
 
 def parse_instant(value: str | None, where: str) -> datetime | None:

@@ -8,7 +8,14 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.values import LONG_TEXT, MAX_ANNUAL_VALUE_JPY, MAX_CADENCE_DAYS, SHORT_TEXT, USER_ID
+from domain.values import (
+    LONG_TEXT,
+    MAX_ANNUAL_VALUE_JPY,
+    MAX_CADENCE_DAYS,
+    MAX_USER_ID,
+    SHORT_TEXT,
+    USER_ID,
+)
 
 Long = Field(default="", max_length=LONG_TEXT)
 NOT_BLANK = r"\S"  # required text has at least one character that is not a space
@@ -33,7 +40,7 @@ def example(**values: Any) -> ConfigDict:
 
 class UserCreate(Body):
     model_config = example(user_id="sato", name="佐藤 健", role="rep")
-    user_id: str = Field(max_length=64, pattern=f"^{USER_ID.pattern}$")
+    user_id: str = Field(max_length=MAX_USER_ID, pattern=f"^{USER_ID.pattern}$")
     name: str = required()
     role: Literal["rep", "manager", "auditor", "admin"]
 

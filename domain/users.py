@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.errors import InvalidValue, NotPermitted
-from domain.values import USER_ID, Actor, Role, a_user_id, choice, required_text
+from domain.values import MAX_USER_ID, USER_ID, Actor, Role, a_user_id, choice, required_text
 
 # Principals that record without being registered users: the bootstrap admin
 # (TSUNAGI_ADMIN_TOKEN) and `tsunagi users add`. A user with their id would make
@@ -39,7 +39,7 @@ def new_token(user_id: str) -> tuple[str, str]:
 
 def split_token(token: str) -> tuple[str, str] | None:
     user_id, dot, secret = token.rpartition(".")
-    if not dot or not USER_ID.fullmatch(user_id) or not secret:
+    if not dot or len(user_id) > MAX_USER_ID or not USER_ID.fullmatch(user_id) or not secret:
         return None
     return user_id, secret
 

@@ -29,9 +29,12 @@ CLOCK_SKEW = timedelta(minutes=5)
 # what Python and the stores can represent.
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2200, 12, 31)
-# A user id (and so owner_rep_id, to_rep_id): 1-64 of a-z, 0-9, '_', '.', '-' (the whole
-# text: use fullmatch), and not only dots, which no URL path segment can name.
-USER_ID = re.compile(r"[a-z0-9_.-]{1,64}")
+# The same bounds as a pattern for the year, for a schema that can say it no other way.
+YEARS_WITHIN_BOUNDS = r"(19\d\d|2[01]\d\d|2200)"
+# A user id (and so owner_rep_id, to_rep_id): 1-64 (see MAX_USER_ID) of a-z, 0-9, '_',
+# '.', '-', not only dots, which no URL path segment can name. The whole text: fullmatch.
+USER_ID = re.compile(r"[a-z0-9_.-]*[a-z0-9_-][a-z0-9_.-]*")
+MAX_USER_ID = 64
 # C0 control characters but tab and newline, a carriage return not followed by a newline
 # (CRLF, as browsers send a textarea, is kept as sent), and lone UTF-16 surrogates (no
 # UTF-8 store can hold them).
@@ -148,7 +151,7 @@ def printable(value: str, field: str) -> str:
 
 def a_user_id(value: str, field: str) -> str:
     """A user's id, as users are registered: 1-64 of a-z, 0-9, '_', '.', '-'."""
-    if not isinstance(value, str) or not USER_ID.fullmatch(value) or not value.strip("."):
+    if not isinstance(value, str) or len(value) > MAX_USER_ID or not USER_ID.fullmatch(value):
         raise NotAUserId(f"{field} is a user id: 1-64 of a-z, 0-9, '_', '.', '-'",
                            field=field)
     return value

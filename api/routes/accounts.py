@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import (
     INSTANT,
+    SCHEMA_INSTANT,
     ActorDep,
     AppDep,
     IdempotencyDep,
@@ -98,7 +99,7 @@ AS_OF = ("RFC 3339 instant (auditor, manager): the account as it stood then. By 
          "we now know happened by then, late records included.")
 AS_OF_BASIS = "recorded (what was recorded by then) or occurred (what had happened by then)"
 INSTANT_QUERY = Query(description=AS_OF, pattern=INSTANT.pattern,
-                      json_schema_extra={"format": "date-time"})
+                      json_schema_extra={"format": "date-time", "pattern": SCHEMA_INSTANT})
 
 
 def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,

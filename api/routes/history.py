@@ -12,6 +12,7 @@ from pydantic import StringConstraints
 
 from api.deps import (
     INSTANT,
+    SCHEMA_INSTANT,
     ActorDep,
     AppDep,
     SettingsDep,
@@ -29,6 +30,7 @@ from projections.records import KINDS, utc_key
 from projections.runner import Views
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["history"])
+INSTANT_SCHEMA: dict[str, Any] = {"format": "date-time", "pattern": SCHEMA_INSTANT}
 KIND_LIST = f"^({'|'.join(KINDS)})(,({'|'.join(KINDS)}))*$"
 
 
@@ -42,9 +44,9 @@ def history(
     kind: Annotated[list[Annotated[str, StringConstraints(pattern=KIND_LIST)]] | None, Query(
         description="Event kinds, repeated or comma-separated, e.g. visit_recorded")] = None,
     occurred_from: Annotated[str | None, Query(alias="from", pattern=INSTANT.pattern,
-                                               json_schema_extra={"format": "date-time"})] = None,
+                                               json_schema_extra=INSTANT_SCHEMA)] = None,
     occurred_to: Annotated[str | None, Query(alias="to", pattern=INSTANT.pattern,
-                                             json_schema_extra={"format": "date-time"})] = None,
+                                             json_schema_extra=INSTANT_SCHEMA)] = None,
 ) -> dict[str, Any]:
     """Paged by cursor; filter by kind and by when things happened ([from, to))."""
     kinds = [k for value in kind or [] for k in value.split(",")]

@@ -6,10 +6,11 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from api.deps import (
     DAY,
+    SCHEMA_DAY,
     ActorDep,
     AppDep,
     SettingsDep,
@@ -20,14 +21,17 @@ from api.deps import (
     wait_for_views,
 )
 from api.settings import Settings
-from domain.values import Role, a_user_id
+from domain.values import MAX_USER_ID, USER_ID, Role, a_user_id
 from projections.records import local_date
 from projections.route import Route, RouteView
 from projections.runner import Views
 
 router = APIRouter(prefix="/v1/reps", tags=["route"])
-DAY_QUERY = Query(alias="date", pattern=DAY.pattern, json_schema_extra={"format": "date"},
+DAY_QUERY = Query(alias="date", pattern=DAY.pattern,
+                  json_schema_extra={"format": "date", "pattern": SCHEMA_DAY},
                   description="The day, YYYY-MM-DD (default: today in Japan)")
+REP_ID = Path(description="A user id", json_schema_extra={
+    "minLength": 1, "maxLength": MAX_USER_ID, "pattern": f"^{USER_ID.pattern}$"})
 
 
 @router.get("/me/route", summary="My route for a day", dependencies=[allow(Role.REP)])
@@ -39,7 +43,7 @@ def my_route(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDe
 
 @router.get("/{rep_id}/route", summary="A rep's route for a day",
             dependencies=[allow(Role.MANAGER)])
-def rep_route(rep_id: str, app: AppDep, views: ViewsDep, settings: SettingsDep,
+def rep_route(rep_id: Annotated[str, REP_ID], app: AppDep, views: ViewsDep, settings: SettingsDep,
               on: Annotated[str | None, DAY_QUERY] = None) -> dict[str, Any]:
     """A manager looks at one rep's day; a rep id no user could have is 422."""
     if not rep_id:

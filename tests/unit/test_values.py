@@ -4,6 +4,7 @@ leaves nothing pending on the account."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -19,6 +20,7 @@ from domain.users import User
 from domain.values import (
     EARLIEST_DAY,
     LATEST_DAY,
+    YEARS_WITHIN_BOUNDS,
     Actor,
     Role,
     a_date,
@@ -329,3 +331,13 @@ def test_every_text_and_id_refuses_control_characters(
         command(account, value)
     assert refused.value.field == field
     assert account.collect_events() == [] and account.version == version
+
+
+def test_the_schemas_year_pattern_says_the_same_bounds() -> None:
+    """/openapi.json states the bounds as a year pattern; it must not drift from the rule."""
+    assert (EARLIEST_DAY.month, EARLIEST_DAY.day, LATEST_DAY.month, LATEST_DAY.day) == (
+        1, 1, 12, 31), "whole years, or a year pattern cannot say it"
+    years = re.compile(YEARS_WITHIN_BOUNDS)
+    for year in range(1, 10_000):
+        within = EARLIEST_DAY.year <= year <= LATEST_DAY.year
+        assert bool(years.fullmatch(f"{year:04d}")) is within, year
