@@ -33,6 +33,7 @@ DOMAIN_STATUS: list[tuple[type[domain.DomainError], int, str]] = [
     (domain.VersionMismatch, 412, "version-mismatch"),
     (domain.ConcurrencyConflict, 409, "concurrent-write"),
     (domain.StoreUnavailable, 503, "store-unavailable"),
+    (domain.AccountUnreadable, 409, "account-unreadable"),
     (domain.NotPermitted, 403, "not-permitted"),
     (domain.AccountNotFound, 404, "account-not-found"),
     (domain.UserNotFound, 404, "user-not-found"),

@@ -88,6 +88,11 @@ class VersionMismatch(DomainError):
         self.actual = actual
 
 
+class AccountUnreadable(DomainError):
+    """A stored event of the account no longer reads (damaged, or of a class this release
+    does not know): nothing is recorded on it until an operator repairs the store."""
+
+
 class StoreUnavailable(DomainError):
     """The event store did not answer; nothing was recorded. Try again later."""
 

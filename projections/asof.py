@@ -70,14 +70,14 @@ def as_of(app: Tsunagi, views: Mapping[str, View] | None, account_id: UUID, at: 
 def _as_of(app: Tsunagi, views: Mapping[str, View] | None, account_id: UUID, at: datetime,
            basis: Basis, skipped: Mapping[str, str]) -> Document | None:
     if basis == "occurred":
-        return fold(_occurred_by(app.events.get(account_id), at), skipped)
+        return fold(_occurred_by(app.readable_events(account_id), at), skipped)
     version, document, following = 0, None, None
     if views is not None:
         version, document, following = _checkpoint(views, str(account_id), utc_key(at))
     # A following checkpoint was recorded after ``at`` (else it would be the start), so the
     # answer lies among the events before it: never more than a checkpoint's worth to fold.
-    for event in app.events.get(account_id, gt=version, lte=following):
-        if event.timestamp > at:  # type: ignore[attr-defined]
+    for event in app.readable_events(account_id, gt=version, lte=following):
+        if event.timestamp > at:
             break
         document = _step(document, event, skipped)
     return document

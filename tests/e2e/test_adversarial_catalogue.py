@@ -18,6 +18,7 @@ from tests.poison import (
     a_handover_effective_at_the_end_of_time,
     a_promise_due_in_year_one,
     a_visit_in_year_one,
+    an_undecodable_row,
 )
 from tests.web.conftest import sign_in
 
@@ -189,3 +190,23 @@ def test_the_pages_refuse_what_the_api_refuses(office: Office, path: str) -> Non
     assert 400 <= response.status_code < 500, (path, response.status_code)
     assert response.headers["x-content-type-options"] == "nosniff"
     assert tanaka.get("/route").status_code == 200
+
+
+def test_a_row_that_does_not_read_in_the_accounts_own_stream(office: Office) -> None:
+    """A damaged row (or an event of a class this release does not know) in 山田製作所's own
+    stream: every read still answers, says the account is incomplete, and a write is refused
+    in one line that says why and where to look, appending nothing."""
+    yamada = office.open_yamada()
+    assert office.佐藤さん.post(f"/v1/accounts/{yamada}/visits", VISIT).status_code == 201
+    an_undecodable_row(office.store, UUID(yamada))
+    every_view_answers(office, yamada)
+    account = office.佐藤さん.get(f"/v1/accounts/{yamada}").json()
+    assert account["incomplete"]["quarantined_events"], account
+    head = office.store.recorder.max_notification_id()
+    refused = office.佐藤さん.post(f"/v1/accounts/{yamada}/visits", VISIT)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"].endswith("/account-unreadable")
+    assert f"tsunagi verify --account {yamada}" in refused.json()["detail"]
+    assert office.store.recorder.max_notification_id() == head
+    verify = office.監査の伊藤さん.get("/v1/audit/verify", params={"account_id": yamada}).json()
+    assert verify["ok"] is False and verify["problems"], verify
