@@ -177,18 +177,21 @@ def rebuild(view: ViewOption = None) -> None:
 @cli.command()
 def status(view: ViewOption = None) -> None:
     """Each view's position against the head of the log, its lag in events and seconds,
-    and its quarantined events; exit 1 when a view lags more than 60 s."""
+    its quarantined events and which projector applies it; exit 1 when a view lags more
+    than 60 s."""
     settings, application = _started()
     try:
         views = Views(application, build_views(application, settings, view))
     except StartupError as exc:
         fail(str(exc))
     found = statuses(views)
-    table = Table("view", "position", "head", "behind", "lag (s)", "quarantined", "state")
+    leaders = views.leadership()["standby"]
+    table = Table("view", "position", "head", "behind", "lag (s)", "quarantined", "state",
+                  "applied by")
     for s in found:
         table.add_row(s.view, str(s.position), str(s.head), str(s.behind),
                       f"{s.lag_seconds:.1f}", str(s.quarantined),
-                      "lagging" if s.lagging else "ok")
+                      "lagging" if s.lagging else "ok", leaders.get(s.view) or "no projector")
     Console().print(table)
     views.close()
     application.close()

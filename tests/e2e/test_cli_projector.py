@@ -92,6 +92,10 @@ def test_rebuild_leaves_views_another_projector_leads_alone(tmp_path: Path) -> N
             result.stderr
         assert f"pid {projector.pid}" in result.stderr
         assert all(views.position(name) == head for name in views.by_name), "nothing emptied"
+        status = run_tsunagi("status", env={"TSUNAGI_DATABASE_URL": settings.database_url,
+                                            "COLUMNS": "250"}, cwd=tmp_path)
+        assert status.returncode == 0, status.stdout
+        assert status.stdout.count(f"pid {projector.pid}") == 5, status.stdout
     finally:
         projector.send_signal(signal.SIGTERM)
         projector.communicate(timeout=20)
@@ -100,3 +104,6 @@ def test_rebuild_leaves_views_another_projector_leads_alone(tmp_path: Path) -> N
     again = run_tsunagi("rebuild", env={"TSUNAGI_DATABASE_URL": settings.database_url},
                         cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    status = run_tsunagi("status", env={"TSUNAGI_DATABASE_URL": settings.database_url,
+                                        "COLUMNS": "250"}, cwd=tmp_path)
+    assert status.stdout.count("no projector") == 5, status.stdout
