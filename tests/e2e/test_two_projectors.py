@@ -81,9 +81,11 @@ def test_kill_9_the_leading_projector_and_the_standby_carries_on(
 
             writing = threading.Thread(target=write_stories, args=(store, 40))
             writing.start()  # 1,240 events while both run, the leader applying them
-            while views.position("dossier") >= head(store) and writing.is_alive():
-                time.sleep(0.01)
-            behind = head(store) - views.position("dossier")
+            behind = 0
+            while behind <= 0 and writing.is_alive():
+                reached = views.position("dossier")  # then the head: how far behind it was
+                behind = head(store) - reached
+                time.sleep(0 if behind else 0.005)
             first.send_signal(signal.SIGKILL)  # mid-work: the dossier is behind the log
             first.wait(10)
             took_over = wait_for(second_log, "projector_leading", TAKEOVER_SECONDS)
