@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -243,7 +244,7 @@ def make_fixture(release: str, out: Path) -> dict[str, Any]:
         shutil.copyfile(db, out / "tsunagi.db")
     about = {
         "release": release,
-        "version": "0.1.0",
+        "version": metadata.version("tsunagi"),
         "commit": _git("rev-parse", "HEAD"),
         "story_account_id": str(story.account_id),
         "story_account_version": story.events,
