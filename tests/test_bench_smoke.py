@@ -7,6 +7,9 @@ import sys
 
 import pytest
 
+# Stops PostgreSQL, or times what every core is free for: never beside other tests.
+pytestmark = pytest.mark.serial
+
 
 @pytest.mark.postgres
 def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> None:

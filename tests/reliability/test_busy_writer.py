@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench.busy_writer import BUDGET_SECONDS, open_office, reads_of_another_account
 from tests.reliability.server import serving
+
+# Stops PostgreSQL, or times what every core is free for: never beside other tests.
+pytestmark = pytest.mark.serial
 
 WRITING_SECONDS = 5
 

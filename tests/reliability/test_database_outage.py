@@ -21,6 +21,9 @@ import pytest
 
 from tests.reliability.server import serving
 
+# Stops PostgreSQL, or times what every core is free for: never beside other tests.
+pytestmark = pytest.mark.serial
+
 # A write makes at most three store calls (idempotency key, account, insert); in an outage
 # each gives up after one retry of a 2 s connection wait: 3 × 2 × (2 s + 0.2 s) ≈ 13 s,
 # plus a connection the stop broke mid-call. The budget a client should allow: 18 s.

@@ -23,6 +23,9 @@ import pytest
 from api.protocol import MAX_CONNECTIONS_PER_CLIENT
 from tests.reliability.server import Server, serving
 
+# Stops PostgreSQL, or times what every core is free for: never beside other tests.
+pytestmark = pytest.mark.serial
+
 SLOW_BODY = (b"POST /login HTTP/1.1\r\nHost: tsunagi\r\n"
              b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 10000\r\n\r\n")
 WATCH_SECONDS = 5.0
