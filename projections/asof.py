@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from domain.account import Account
 from domain.application import Tsunagi
 from projections import dossier, relationship
 from projections.base import AccountDocumentView, Document, View
@@ -115,7 +116,7 @@ def fold(events: Iterable[Any], skipped: Mapping[str, str] | None = None) -> Doc
 def _occurred_by(events: Iterable[Any], at: datetime) -> Iterable[Any]:
     kept: set[Any] = set()
     for event in events:
-        if type(event).__name__ == "RecordCorrected":
+        if isinstance(event, Account.RecordCorrected):
             if event.corrected_event_id in kept:
                 yield event
         elif event.occurred_at <= at:

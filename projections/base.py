@@ -8,12 +8,13 @@ an account's events, so "as of" and "rebuilt" views come from the very same code
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
+from domain.account import Account
 from projections import quarantine
 from projections.quarantine import TRANSIENT, CannotApply
 from projections.records import account_key, from_json, to_json, utc_key
@@ -22,16 +23,18 @@ from projections.storage import ViewCursor, ViewRecorder
 Document = dict[str, Any]
 CHECKPOINT_EVERY = 100  # versions of an account between two checkpoints of a document
 DOCUMENTS_IN_MEMORY = 100  # a view folds a batch this many accounts at a time
-Handler = Callable[[Document, Any], None]
+Handler = Callable[[Document, Any], None]  # (document, one event class's event) → None
+Handlers = Mapping[type[Account.Event], Handler]  # keyed by the class itself: Account.X
 
 
-def dispatch(doc: Document | None, event: Any, opened: Callable[[Any], Document],
-             handlers: dict[str, Handler]) -> Document | None:
+def dispatch(doc: Document | None, event: Any, opened: Callable[[Account.Opened], Document],
+             handlers: Handlers) -> Document | None:
     """One step of an account fold: the account's first event makes the document; any
-    other event goes to the view's handler for its kind, if the view has one."""
-    if type(event).__name__ == "Opened":
+    other event goes to the view's handler for its class, if the view has one (the classes
+    a view has none for are named in its ``IGNORED``; a test holds every class to one)."""
+    if type(event) is Account.Opened:
         return opened(event)
-    handler = handlers.get(type(event).__name__)
+    handler = handlers.get(type(event))
     if doc is not None and handler is not None:
         handler(doc, event)
     return doc

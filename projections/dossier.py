@@ -12,8 +12,16 @@ import copy
 from datetime import datetime
 from typing import Any, ClassVar
 
+from domain.account import Account
 from projections import health
-from projections.base import CHECKPOINT_EVERY, AccountDocumentView, Document, dispatch
+from projections.base import (
+    CHECKPOINT_EVERY,
+    AccountDocumentView,
+    Document,
+    Handler,
+    Handlers,
+    dispatch,
+)
 from projections.quarantine import Reading
 from projections.records import (
     BUSINESS_TZ,
@@ -49,7 +57,7 @@ def _find(items: list[dict[str, Any]], key: str, value: Any) -> dict[str, Any] |
     return next((i for i in items if i.get(key) == value), None)
 
 
-def _opened(e: Any) -> Document:
+def _opened(e: Account.Opened) -> Document:
     return {
         "account": {"account_id": str(e.originator_id), "name": e.name,
                     "opened_at": iso(e.occurred_at), "event_ids": [event_id(e)]},
@@ -92,7 +100,7 @@ def _count_visit(rhythm: dict[str, Any], when: datetime, by: int) -> None:
     _count(rhythm["hours"], hour, by)
 
 
-def _visit(doc: Document, e: Any) -> None:
+def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     rhythm = doc["rhythm"]
     rhythm["visits_total"] += 1
     _count_visit(rhythm, e.occurred_at, 1)
@@ -116,13 +124,13 @@ def _same_person(name: str, attendee: str) -> bool:
     return bool(name) and (name in attendee or attendee in name)
 
 
-def _promise_made(doc: Document, e: Any) -> None:
+def _promise_made(doc: Document, e: Account.PromiseMade) -> None:
     doc["open_promises"].append(_item(
         e, promise_id=e.promise_id, description=e.description, due_date=e.due_date.isoformat(),
         made_to=e.made_to, made_by=e.recorded_by, made_at=iso(e.occurred_at), renegotiations=0))
 
 
-def _promise_renegotiated(doc: Document, e: Any) -> None:
+def _promise_renegotiated(doc: Document, e: Account.PromiseRenegotiated) -> None:
     promise = _find(doc["open_promises"], "promise_id", e.promise_id)
     if promise is not None:
         promise["due_date"] = e.new_due_date.isoformat()
@@ -130,15 +138,16 @@ def _promise_renegotiated(doc: Document, e: Any) -> None:
         _cite(promise, e)
 
 
-def _promise_closed(outcome: str) -> Any:
-    def close(doc: Document, e: Any) -> None:
+def _promise_closed(outcome: str) -> Handler:
+    def close(doc: Document, e: Account.PromiseKept | Account.PromiseBroken
+              | Account.PromiseCancelled) -> None:
         doc["open_promises"] = [p for p in doc["open_promises"] if p["promise_id"] != e.promise_id]
         doc["promise_record"][outcome] += 1
 
     return close
 
 
-def _complaint_received(doc: Document, e: Any) -> None:
+def _complaint_received(doc: Document, e: Account.ComplaintReceived) -> None:
     doc["complaints"].append(_item(
         e, complaint_id=e.complaint_id, subject=e.subject, detail=e.detail, severity=e.severity,
         received_at=iso(e.occurred_at), status="received", acknowledged_at=None,
@@ -151,19 +160,20 @@ def _hours_since(complaint: dict[str, Any], when: datetime) -> float:
     return round((when - received).total_seconds() / 3600, 1)
 
 
-def _complaint_step(doc: Document, e: Any) -> None:
+def _complaint_step(doc: Document, e: Account.ComplaintAcknowledged
+                    | Account.ComplaintApologised | Account.ComplaintRemedyProposed
+                    | Account.ComplaintResolved) -> None:
     complaint = _find(doc["complaints"], "complaint_id", e.complaint_id)
     if complaint is None:
         return
     _cite(complaint, e)
-    kind = type(e).__name__
     if complaint["response_hours"] is None:
         complaint["response_hours"] = _hours_since(complaint, e.occurred_at)
-    if kind == "ComplaintAcknowledged":
+    if isinstance(e, Account.ComplaintAcknowledged):
         complaint.update(status="acknowledged", acknowledged_at=iso(e.occurred_at))
-    elif kind == "ComplaintApologised":
+    elif isinstance(e, Account.ComplaintApologised):
         complaint.update(status="apologised", apologised_at=iso(e.occurred_at))
-    elif kind == "ComplaintRemedyProposed":
+    elif isinstance(e, Account.ComplaintRemedyProposed):
         complaint.update(status="remedy_proposed", remedy=e.remedy)
     else:
         complaint.update(status="resolved", resolved_at=iso(e.occurred_at),
@@ -171,14 +181,14 @@ def _complaint_step(doc: Document, e: Any) -> None:
                          resolution_hours=_hours_since(complaint, e.occurred_at))
 
 
-def _request_received(doc: Document, e: Any) -> None:
+def _request_received(doc: Document, e: Account.CustomerRequestReceived) -> None:
     doc["requests"].append(_item(
         e, request_id=e.request_id, kind=e.kind, kind_ja=REQUEST_JA[e.kind], detail=e.detail,
         received_at=iso(e.occurred_at), answer=None, concession=None, answered_at=None,
         precedent=None))
 
 
-def _request_answered(doc: Document, e: Any) -> None:
+def _request_answered(doc: Document, e: Account.CustomerRequestAnswered) -> None:
     request = _find(doc["requests"], "request_id", e.request_id)
     if request is None:
         return
@@ -195,13 +205,13 @@ def _precedent(request: dict[str, Any], answered: datetime) -> str:
     return f"{request['kind_ja']}: {what} ({ANSWER_JA[request['answer']]}, {when})"
 
 
-def _proposal_given(doc: Document, e: Any) -> None:
+def _proposal_given(doc: Document, e: Account.ProposalGiven) -> None:
     doc["proposals"].append(_item(
         e, proposal_id=e.proposal_id, kind=e.kind, title=e.title, detail=e.detail,
         given_at=iso(e.occurred_at), reaction=None, reaction_note=None))
 
 
-def _proposal_reaction(doc: Document, e: Any) -> None:
+def _proposal_reaction(doc: Document, e: Account.ProposalReactionRecorded) -> None:
     proposal = _find(doc["proposals"], "proposal_id", e.proposal_id)
     if proposal is not None:
         _cite(proposal, e)
@@ -211,7 +221,7 @@ def _proposal_reaction(doc: Document, e: Any) -> None:
             doc["proposals"].remove(old)
 
 
-def _contract_renewed(doc: Document, e: Any) -> None:
+def _contract_renewed(doc: Document, e: Account.ContractRenewed) -> None:
     previous = doc["contract"]
     change = None
     if previous and previous["annual_value_jpy"]:
@@ -223,7 +233,7 @@ def _contract_renewed(doc: Document, e: Any) -> None:
     doc["renewals"].append(copy.deepcopy(contract))
 
 
-def _stakeholder_added(doc: Document, e: Any) -> None:
+def _stakeholder_added(doc: Document, e: Account.StakeholderAdded) -> None:
     notes = [] if not e.note else [{"text": e.note, "event_id": event_id(e),
                                     "author": e.recorded_by}]
     doc["stakeholders"].append(_item(
@@ -232,7 +242,7 @@ def _stakeholder_added(doc: Document, e: Any) -> None:
         left_reason=None, last_contact=None))
 
 
-def _stakeholder_changed(doc: Document, e: Any) -> None:
+def _stakeholder_changed(doc: Document, e: Account.StakeholderChanged) -> None:
     person = _find(doc["stakeholders"], "stakeholder_id", e.stakeholder_id)
     if person is None:
         return
@@ -244,14 +254,14 @@ def _stakeholder_changed(doc: Document, e: Any) -> None:
         person["notes"].append({"text": e.note, "event_id": event_id(e), "author": e.recorded_by})
 
 
-def _stakeholder_left(doc: Document, e: Any) -> None:
+def _stakeholder_left(doc: Document, e: Account.StakeholderLeft) -> None:
     person = _find(doc["stakeholders"], "stakeholder_id", e.stakeholder_id)
     if person is not None:
         _cite(person, e)
         person.update(active=False, left_reason=e.reason)
 
 
-def _note_added(doc: Document, e: Any) -> None:
+def _note_added(doc: Document, e: Account.NoteAdded) -> None:
     note = _item(e, note_id=e.note_id, text=e.text, kind=e.kind, topic=e.topic,
                  recorded_at=iso(e.timestamp))
     note["basis"] = e.kind
@@ -261,28 +271,30 @@ def _note_added(doc: Document, e: Any) -> None:
         doc["notes"].remove(old)
 
 
-def _handover_initiated(doc: Document, e: Any) -> None:
+def _handover_initiated(doc: Document, e: Account.HandoverInitiated) -> None:
     doc["handover"] = _item(e, handover_id=e.handover_id, from_rep_id=e.from_rep_id,
                             to_rep_id=e.to_rep_id, reason=e.reason,
                             effective_at=iso(e.effective_at),
                             steps={"initiated": iso(e.occurred_at)})
 
 
-def _handover_step(step: str) -> Any:
-    def record(doc: Document, e: Any) -> None:
+def _handover_step(step: str) -> Handler:
+    def record(doc: Document, e: Account.HandoverDossierAcknowledged
+               | Account.HandoverJointVisitMade | Account.HandoverCustomerInformed
+               | Account.HandoverCheckpointScheduled) -> None:
         handover = doc["handover"]
         if handover is None or handover["handover_id"] != e.handover_id:
             return
         _cite(handover, e)
         handover["steps"][step] = iso(e.occurred_at)
-        if step == "checkpoint_scheduled":
+        if isinstance(e, Account.HandoverCheckpointScheduled):
             doc["checkpoints"].append(_item(e, handover_id=e.handover_id, note=e.note,
                                             checkpoint_on=e.checkpoint_on.isoformat()))
 
     return record
 
 
-def _handover_completed(doc: Document, e: Any) -> None:
+def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     reason = doc["handover"]["reason"] if doc["handover"] else None
     doc["owners"][-1]["to"] = iso(e.occurred_at)
     doc["owners"].append({"rep_id": e.to_rep_id, "from": iso(e.occurred_at), "to": None,
@@ -290,7 +302,7 @@ def _handover_completed(doc: Document, e: Any) -> None:
     doc["handover"] = None
 
 
-def _handover_cancelled(doc: Document, e: Any) -> None:
+def _handover_cancelled(doc: Document, e: Account.HandoverCancelled) -> None:
     doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] != e.handover_id]
     doc["handover"] = None
 
@@ -307,7 +319,7 @@ CORRECTED_ITEMS = {
 }
 
 
-def _corrected(doc: Document, e: Any) -> None:
+def _corrected(doc: Document, e: Account.RecordCorrected) -> None:
     target = str(e.corrected_event_id)
     fixes = json_safe(e.corrections)
     doc["corrections"].append(_item(e, corrected_event_id=target, kind=e.corrected_kind,
@@ -332,7 +344,8 @@ def _corrected(doc: Document, e: Any) -> None:
         _correct_visit(doc, target, e, fixes)
 
 
-def _correct_visit(doc: Document, target: str, e: Any, fixes: dict[str, Any]) -> None:
+def _correct_visit(doc: Document, target: str, e: Account.RecordCorrected,
+                   fixes: dict[str, Any]) -> None:
     rhythm = doc["rhythm"]
     if "occurred_at" in e.corrections and e.originals.get("occurred_at") is not None:
         _count_visit(rhythm, e.originals["occurred_at"], -1)
@@ -346,42 +359,46 @@ def _correct_visit(doc: Document, target: str, e: Any, fixes: dict[str, Any]) ->
     rhythm["last_visits"].sort(key=lambda v: v["utc"])
 
 
-HANDLERS: dict[str, Any] = {
-    "VisitCadenceAgreed": lambda doc, e: doc["rhythm"].update(
-        visit_cadence_days=e.visit_cadence_days),
-    "VisitRecorded": _visit,
-    "PromiseMade": _promise_made,
-    "PromiseRenegotiated": _promise_renegotiated,
-    "PromiseKept": _promise_closed("kept"),
-    "PromiseBroken": _promise_closed("broken"),
-    "PromiseCancelled": _promise_closed("cancelled"),
-    "ComplaintReceived": _complaint_received,
-    "ComplaintAcknowledged": _complaint_step,
-    "ComplaintApologised": _complaint_step,
-    "ComplaintRemedyProposed": _complaint_step,
-    "ComplaintResolved": _complaint_step,
-    "CustomerRequestReceived": _request_received,
-    "CustomerRequestAnswered": _request_answered,
-    "ProposalGiven": _proposal_given,
-    "ProposalReactionRecorded": _proposal_reaction,
-    "ContractRenewed": _contract_renewed,
-    "StakeholderAdded": _stakeholder_added,
-    "StakeholderChanged": _stakeholder_changed,
-    "StakeholderLeft": _stakeholder_left,
-    "NoteAdded": _note_added,
-    "HandoverInitiated": _handover_initiated,
-    "HandoverDossierAcknowledged": _handover_step("dossier_acknowledged"),
-    "HandoverJointVisitMade": _handover_step("joint_visit"),
-    "HandoverCustomerInformed": _handover_step("customer_informed"),
-    "HandoverCheckpointScheduled": _handover_step("checkpoint_scheduled"),
-    "HandoverCompleted": _handover_completed,
-    "HandoverCancelled": _handover_cancelled,
-    "RecordCorrected": _corrected,
+def _cadence_agreed(doc: Document, e: Account.VisitCadenceAgreed) -> None:
+    doc["rhythm"].update(visit_cadence_days=e.visit_cadence_days)
+
+
+HANDLERS: Handlers = {
+    Account.VisitCadenceAgreed: _cadence_agreed,
+    Account.VisitRecorded: _visit,
+    Account.PromiseMade: _promise_made,
+    Account.PromiseRenegotiated: _promise_renegotiated,
+    Account.PromiseKept: _promise_closed("kept"),
+    Account.PromiseBroken: _promise_closed("broken"),
+    Account.PromiseCancelled: _promise_closed("cancelled"),
+    Account.ComplaintReceived: _complaint_received,
+    Account.ComplaintAcknowledged: _complaint_step,
+    Account.ComplaintApologised: _complaint_step,
+    Account.ComplaintRemedyProposed: _complaint_step,
+    Account.ComplaintResolved: _complaint_step,
+    Account.CustomerRequestReceived: _request_received,
+    Account.CustomerRequestAnswered: _request_answered,
+    Account.ProposalGiven: _proposal_given,
+    Account.ProposalReactionRecorded: _proposal_reaction,
+    Account.ContractRenewed: _contract_renewed,
+    Account.StakeholderAdded: _stakeholder_added,
+    Account.StakeholderChanged: _stakeholder_changed,
+    Account.StakeholderLeft: _stakeholder_left,
+    Account.NoteAdded: _note_added,
+    Account.HandoverInitiated: _handover_initiated,
+    Account.HandoverDossierAcknowledged: _handover_step("dossier_acknowledged"),
+    Account.HandoverJointVisitMade: _handover_step("joint_visit"),
+    Account.HandoverCustomerInformed: _handover_step("customer_informed"),
+    Account.HandoverCheckpointScheduled: _handover_step("checkpoint_scheduled"),
+    Account.HandoverCompleted: _handover_completed,
+    Account.HandoverCancelled: _handover_cancelled,
+    Account.RecordCorrected: _corrected,
 }
+IGNORED: frozenset[type[Account.Event]] = frozenset()  # the dossier tells every event
 
 
 def evolve(doc: Document | None, event: Any) -> Document | None:
-    opening = type(event).__name__ == "Opened"
+    opening = type(event) is Account.Opened
     doc = dispatch(doc, event, _opened, HANDLERS)
     if doc is None:
         return None
@@ -486,7 +503,7 @@ class DossierView(AccountDocumentView):
 
     def before(self, cursor: ViewCursor, event: Any, document: Document | None) -> None:
         """Freeze the dossier the successor acknowledged, exactly as it stood."""
-        if type(event).__name__ != "HandoverDossierAcknowledged" or document is None:
+        if not isinstance(event, Account.HandoverDossierAcknowledged) or document is None:
             return
         frozen = present(document, event.occurred_at)
         cursor.execute(

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from projections.base import AccountDocumentView, Document, dispatch
+from domain.account import Account
+from projections.base import AccountDocumentView, Document, Handler, Handlers, dispatch
 from projections.records import (
     event_id,
     iso,
@@ -59,7 +60,7 @@ def _current(doc: Document) -> dict[str, Any]:
     return doc["tenures"][-1]  # type: ignore[no-any-return]
 
 
-def _opened(e: Any) -> Document:
+def _opened(e: Account.Opened) -> Document:
     return {
         "account_id": str(e.originator_id), "name": e.name,
         "visit_cadence_days": e.visit_cadence_days, "opened_at": iso(e.occurred_at),
@@ -68,7 +69,7 @@ def _opened(e: Any) -> Document:
     }
 
 
-def _visit(doc: Document, e: Any) -> None:
+def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     tenure = _current(doc)
     day = local_date(e.occurred_at).isoformat()
     tenure["visit_days"][day] = tenure["visit_days"].get(day, 0) + 1
@@ -94,7 +95,7 @@ def _count(days: dict[str, list[float]], day: str, *amounts: float) -> None:
         totals[index] += amount
 
 
-def _promise_made(doc: Document, e: Any) -> None:
+def _promise_made(doc: Document, e: Account.PromiseMade) -> None:
     _current(doc)["open_promises"].append({
         "promise_id": e.promise_id, "event_ids": [event_id(e)], "made_on":
         local_date(e.occurred_at).isoformat(), "due_date": e.due_date.isoformat(),
@@ -112,15 +113,16 @@ def _find_open(doc: Document, items: str, key: str,
     return None
 
 
-def _promise_renegotiated(doc: Document, e: Any) -> None:
+def _promise_renegotiated(doc: Document, e: Account.PromiseRenegotiated) -> None:
     found = _find_open(doc, "open_promises", "promise_id", e.promise_id)
     if found is not None:
         found[0]["due_date"] = e.new_due_date.isoformat()
         found[0]["event_ids"].append(event_id(e))
 
 
-def _promise_closed(outcome: str) -> Any:
-    def close(doc: Document, e: Any) -> None:
+def _promise_closed(outcome: str) -> Handler:
+    def close(doc: Document, e: Account.PromiseKept | Account.PromiseBroken
+              | Account.PromiseCancelled) -> None:
         found = _find_open(doc, "open_promises", "promise_id", e.promise_id)
         if found is None:
             return
@@ -140,14 +142,16 @@ def _promise_closed(outcome: str) -> Any:
     return close
 
 
-def _complaint_received(doc: Document, e: Any) -> None:
+def _complaint_received(doc: Document, e: Account.ComplaintReceived) -> None:
     _current(doc)["open_complaints"].append({
         "complaint_id": e.complaint_id, "event_ids": [event_id(e)], "severity": e.severity,
         "received_at": iso(e.occurred_at), "responded_at": None, "resolved_at": None,
     })
 
 
-def _complaint_step(doc: Document, e: Any) -> None:
+def _complaint_step(doc: Document, e: Account.ComplaintAcknowledged
+                    | Account.ComplaintApologised | Account.ComplaintRemedyProposed
+                    | Account.ComplaintResolved) -> None:
     found = _find_open(doc, "open_complaints", "complaint_id", e.complaint_id)
     if found is None:
         return
@@ -155,7 +159,7 @@ def _complaint_step(doc: Document, e: Any) -> None:
     complaint["event_ids"].append(event_id(e))
     if complaint["responded_at"] is None:
         complaint["responded_at"] = iso(e.occurred_at)
-    if type(e).__name__ != "ComplaintResolved":
+    if not isinstance(e, Account.ComplaintResolved):
         return
     complaint["resolved_at"] = iso(e.occurred_at)
     tenure = doc["tenures"][received_in]
@@ -166,17 +170,17 @@ def _complaint_step(doc: Document, e: Any) -> None:
            len(complaint["event_ids"]))
 
 
-def _contract_renewed(doc: Document, e: Any) -> None:
+def _contract_renewed(doc: Document, e: Account.ContractRenewed) -> None:
     doc["contract"] = {"contract_end": e.contract_end.isoformat(), "event_id": event_id(e),
                        "renewed_at": iso(e.occurred_at)}
 
 
-def _checkpoint(doc: Document, e: Any) -> None:
+def _checkpoint(doc: Document, e: Account.HandoverCheckpointScheduled) -> None:
     doc["checkpoints"].append({"handover_id": e.handover_id, "event_id": event_id(e),
                                "checkpoint_on": e.checkpoint_on.isoformat()})
 
 
-def _handover_completed(doc: Document, e: Any) -> None:
+def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     closing = _current(doc)
     closing["to"] = iso(e.occurred_at)
     closing["frozen"] = score_tenure(doc, len(doc["tenures"]) - 1, e.occurred_at)
@@ -184,7 +188,7 @@ def _handover_completed(doc: Document, e: Any) -> None:
     doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] == e.handover_id]
 
 
-def _corrected(doc: Document, e: Any) -> None:
+def _corrected(doc: Document, e: Account.RecordCorrected) -> None:
     target = str(e.corrected_event_id)
     if e.corrected_kind == "VisitRecorded":
         _correct_visit(doc, target, e)
@@ -199,7 +203,7 @@ def _corrected(doc: Document, e: Any) -> None:
         doc["contract"]["contract_end"] = json_safe(e.corrections["contract_end"])
 
 
-def _correct_visit(doc: Document, target: str, e: Any) -> None:
+def _correct_visit(doc: Document, target: str, e: Account.RecordCorrected) -> None:
     holding = [t for t in doc["tenures"] if any(v["event_id"] == target
                                                 for v in t["recent_visits"])]
     tenure = holding[0] if holding else _tenure_of(doc, e.originals)
@@ -235,24 +239,36 @@ def _tenure_of(doc: Document, originals: dict[str, Any]) -> dict[str, Any]:
     return _current(doc)
 
 
-HANDLERS: dict[str, Any] = {
-    "VisitCadenceAgreed": lambda doc, e: doc.update(visit_cadence_days=e.visit_cadence_days),
-    "VisitRecorded": _visit,
-    "PromiseMade": _promise_made,
-    "PromiseRenegotiated": _promise_renegotiated,
-    "PromiseKept": _promise_closed("kept"),
-    "PromiseBroken": _promise_closed("broken"),
-    "PromiseCancelled": _promise_closed("cancelled"),
-    "ComplaintReceived": _complaint_received,
-    "ComplaintAcknowledged": _complaint_step,
-    "ComplaintApologised": _complaint_step,
-    "ComplaintRemedyProposed": _complaint_step,
-    "ComplaintResolved": _complaint_step,
-    "ContractRenewed": _contract_renewed,
-    "HandoverCheckpointScheduled": _checkpoint,
-    "HandoverCompleted": _handover_completed,
-    "RecordCorrected": _corrected,
+def _cadence_agreed(doc: Document, e: Account.VisitCadenceAgreed) -> None:
+    doc.update(visit_cadence_days=e.visit_cadence_days)
+
+
+HANDLERS: Handlers = {
+    Account.VisitCadenceAgreed: _cadence_agreed,
+    Account.VisitRecorded: _visit,
+    Account.PromiseMade: _promise_made,
+    Account.PromiseRenegotiated: _promise_renegotiated,
+    Account.PromiseKept: _promise_closed("kept"),
+    Account.PromiseBroken: _promise_closed("broken"),
+    Account.PromiseCancelled: _promise_closed("cancelled"),
+    Account.ComplaintReceived: _complaint_received,
+    Account.ComplaintAcknowledged: _complaint_step,
+    Account.ComplaintApologised: _complaint_step,
+    Account.ComplaintRemedyProposed: _complaint_step,
+    Account.ComplaintResolved: _complaint_step,
+    Account.ContractRenewed: _contract_renewed,
+    Account.HandoverCheckpointScheduled: _checkpoint,
+    Account.HandoverCompleted: _handover_completed,
+    Account.RecordCorrected: _corrected,
 }
+IGNORED = frozenset({  # no evidence of a tenure's health
+    Account.CustomerRequestReceived, Account.CustomerRequestAnswered,
+    Account.ProposalGiven, Account.ProposalReactionRecorded,
+    Account.StakeholderAdded, Account.StakeholderChanged, Account.StakeholderLeft,
+    Account.NoteAdded, Account.HandoverInitiated, Account.HandoverDossierAcknowledged,
+    Account.HandoverJointVisitMade, Account.HandoverCustomerInformed,
+    Account.HandoverCancelled,
+})
 
 
 def evolve(doc: Document | None, event: Any) -> Document | None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from domain.account import Account
 from projections.base import View
 from projections.records import (
     account_key,
@@ -64,7 +65,7 @@ class HistoryView(View):
             ],
         )
         for e in events:
-            if type(e).__name__ == "RecordCorrected":
+            if isinstance(e, Account.RecordCorrected):
                 self._note_correction(cursor, account_key(e), e.corrected_version, event_id(e))
 
     def _note_correction(self, cursor: ViewCursor, account_id: str, version: int,

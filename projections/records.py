@@ -29,12 +29,12 @@ def kind_of(event: Any) -> str:
     return kind_name(type(event))
 
 
-KINDS = sorted(
-    kind_name(cls)
-    for cls in vars(Account).values()
+EVENT_CLASSES: tuple[type[Account.Event], ...] = tuple(
+    cls for cls in vars(Account).values()
     if isinstance(cls, type) and issubclass(cls, Account.Event)
     and cls not in (Account.Event, Account.Created)
-)
+)  # every stored kind of account event: each view handles or ignores each of them
+KINDS = sorted(kind_name(cls) for cls in EVENT_CLASSES)
 
 
 def json_safe(value: Any) -> Any:

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from projections.base import CHECKPOINT_EVERY, AccountDocumentView, Document, dispatch
+from domain.account import Account
+from projections.base import (
+    CHECKPOINT_EVERY,
+    AccountDocumentView,
+    Document,
+    Handler,
+    Handlers,
+    dispatch,
+)
 from projections.records import (
     add_days,
     event_id,
@@ -23,7 +31,7 @@ from projections.records import (
 RECENT_VISITS_KEPT = 20
 
 
-def _opened(e: Any) -> Document:
+def _opened(e: Account.Opened) -> Document:
     opened_at = iso(e.occurred_at)
     return {
         "account_id": str(e.originator_id),
@@ -75,7 +83,7 @@ def _drop(items: list[dict[str, Any]], key: str, value: Any) -> list[dict[str, A
     return [item for item in items if item[key] != value]
 
 
-def _promise_made(doc: Document, e: Any) -> None:
+def _promise_made(doc: Document, e: Account.PromiseMade) -> None:
     doc["open_promises"].append({
         "promise_id": e.promise_id,
         "description": e.description,
@@ -88,7 +96,7 @@ def _promise_made(doc: Document, e: Any) -> None:
     doc["open_promises"].sort(key=lambda p: (p["due_date"], p["made_at"]))
 
 
-def _promise_renegotiated(doc: Document, e: Any) -> None:
+def _promise_renegotiated(doc: Document, e: Account.PromiseRenegotiated) -> None:
     promise = _find(doc["open_promises"], "promise_id", e.promise_id)
     if promise is not None:
         promise["due_date"] = e.new_due_date.isoformat()
@@ -96,11 +104,12 @@ def _promise_renegotiated(doc: Document, e: Any) -> None:
         doc["open_promises"].sort(key=lambda p: (p["due_date"], p["made_at"]))
 
 
-def _promise_closed(doc: Document, e: Any) -> None:
+def _promise_closed(doc: Document, e: Account.PromiseKept | Account.PromiseBroken
+                    | Account.PromiseCancelled) -> None:
     doc["open_promises"] = _drop(doc["open_promises"], "promise_id", e.promise_id)
 
 
-def _complaint_received(doc: Document, e: Any) -> None:
+def _complaint_received(doc: Document, e: Account.ComplaintReceived) -> None:
     doc["open_complaints"].append({
         "complaint_id": e.complaint_id,
         "subject": e.subject,
@@ -111,8 +120,9 @@ def _complaint_received(doc: Document, e: Any) -> None:
     })
 
 
-def _complaint_step(status: str) -> Any:
-    def step(doc: Document, e: Any) -> None:
+def _complaint_step(status: str) -> Handler:
+    def step(doc: Document, e: Account.ComplaintAcknowledged | Account.ComplaintApologised
+             | Account.ComplaintRemedyProposed) -> None:
         complaint = _find(doc["open_complaints"], "complaint_id", e.complaint_id)
         if complaint is not None:
             complaint["status"] = status
@@ -121,11 +131,11 @@ def _complaint_step(status: str) -> Any:
     return step
 
 
-def _complaint_resolved(doc: Document, e: Any) -> None:
+def _complaint_resolved(doc: Document, e: Account.ComplaintResolved) -> None:
     doc["open_complaints"] = _drop(doc["open_complaints"], "complaint_id", e.complaint_id)
 
 
-def _contract_renewed(doc: Document, e: Any) -> None:
+def _contract_renewed(doc: Document, e: Account.ContractRenewed) -> None:
     doc["contract"] = {
         "contract_end": e.contract_end.isoformat(),
         "terms": e.terms,
@@ -135,12 +145,12 @@ def _contract_renewed(doc: Document, e: Any) -> None:
     }
 
 
-def _cadence_agreed(doc: Document, e: Any) -> None:
+def _cadence_agreed(doc: Document, e: Account.VisitCadenceAgreed) -> None:
     doc["visit_cadence_days"] = e.visit_cadence_days
     _recompute_next_visit(doc)
 
 
-def _handover_initiated(doc: Document, e: Any) -> None:
+def _handover_initiated(doc: Document, e: Account.HandoverInitiated) -> None:
     doc["successor_rep_id"] = e.to_rep_id
     doc["handover"] = {
         "handover_id": e.handover_id,
@@ -153,30 +163,32 @@ def _handover_initiated(doc: Document, e: Any) -> None:
     }
 
 
-def _handover_step(step: str) -> Any:
-    def record(doc: Document, e: Any) -> None:
+def _handover_step(step: str) -> Handler:
+    def record(doc: Document, e: Account.HandoverDossierAcknowledged
+               | Account.HandoverJointVisitMade | Account.HandoverCustomerInformed
+               | Account.HandoverCheckpointScheduled) -> None:
         handover = doc["handover"]
         if handover is not None and handover["handover_id"] == e.handover_id:
             handover["steps"][step] = iso(e.occurred_at)
             handover["event_ids"].append(event_id(e))
-            if step == "checkpoint_scheduled":
+            if isinstance(e, Account.HandoverCheckpointScheduled):
                 handover["checkpoint_on"] = e.checkpoint_on.isoformat()
 
     return record
 
 
-def _handover_completed(doc: Document, e: Any) -> None:
+def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     doc["owner_rep_id"] = e.to_rep_id
     doc["successor_rep_id"] = None
     doc["handover"] = None
 
 
-def _handover_cancelled(doc: Document, e: Any) -> None:
+def _handover_cancelled(doc: Document, e: Account.HandoverCancelled) -> None:
     doc["successor_rep_id"] = None
     doc["handover"] = None
 
 
-def _record_corrected(doc: Document, e: Any) -> None:
+def _record_corrected(doc: Document, e: Account.RecordCorrected) -> None:
     target = str(e.corrected_event_id)
     fixes = json_safe(e.corrections)
     if e.corrected_kind == "VisitRecorded" and "occurred_at" in e.corrections:
@@ -194,29 +206,39 @@ def _record_corrected(doc: Document, e: Any) -> None:
         doc["contract"].update(fixes)
 
 
-HANDLERS: dict[str, Any] = {
-    "VisitCadenceAgreed": _cadence_agreed,
-    "VisitRecorded": lambda doc, e: _remember_visit(doc, event_id(e), e.occurred_at),
-    "PromiseMade": _promise_made,
-    "PromiseRenegotiated": _promise_renegotiated,
-    "PromiseKept": _promise_closed,
-    "PromiseBroken": _promise_closed,
-    "PromiseCancelled": _promise_closed,
-    "ComplaintReceived": _complaint_received,
-    "ComplaintAcknowledged": _complaint_step("acknowledged"),
-    "ComplaintApologised": _complaint_step("apologised"),
-    "ComplaintRemedyProposed": _complaint_step("remedy_proposed"),
-    "ComplaintResolved": _complaint_resolved,
-    "ContractRenewed": _contract_renewed,
-    "HandoverInitiated": _handover_initiated,
-    "HandoverDossierAcknowledged": _handover_step("dossier_acknowledged"),
-    "HandoverJointVisitMade": _handover_step("joint_visit"),
-    "HandoverCustomerInformed": _handover_step("customer_informed"),
-    "HandoverCheckpointScheduled": _handover_step("checkpoint_scheduled"),
-    "HandoverCompleted": _handover_completed,
-    "HandoverCancelled": _handover_cancelled,
-    "RecordCorrected": _record_corrected,
+def _visit_recorded(doc: Document, e: Account.VisitRecorded) -> None:
+    _remember_visit(doc, event_id(e), e.occurred_at)
+
+
+HANDLERS: Handlers = {
+    Account.VisitCadenceAgreed: _cadence_agreed,
+    Account.VisitRecorded: _visit_recorded,
+    Account.PromiseMade: _promise_made,
+    Account.PromiseRenegotiated: _promise_renegotiated,
+    Account.PromiseKept: _promise_closed,
+    Account.PromiseBroken: _promise_closed,
+    Account.PromiseCancelled: _promise_closed,
+    Account.ComplaintReceived: _complaint_received,
+    Account.ComplaintAcknowledged: _complaint_step("acknowledged"),
+    Account.ComplaintApologised: _complaint_step("apologised"),
+    Account.ComplaintRemedyProposed: _complaint_step("remedy_proposed"),
+    Account.ComplaintResolved: _complaint_resolved,
+    Account.ContractRenewed: _contract_renewed,
+    Account.HandoverInitiated: _handover_initiated,
+    Account.HandoverDossierAcknowledged: _handover_step("dossier_acknowledged"),
+    Account.HandoverJointVisitMade: _handover_step("joint_visit"),
+    Account.HandoverCustomerInformed: _handover_step("customer_informed"),
+    Account.HandoverCheckpointScheduled: _handover_step("checkpoint_scheduled"),
+    Account.HandoverCompleted: _handover_completed,
+    Account.HandoverCancelled: _handover_cancelled,
+    Account.RecordCorrected: _record_corrected,
 }
+IGNORED = frozenset({  # nothing of the relationship as its owner sees it today
+    Account.CustomerRequestReceived, Account.CustomerRequestAnswered,
+    Account.ProposalGiven, Account.ProposalReactionRecorded,
+    Account.StakeholderAdded, Account.StakeholderChanged, Account.StakeholderLeft,
+    Account.NoteAdded,
+})
 
 
 def evolve(doc: Document | None, event: Any) -> Document | None:

@@ -7,11 +7,12 @@ moves the account's rows to the successor.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from domain.account import Account
 from projections.base import View
 from projections.records import (
     account_key,
@@ -43,6 +44,7 @@ class Route:
 
 
 Row = tuple[str, str, str, dict[str, Any]]  # kind, rep id, due on, payload
+_Handler = Callable[["_Rows", str, Any], None]  # (rows, account id, one class's event) → None
 
 
 class _Rows:
@@ -132,68 +134,90 @@ def _remember_visit(rows: _Rows, account_id: str, visit_event_id: str, occurred_
     _put_visit(rows, account_id, rep_id, payload)
 
 
-def _apply(rows: _Rows, e: Any) -> None:
-    kind = type(e).__name__
-    account_id = account_key(e)
-    if kind == "Opened":
-        payload = {"name": e.name, "visit_cadence_days": e.visit_cadence_days,
-                   "opened_on": local_date(e.occurred_at).isoformat(), "visits": []}
-        _put_visit(rows, account_id, e.owner_rep_id, payload)
-    elif kind == "VisitCadenceAgreed":
-        rep_id, _, payload = rows.get(account_id, VISIT)  # type: ignore[misc]
-        payload["visit_cadence_days"] = e.visit_cadence_days
-        _put_visit(rows, account_id, rep_id, payload)
-    elif kind == "VisitRecorded":
-        _remember_visit(rows, account_id, event_id(e), e.occurred_at)
-    elif kind == "PromiseMade":
-        rep_id, name = rows.owner(account_id)
-        rows.put(account_id, e.promise_id, "promise", rep_id, e.due_date.isoformat(), {
-            "name": name, "promise_id": e.promise_id,
-            "description": e.description, "made_to": e.made_to, "made_by": e.recorded_by,
-            "event_id": event_id(e),
-        })
-    elif kind == "PromiseRenegotiated":
-        found = rows.get(account_id, e.promise_id)
-        if found is not None:
-            rows.put(account_id, e.promise_id, "promise", found[0], e.new_due_date.isoformat(),
-                     found[2])
-    elif kind in ("PromiseKept", "PromiseBroken", "PromiseCancelled"):
-        rows.delete(account_id, e.promise_id)
-    elif kind == "ComplaintReceived":
-        rep_id, name = rows.owner(account_id)
-        rows.put(account_id, e.complaint_id, "complaint", rep_id,
-                 local_date(e.occurred_at).isoformat(), {
-                     "name": name, "complaint_id": e.complaint_id, "subject": e.subject,
-                     "severity": e.severity, "received_at": iso(e.occurred_at),
-                     "status": "received", "event_id": event_id(e)})
-    elif kind in ("ComplaintAcknowledged", "ComplaintApologised", "ComplaintRemedyProposed"):
+def _opened(rows: _Rows, account_id: str, e: Account.Opened) -> None:
+    payload = {"name": e.name, "visit_cadence_days": e.visit_cadence_days,
+               "opened_on": local_date(e.occurred_at).isoformat(), "visits": []}
+    _put_visit(rows, account_id, e.owner_rep_id, payload)
+
+
+def _cadence_agreed(rows: _Rows, account_id: str, e: Account.VisitCadenceAgreed) -> None:
+    rep_id, _, payload = rows.get(account_id, VISIT)  # type: ignore[misc]
+    payload["visit_cadence_days"] = e.visit_cadence_days
+    _put_visit(rows, account_id, rep_id, payload)
+
+
+def _visit_recorded(rows: _Rows, account_id: str, e: Account.VisitRecorded) -> None:
+    _remember_visit(rows, account_id, event_id(e), e.occurred_at)
+
+
+def _promise_made(rows: _Rows, account_id: str, e: Account.PromiseMade) -> None:
+    rep_id, name = rows.owner(account_id)
+    rows.put(account_id, e.promise_id, "promise", rep_id, e.due_date.isoformat(), {
+        "name": name, "promise_id": e.promise_id,
+        "description": e.description, "made_to": e.made_to, "made_by": e.recorded_by,
+        "event_id": event_id(e),
+    })
+
+
+def _promise_renegotiated(rows: _Rows, account_id: str, e: Account.PromiseRenegotiated) -> None:
+    found = rows.get(account_id, e.promise_id)
+    if found is not None:
+        rows.put(account_id, e.promise_id, "promise", found[0], e.new_due_date.isoformat(),
+                 found[2])
+
+
+def _promise_closed(rows: _Rows, account_id: str, e: Account.PromiseKept | Account.PromiseBroken
+                    | Account.PromiseCancelled) -> None:
+    rows.delete(account_id, e.promise_id)
+
+
+def _complaint_received(rows: _Rows, account_id: str, e: Account.ComplaintReceived) -> None:
+    rep_id, name = rows.owner(account_id)
+    rows.put(account_id, e.complaint_id, "complaint", rep_id,
+             local_date(e.occurred_at).isoformat(), {
+                 "name": name, "complaint_id": e.complaint_id, "subject": e.subject,
+                 "severity": e.severity, "received_at": iso(e.occurred_at),
+                 "status": "received", "event_id": event_id(e)})
+
+
+def _complaint_step(status: str) -> _Handler:
+    def step(rows: _Rows, account_id: str, e: Account.ComplaintAcknowledged
+             | Account.ComplaintApologised | Account.ComplaintRemedyProposed) -> None:
         found = rows.get(account_id, e.complaint_id)
         if found is not None:
-            found[2]["status"] = {"ComplaintAcknowledged": "acknowledged",
-                                  "ComplaintApologised": "apologised",
-                                  "ComplaintRemedyProposed": "remedy_proposed"}[kind]
+            found[2]["status"] = status
             rows.put(account_id, e.complaint_id, "complaint", found[0], found[1], found[2])
-    elif kind == "ComplaintResolved":
-        rows.delete(account_id, e.complaint_id)
-    elif kind == "HandoverInitiated":
-        _, name = rows.owner(account_id)
-        for role, rep_id in (("from", e.from_rep_id), ("to", e.to_rep_id)):
-            rows.put(account_id, f"handover:{e.handover_id}:{role}", "handover", rep_id,
-                     local_date(e.effective_at).isoformat(), {
-                         "name": name, "handover_id": e.handover_id, "role": role,
-                         "from_rep_id": e.from_rep_id, "to_rep_id": e.to_rep_id,
-                         "reason": e.reason, "effective_at": iso(e.effective_at),
-                         "event_id": event_id(e)})
-    elif kind in ("HandoverCompleted", "HandoverCancelled"):
-        for role in ("from", "to"):
-            rows.delete(account_id, f"handover:{e.handover_id}:{role}")
-        if kind == "HandoverCompleted":
-            rows.reassign(account_id, e.to_rep_id)
-    elif kind == "RecordCorrected":
-        _correct(rows, account_id, e)
+
+    return step
 
 
-def _correct(rows: _Rows, account_id: str, e: Any) -> None:
+def _complaint_resolved(rows: _Rows, account_id: str, e: Account.ComplaintResolved) -> None:
+    rows.delete(account_id, e.complaint_id)
+
+
+def _handover_initiated(rows: _Rows, account_id: str, e: Account.HandoverInitiated) -> None:
+    _, name = rows.owner(account_id)
+    for role, rep_id in (("from", e.from_rep_id), ("to", e.to_rep_id)):
+        rows.put(account_id, f"handover:{e.handover_id}:{role}", "handover", rep_id,
+                 local_date(e.effective_at).isoformat(), {
+                     "name": name, "handover_id": e.handover_id, "role": role,
+                     "from_rep_id": e.from_rep_id, "to_rep_id": e.to_rep_id,
+                     "reason": e.reason, "effective_at": iso(e.effective_at),
+                     "event_id": event_id(e)})
+
+
+def _handover_cancelled(rows: _Rows, account_id: str, e: Account.HandoverCancelled
+                        | Account.HandoverCompleted) -> None:
+    for role in ("from", "to"):
+        rows.delete(account_id, f"handover:{e.handover_id}:{role}")
+
+
+def _handover_completed(rows: _Rows, account_id: str, e: Account.HandoverCompleted) -> None:
+    _handover_cancelled(rows, account_id, e)
+    rows.reassign(account_id, e.to_rep_id)
+
+
+def _correct(rows: _Rows, account_id: str, e: Account.RecordCorrected) -> None:
     target = str(e.corrected_event_id)
     fixes = json_safe(e.corrections)
     if e.corrected_kind == "VisitRecorded" and "occurred_at" in e.corrections:
@@ -207,6 +231,40 @@ def _correct(rows: _Rows, account_id: str, e: Any) -> None:
                 rep_id = rows.get(account_id, item_id)[0]  # type: ignore[index]
                 rows.put(account_id, item_id, kind, rep_id, fixes.get("due_date", due_on),
                          payload)
+
+
+HANDLERS: dict[type[Account.Event], _Handler] = {
+    Account.Opened: _opened,
+    Account.VisitCadenceAgreed: _cadence_agreed,
+    Account.VisitRecorded: _visit_recorded,
+    Account.PromiseMade: _promise_made,
+    Account.PromiseRenegotiated: _promise_renegotiated,
+    Account.PromiseKept: _promise_closed,
+    Account.PromiseBroken: _promise_closed,
+    Account.PromiseCancelled: _promise_closed,
+    Account.ComplaintReceived: _complaint_received,
+    Account.ComplaintAcknowledged: _complaint_step("acknowledged"),
+    Account.ComplaintApologised: _complaint_step("apologised"),
+    Account.ComplaintRemedyProposed: _complaint_step("remedy_proposed"),
+    Account.ComplaintResolved: _complaint_resolved,
+    Account.HandoverInitiated: _handover_initiated,
+    Account.HandoverCompleted: _handover_completed,
+    Account.HandoverCancelled: _handover_cancelled,
+    Account.RecordCorrected: _correct,
+}
+IGNORED = frozenset({  # nothing a rep must act on by a date
+    Account.CustomerRequestReceived, Account.CustomerRequestAnswered,
+    Account.ProposalGiven, Account.ProposalReactionRecorded, Account.ContractRenewed,
+    Account.StakeholderAdded, Account.StakeholderChanged, Account.StakeholderLeft,
+    Account.NoteAdded, Account.HandoverDossierAcknowledged, Account.HandoverJointVisitMade,
+    Account.HandoverCustomerInformed, Account.HandoverCheckpointScheduled,
+})
+
+
+def _apply(rows: _Rows, e: Any) -> None:
+    handler = HANDLERS.get(type(e))
+    if handler is not None:
+        handler(rows, account_key(e), e)
 
 
 def _overdue_days(on: date, due_on: str) -> int | None:
