@@ -28,7 +28,8 @@ from api.deps import (
     parsed_body,
     version_of,
 )
-from domain.application import Recorded, Tsunagi
+from domain.application import AccountCommand, Recorded, Tsunagi
+from domain.idempotency import Idempotency
 from domain.values import Actor
 
 M = TypeVar("M", bound=BaseModel)
@@ -51,15 +52,29 @@ class Write:
     idempotency_key: str | None
     request: Request
 
-    def record(self, account_id: UUID, command: str, details: dict[str, Any], *,
+    def record(self, account_id: UUID, command: AccountCommand, details: dict[str, Any], *,
                item_key: str | None = None, status: int = 201) -> JSONResponse:
-        recorded = getattr(self.app, command)(
-            self.actor, account_id, expected_version=self.expected_version,
-            idempotency=idempotency_of(self.request, self.actor, self.idempotency_key),
-            **details,
+        """Run ``command`` (an Account method, e.g. ``Account.record_visit``) with the
+        body's ``details``; answer with the new version."""
+        recorded = self.app.record(
+            self.actor, account_id, command, expected_version=self.expected_version,
+            idempotency=self._idempotency(), **details,
         )
         return written(recorded, item_key=item_key, status=status,
                        item_id=details.get(item_key) if item_key else None)
+
+    def correct(self, account_id: UUID, *, corrected_event_id: UUID, corrected_version: int,
+                corrections: dict[str, Any], reason: str) -> JSONResponse:
+        """Record a correction of an earlier event (Tsunagi.correct_record)."""
+        recorded = self.app.correct_record(
+            self.actor, account_id, corrected_event_id=corrected_event_id,
+            corrected_version=corrected_version, corrections=corrections, reason=reason,
+            expected_version=self.expected_version, idempotency=self._idempotency(),
+        )
+        return written(recorded)
+
+    def _idempotency(self) -> Idempotency | None:
+        return idempotency_of(self.request, self.actor, self.idempotency_key)
 
 
 async def write_context(request: Request, actor: ActorDep, if_match: IfMatch = None,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Concatenate, ParamSpec
 from uuid import UUID, uuid5
 
 import structlog
@@ -84,22 +84,29 @@ class Recorded:
         return cls(**result, replayed=True)
 
 
-def _command(name: str) -> Callable[..., Recorded]:
-    """An application method that runs ``Account.<name>`` as get → call → save."""
+AccountCommand = Callable[Concatenate[Account, Actor, datetime, ...], str | None]
+"""A command method of Account, e.g. ``Account.record_visit``: decides, then triggers events;
+returns the id of the item it created, if any."""
 
-    def run(self: Tsunagi, actor: Actor, account_id: UUID, *,
-            expected_version: int | None = None, idempotency: Idempotency | None = None,
-            **details: Any) -> Recorded:
-        return self.change(
-            account_id,
-            lambda account, now: getattr(account, name)(actor, now, **details),
-            actor=actor,
-            expected_version=expected_version,
-            idempotency=idempotency,
-        )
+P = ParamSpec("P")
 
-    run.__name__ = name
-    run.__doc__ = getattr(Account, name).__doc__
+
+def _command(
+    command: Callable[Concatenate[Account, Actor, datetime, P], str | None],
+) -> Callable[Concatenate[Tsunagi, Actor, UUID, P], Recorded]:
+    """An application method that runs this Account command as get → call → save, with the
+    command's own parameters (for a write with If-Match or an idempotency key, call
+    Tsunagi.record)."""
+
+    def run(self: Tsunagi, actor: Actor, account_id: UUID, /,
+            *args: P.args, **details: P.kwargs) -> Recorded:
+        return self.change(account_id,
+                           lambda account, now: command(account, actor, now, *args, **details),
+                           actor=actor)
+
+    run.__name__ = command.__name__
+    run.__qualname__ = f"Tsunagi.{command.__name__}"
+    run.__doc__ = command.__doc__
     return run
 
 
@@ -227,6 +234,21 @@ class Tsunagi(Application[UUID]):
         )
         recorded = Recorded(account.id, account.version, account.last_event_id)
         return self._save_recorded(account, recorded, idempotency)
+
+    def record(
+        self, actor: Actor, account_id: UUID, command: AccountCommand, /, *args: Any,
+        expected_version: int | None = None, idempotency: Idempotency | None = None,
+        **details: Any,
+    ) -> Recorded:
+        """Run one Account command, e.g. ``Account.record_visit``, for this actor, as
+        ``command(account, actor, now, **details)`` inside ``change``."""
+        return self.change(
+            account_id,
+            lambda account, now: command(account, actor, now, *args, **details),
+            actor=actor,
+            expected_version=expected_version,
+            idempotency=idempotency,
+        )
 
     def change(
         self,
@@ -403,32 +425,32 @@ class Tsunagi(Application[UUID]):
         return None
 
     # One method per Account command, so callers read as the domain does.
-    agree_visit_cadence = _command("agree_visit_cadence")
-    record_visit = _command("record_visit")
-    make_promise = _command("make_promise")
-    renegotiate_promise = _command("renegotiate_promise")
-    close_promise = _command("close_promise")
-    receive_complaint = _command("receive_complaint")
-    acknowledge_complaint = _command("acknowledge_complaint")
-    apologise_for_complaint = _command("apologise_for_complaint")
-    propose_remedy = _command("propose_remedy")
-    resolve_complaint = _command("resolve_complaint")
-    receive_request = _command("receive_request")
-    answer_request = _command("answer_request")
-    give_proposal = _command("give_proposal")
-    record_reaction = _command("record_reaction")
-    renew_contract = _command("renew_contract")
-    add_stakeholder = _command("add_stakeholder")
-    change_stakeholder = _command("change_stakeholder")
-    stakeholder_left = _command("stakeholder_left")
-    add_note = _command("add_note")
-    initiate_handover = _command("initiate_handover")
-    acknowledge_dossier = _command("acknowledge_dossier")
-    record_joint_visit = _command("record_joint_visit")
-    record_customer_informed = _command("record_customer_informed")
-    schedule_checkpoint = _command("schedule_checkpoint")
-    complete_handover = _command("complete_handover")
-    cancel_handover = _command("cancel_handover")
+    agree_visit_cadence = _command(Account.agree_visit_cadence)
+    record_visit = _command(Account.record_visit)
+    make_promise = _command(Account.make_promise)
+    renegotiate_promise = _command(Account.renegotiate_promise)
+    close_promise = _command(Account.close_promise)
+    receive_complaint = _command(Account.receive_complaint)
+    acknowledge_complaint = _command(Account.acknowledge_complaint)
+    apologise_for_complaint = _command(Account.apologise_for_complaint)
+    propose_remedy = _command(Account.propose_remedy)
+    resolve_complaint = _command(Account.resolve_complaint)
+    receive_request = _command(Account.receive_request)
+    answer_request = _command(Account.answer_request)
+    give_proposal = _command(Account.give_proposal)
+    record_reaction = _command(Account.record_reaction)
+    renew_contract = _command(Account.renew_contract)
+    add_stakeholder = _command(Account.add_stakeholder)
+    change_stakeholder = _command(Account.change_stakeholder)
+    stakeholder_left = _command(Account.stakeholder_left)
+    add_note = _command(Account.add_note)
+    initiate_handover = _command(Account.initiate_handover)
+    acknowledge_dossier = _command(Account.acknowledge_dossier)
+    record_joint_visit = _command(Account.record_joint_visit)
+    record_customer_informed = _command(Account.record_customer_informed)
+    schedule_checkpoint = _command(Account.schedule_checkpoint)
+    complete_handover = _command(Account.complete_handover)
+    cancel_handover = _command(Account.cancel_handover)
 
     def correct_record(
         self,

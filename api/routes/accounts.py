@@ -177,4 +177,4 @@ def agree_cadence(account_id: UUID,
                   payload: Annotated[CadenceChange, write_body(CadenceChange)],
                   write: WriteDep) -> JSONResponse:
     """Record the visit rhythm agreed with the customer (訪問頻度)."""
-    return write.record(account_id, "agree_visit_cadence", payload.model_dump(), status=200)
+    return write.record(account_id, Account.agree_visit_cadence, payload.model_dump(), status=200)

@@ -17,6 +17,7 @@ from api.schemas import (
     RemedyCreate,
 )
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/complaints", tags=["complaints"])
@@ -29,7 +30,7 @@ def receive_complaint(account_id: UUID,
                       payload: Annotated[ComplaintCreate, write_body(ComplaintCreate)],
                       write: WriteDep) -> JSONResponse:
     """Record a complaint as the customer made it, and when."""
-    return write.record(account_id, "receive_complaint", payload.model_dump(),
+    return write.record(account_id, Account.receive_complaint, payload.model_dump(),
                         item_key="complaint_id")
 
 
@@ -40,7 +41,7 @@ def acknowledge(account_id: UUID, complaint_id: str,
                 payload: Annotated[ComplaintStep, write_body(ComplaintStep)],
                 write: WriteDep) -> JSONResponse:
     """First response: the customer knows we have it (初動)."""
-    return write.record(account_id, "acknowledge_complaint",
+    return write.record(account_id, Account.acknowledge_complaint,
                         {"complaint_id": complaint_id, **payload.model_dump()},
                         item_key="complaint_id", status=200)
 
@@ -52,7 +53,7 @@ def apologise(account_id: UUID, complaint_id: str,
               payload: Annotated[ComplaintStep, write_body(ComplaintStep)],
               write: WriteDep) -> JSONResponse:
     """Record the apology (謝罪)."""
-    return write.record(account_id, "apologise_for_complaint",
+    return write.record(account_id, Account.apologise_for_complaint,
                         {"complaint_id": complaint_id, **payload.model_dump()},
                         item_key="complaint_id", status=200)
 
@@ -63,7 +64,7 @@ def propose_remedy(account_id: UUID, complaint_id: str,
                    payload: Annotated[RemedyCreate, write_body(RemedyCreate)],
                    write: WriteDep) -> JSONResponse:
     """Record the concrete improvement proposed (改善案)."""
-    return write.record(account_id, "propose_remedy",
+    return write.record(account_id, Account.propose_remedy,
                         {"complaint_id": complaint_id, **payload.model_dump()},
                         item_key="complaint_id", status=200)
 
@@ -74,6 +75,6 @@ def resolve(account_id: UUID, complaint_id: str,
             payload: Annotated[ComplaintResolve, write_body(ComplaintResolve)],
             write: WriteDep) -> JSONResponse:
     """Record the resolution and any concession (値引き, 特別対応)."""
-    return write.record(account_id, "resolve_complaint",
+    return write.record(account_id, Account.resolve_complaint,
                         {"complaint_id": complaint_id, **payload.model_dump()},
                         item_key="complaint_id", status=200)

@@ -58,9 +58,6 @@ def correct(account_id: UUID, payload: Annotated[CorrectionCreate, write_body(Co
     if found is None or found["account_id"] != str(account_id):
         raise NotCorrectable(f"no event {payload.corrected_event_id} on this account",
                              field="corrected_event_id")
-    return write.record(account_id, "correct_record", {
-        "corrected_event_id": payload.corrected_event_id,
-        "corrected_version": found["version"],
-        "corrections": _typed(payload.corrections),
-        "reason": payload.reason,
-    })
+    return write.correct(account_id, corrected_event_id=payload.corrected_event_id,
+                         corrected_version=found["version"],
+                         corrections=_typed(payload.corrections), reason=payload.reason)

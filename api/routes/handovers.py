@@ -28,6 +28,7 @@ from api.schemas import (
     RecordedPublic,
 )
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 from projections.dossier import DossierView
 
@@ -41,7 +42,7 @@ PARTIES = allow(Role.REP, Role.MANAGER)
 def initiate(account_id: UUID, payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
              write: WriteDep) -> JSONResponse:
     """Name the successor; from now on they may read the account."""
-    return write.record(account_id, "initiate_handover", payload.model_dump(),
+    return write.record(account_id, Account.initiate_handover, payload.model_dump(),
                         item_key="handover_id")
 
 
@@ -51,7 +52,7 @@ def initiate(account_id: UUID, payload: Annotated[HandoverCreate, write_body(Han
 def acknowledge(account_id: UUID, handover_id: str,
                 payload: Annotated[Empty, write_body(Empty)], write: WriteDep) -> JSONResponse:
     """The successor has read the dossier; it is frozen as it stands now."""
-    return write.record(account_id, "acknowledge_dossier", {"handover_id": handover_id},
+    return write.record(account_id, Account.acknowledge_dossier, {"handover_id": handover_id},
                         item_key="handover_id", status=200)
 
 
@@ -62,7 +63,7 @@ def joint_visit(account_id: UUID, handover_id: str,
                 payload: Annotated[HandoverStep, write_body(HandoverStep)],
                 write: WriteDep) -> JSONResponse:
     """Predecessor and successor visited together (同行訪問)."""
-    return write.record(account_id, "record_joint_visit",
+    return write.record(account_id, Account.record_joint_visit,
                         {"handover_id": handover_id, **payload.model_dump()},
                         item_key="handover_id", status=200)
 
@@ -74,7 +75,7 @@ def customer_informed(account_id: UUID, handover_id: str,
                       payload: Annotated[HandoverStep, write_body(HandoverStep)],
                       write: WriteDep) -> JSONResponse:
     """The customer knows who their new rep is."""
-    return write.record(account_id, "record_customer_informed",
+    return write.record(account_id, Account.record_customer_informed,
                         {"handover_id": handover_id, **payload.model_dump()},
                         item_key="handover_id", status=200)
 
@@ -86,7 +87,7 @@ def checkpoint(account_id: UUID, handover_id: str,
                payload: Annotated[CheckpointCreate, write_body(CheckpointCreate)],
                write: WriteDep) -> JSONResponse:
     """A date to look back on how the handover went."""
-    return write.record(account_id, "schedule_checkpoint",
+    return write.record(account_id, Account.schedule_checkpoint,
                         {"handover_id": handover_id, **payload.model_dump()},
                         item_key="handover_id", status=200)
 
@@ -95,7 +96,7 @@ def checkpoint(account_id: UUID, handover_id: str,
              dependencies=[PARTIES], summary="Complete the handover")
 def complete(account_id: UUID, handover_id: str, write: WriteDep) -> JSONResponse:
     """The successor becomes the owner; the predecessor loses access."""
-    return write.record(account_id, "complete_handover", {"handover_id": handover_id},
+    return write.record(account_id, Account.complete_handover, {"handover_id": handover_id},
                         item_key="handover_id", status=200)
 
 
@@ -105,7 +106,7 @@ def cancel(account_id: UUID, handover_id: str,
            payload: Annotated[HandoverCancel, write_body(HandoverCancel)],
            write: WriteDep) -> JSONResponse:
     """The handover will not happen; the successor loses access."""
-    return write.record(account_id, "cancel_handover",
+    return write.record(account_id, Account.cancel_handover,
                         {"handover_id": handover_id, **payload.model_dump()},
                         item_key="handover_id", status=200)
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import NoteCreate, RecordedPublic
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/notes", tags=["notes"])
@@ -22,4 +23,4 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/notes", tags=["notes"])
 def add_note(account_id: UUID, payload: Annotated[NoteCreate, write_body(NoteCreate)],
              write: WriteDep) -> JSONResponse:
     """Record a note; say whether it is a fact or an opinion."""
-    return write.record(account_id, "add_note", payload.model_dump(), item_key="note_id")
+    return write.record(account_id, Account.add_note, payload.model_dump(), item_key="note_id")

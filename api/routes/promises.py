@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import PromiseClose, PromiseCreate, PromiseRenegotiate, RecordedPublic
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/promises", tags=["promises"])
@@ -22,7 +23,8 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 def make_promise(account_id: UUID, payload: Annotated[PromiseCreate, write_body(PromiseCreate)],
                  write: WriteDep) -> JSONResponse:
     """Record a promise made to the customer, with its due date."""
-    return write.record(account_id, "make_promise", payload.model_dump(), item_key="promise_id")
+    return write.record(account_id, Account.make_promise, payload.model_dump(),
+                        item_key="promise_id")
 
 
 @router.post("/{promise_id}/close", response_model=RecordedPublic, dependencies=[WRITERS],
@@ -31,7 +33,7 @@ def close_promise(account_id: UUID, promise_id: str,
                   payload: Annotated[PromiseClose, write_body(PromiseClose)],
                   write: WriteDep) -> JSONResponse:
     """Kept, broken or cancelled: a promise is closed once."""
-    return write.record(account_id, "close_promise",
+    return write.record(account_id, Account.close_promise,
                         {"promise_id": promise_id, **payload.model_dump()},
                         item_key="promise_id", status=200)
 
@@ -43,6 +45,6 @@ def renegotiate_promise(account_id: UUID, promise_id: str,
                         payload: Annotated[PromiseRenegotiate, write_body(PromiseRenegotiate)],
                         write: WriteDep) -> JSONResponse:
     """Agree a new due date with the customer."""
-    return write.record(account_id, "renegotiate_promise",
+    return write.record(account_id, Account.renegotiate_promise,
                         {"promise_id": promise_id, **payload.model_dump()},
                         item_key="promise_id", status=200)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import ProposalCreate, ReactionCreate, RecordedPublic
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/proposals", tags=["proposals"])
@@ -22,7 +23,7 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 def give_proposal(account_id: UUID, payload: Annotated[ProposalCreate, write_body(ProposalCreate)],
                   write: WriteDep) -> JSONResponse:
     """Record information given or a proposal made."""
-    return write.record(account_id, "give_proposal", payload.model_dump(),
+    return write.record(account_id, Account.give_proposal, payload.model_dump(),
                         item_key="proposal_id")
 
 
@@ -32,6 +33,6 @@ def record_reaction(account_id: UUID, proposal_id: str,
                     payload: Annotated[ReactionCreate, write_body(ReactionCreate)],
                     write: WriteDep) -> JSONResponse:
     """Positive, neutral or negative, with a note."""
-    return write.record(account_id, "record_reaction",
+    return write.record(account_id, Account.record_reaction,
                         {"proposal_id": proposal_id, **payload.model_dump()},
                         item_key="proposal_id", status=200)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import RecordedPublic, RenewalCreate
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/renewals", tags=["contract"])
@@ -22,4 +23,4 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/renewals", tags=["contract"
 def renew_contract(account_id: UUID, payload: Annotated[RenewalCreate, write_body(RenewalCreate)],
                    write: WriteDep) -> JSONResponse:
     """Record a contract renewal with its new end date and annual value in JPY."""
-    return write.record(account_id, "renew_contract", payload.model_dump())
+    return write.record(account_id, Account.renew_contract, payload.model_dump())

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import RecordedPublic, RequestAnswer, RequestCreate
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/requests", tags=["customer requests"])
@@ -23,7 +24,7 @@ def receive_request(account_id: UUID,
                     payload: Annotated[RequestCreate, write_body(RequestCreate)],
                     write: WriteDep) -> JSONResponse:
     """Record what the customer asked for."""
-    return write.record(account_id, "receive_request", payload.model_dump(),
+    return write.record(account_id, Account.receive_request, payload.model_dump(),
                         item_key="request_id")
 
 
@@ -33,6 +34,6 @@ def answer_request(account_id: UUID, request_id: str,
                    payload: Annotated[RequestAnswer, write_body(RequestAnswer)],
                    write: WriteDep) -> JSONResponse:
     """Accepted, partly or declined, with the concession: what a successor must know."""
-    return write.record(account_id, "answer_request",
+    return write.record(account_id, Account.answer_request,
                         {"request_id": request_id, **payload.model_dump()},
                         item_key="request_id", status=200)

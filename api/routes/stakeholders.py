@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import RecordedPublic, StakeholderChange, StakeholderCreate, StakeholderLeave
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/stakeholders", tags=["stakeholders"])
@@ -23,7 +24,7 @@ def add_stakeholder(account_id: UUID,
                     payload: Annotated[StakeholderCreate, write_body(StakeholderCreate)],
                     write: WriteDep) -> JSONResponse:
     """Record a person at the customer: role, decision power, stance."""
-    return write.record(account_id, "add_stakeholder", payload.model_dump(),
+    return write.record(account_id, Account.add_stakeholder, payload.model_dump(),
                         item_key="stakeholder_id")
 
 
@@ -33,7 +34,7 @@ def change_stakeholder(account_id: UUID, stakeholder_id: str,
                        payload: Annotated[StakeholderChange, write_body(StakeholderChange)],
                        write: WriteDep) -> JSONResponse:
     """A new title, decision power or stance."""
-    return write.record(account_id, "change_stakeholder",
+    return write.record(account_id, Account.change_stakeholder,
                         {"stakeholder_id": stakeholder_id, **payload.model_dump()},
                         item_key="stakeholder_id", status=200)
 
@@ -44,6 +45,6 @@ def stakeholder_left(account_id: UUID, stakeholder_id: str,
                      payload: Annotated[StakeholderLeave, write_body(StakeholderLeave)],
                      write: WriteDep) -> JSONResponse:
     """The person moved on (異動, 退職)."""
-    return write.record(account_id, "stakeholder_left",
+    return write.record(account_id, Account.stakeholder_left,
                         {"stakeholder_id": stakeholder_id, **payload.model_dump()},
                         item_key="stakeholder_id", status=200)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.deps import allow, request_body
 from api.schemas import RecordedPublic, VisitCreate
 from api.writes import WriteDep, write_body
+from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["visits"])
@@ -22,4 +23,4 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 def record_visit(account_id: UUID, payload: Annotated[VisitCreate, write_body(VisitCreate)],
                  write: WriteDep) -> JSONResponse:
     """Record a visit that happened (it may be yesterday's): 定期訪問の記録."""
-    return write.record(account_id, "record_visit", payload.model_dump(), item_key="visit_id")
+    return write.record(account_id, Account.record_visit, payload.model_dump(), item_key="visit_id")

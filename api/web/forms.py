@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from api import schemas
 from domain import errors as domain
+from domain.account import Account
+from domain.application import AccountCommand
 from domain.idempotency import Idempotency
 from domain.values import Actor, Role
 
@@ -63,7 +65,7 @@ class FormSpec:
 
     name: str
     model: type[BaseModel]
-    command: str
+    command: AccountCommand
     fields: dict[str, Convert]
     done: str
     roles: tuple[Role, ...] = (Role.REP, Role.MANAGER)
@@ -87,30 +89,31 @@ class FormState:
         return self.name == name and self.target == target
 
 
-VISIT = FormSpec("visit", schemas.VisitCreate, "record_visit", {
+VISIT = FormSpec("visit", schemas.VisitCreate, Account.record_visit, {
     "occurred_at": local_time, "purpose": text, "summary": text, "attendees": lines,
     "small_talk": checkbox, "planned_at": optional(local_time), "next_action": text,
     "channel": text,
 }, "訪問を記録しました。")
-PROMISE = FormSpec("promise", schemas.PromiseCreate, "make_promise", {
+PROMISE = FormSpec("promise", schemas.PromiseCreate, Account.make_promise, {
     "description": text, "due_date": day, "made_to": text,
 }, "約束を記録しました。")
-PROMISE_CLOSE = FormSpec("promise_close", schemas.PromiseClose, "close_promise", {
+PROMISE_CLOSE = FormSpec("promise_close", schemas.PromiseClose, Account.close_promise, {
     "outcome": text, "note": text,
 }, "約束の結果を記録しました。")
-COMPLAINT = FormSpec("complaint", schemas.ComplaintCreate, "receive_complaint", {
+COMPLAINT = FormSpec("complaint", schemas.ComplaintCreate, Account.receive_complaint, {
     "received_at": local_time, "subject": text, "detail": text, "severity": text,
 }, "クレームを記録しました。")
-COMPLAINT_RESOLVE = FormSpec("complaint_resolve", schemas.ComplaintResolve, "resolve_complaint", {
+COMPLAINT_RESOLVE = FormSpec(
+    "complaint_resolve", schemas.ComplaintResolve, Account.resolve_complaint, {
     "resolved_at": local_time, "resolution": text, "concession": text,
 }, "クレームの解決を記録しました。")
-REQUEST = FormSpec("request", schemas.RequestCreate, "receive_request", {
+REQUEST = FormSpec("request", schemas.RequestCreate, Account.receive_request, {
     "kind": text, "detail": text,
 }, "要望を記録しました。")
-REQUEST_ANSWER = FormSpec("request_answer", schemas.RequestAnswer, "answer_request", {
+REQUEST_ANSWER = FormSpec("request_answer", schemas.RequestAnswer, Account.answer_request, {
     "answer": text, "concession": text, "note": text,
 }, "要望への回答と譲歩を記録しました。")
-HANDOVER = FormSpec("handover", schemas.HandoverCreate, "initiate_handover", {
+HANDOVER = FormSpec("handover", schemas.HandoverCreate, Account.initiate_handover, {
     "to_rep_id": text, "reason": text, "effective_at": local_time,
 }, "引き継ぎを開始しました。", roles=(Role.MANAGER,))
 SPECS = {spec.name: spec for spec in (VISIT, PROMISE, PROMISE_CLOSE, COMPLAINT,

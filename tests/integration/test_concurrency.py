@@ -10,6 +10,7 @@ import pytest
 
 from api.bootstrap import build_application
 from api.settings import Settings
+from domain.account import Account
 from domain.application import Tsunagi
 from domain.errors import AccountNotFound, ConcurrencyConflict, VersionMismatch
 from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長, 鈴木さん
@@ -47,13 +48,13 @@ def test_if_match_on_a_moved_account_is_refused(store: Tsunagi, clock: Clock) ->
                                 visit_cadence_days=14)
     store.record_visit(佐藤さん, opened.account_id, **visit(clock, "午前の訪問"))
     with pytest.raises(VersionMismatch) as refused:
-        store.record_visit(佐藤さん, opened.account_id, expected_version=1,
-                           **visit(clock, "古い画面からの記録"))
+        store.record(佐藤さん, opened.account_id, Account.record_visit, expected_version=1,
+                     **visit(clock, "古い画面からの記録"))
     assert (refused.value.expected, refused.value.actual) == (1, 2)
     assert len(list(store.events.get(opened.account_id))) == 2
 
-    recorded = store.record_visit(佐藤さん, opened.account_id, expected_version=2,
-                                  **visit(clock, "最新の画面からの記録"))
+    recorded = store.record(佐藤さん, opened.account_id, Account.record_visit,
+                            expected_version=2, **visit(clock, "最新の画面からの記録"))
     assert recorded.version == 3
 
 

@@ -11,6 +11,7 @@ import pytest
 from api.bootstrap import build_application
 from api.settings import Settings
 from domain import application
+from domain.account import Account
 from domain.application import Tsunagi
 from domain.errors import NotPermitted, UserExists
 from domain.idempotency import Idempotency, IdempotencyKeyReused
@@ -68,20 +69,21 @@ def test_a_repeated_key_returns_the_first_result_and_records_nothing(store: Tsun
     claim = Idempotency("sato", "visit-2026-11-20", fingerprint="abc")
     visit = {"occurred_at": clock.now - timedelta(hours=1), "purpose": "定期訪問",
              "summary": ""}
-    first = store.record_visit(佐藤さん, opened.account_id, idempotency=claim, **visit)
-    again = store.record_visit(佐藤さん, opened.account_id, idempotency=claim, **visit)
+    first = store.record(佐藤さん, opened.account_id, Account.record_visit, idempotency=claim,
+                         **visit)
+    again = store.record(佐藤さん, opened.account_id, Account.record_visit, idempotency=claim,
+                         **visit)
     assert (again.version, again.event_id, again.item_id) == (
         first.version, first.event_id, first.item_id)
     assert again.replayed and not first.replayed
     assert len(list(store.events.get(opened.account_id))) == 2
 
     with pytest.raises(IdempotencyKeyReused):
-        store.record_visit(佐藤さん, opened.account_id,
-                           idempotency=Idempotency("sato", "visit-2026-11-20", "other"),
-                           **visit)
-    other_caller = store.record_visit(
-        佐藤さん, opened.account_id, idempotency=Idempotency("tanaka", "visit-2026-11-20",
-                                                             "abc"), **visit)
+        store.record(佐藤さん, opened.account_id, Account.record_visit,
+                     idempotency=Idempotency("sato", "visit-2026-11-20", "other"), **visit)
+    other_caller = store.record(
+        佐藤さん, opened.account_id, Account.record_visit,
+        idempotency=Idempotency("tanaka", "visit-2026-11-20", "abc"), **visit)
     assert other_caller.version == 3, "keys belong to one caller"
 
 
@@ -101,8 +103,9 @@ def test_racing_copies_of_one_request_record_it_once(postgres_database: str,
 
     def send(app: Tsunagi) -> None:
         start.wait()
-        results.append(app.record_visit(佐藤さん, opened.account_id, idempotency=claim,
-                                        occurred_at=clock.now, purpose="定期訪問", summary=""))
+        results.append(app.record(佐藤さん, opened.account_id, Account.record_visit,
+                                  idempotency=claim, occurred_at=clock.now, purpose="定期訪問",
+                                  summary=""))
 
     threads = [threading.Thread(target=send, args=(app,)) for app in apps]
     for thread in threads:

@@ -21,7 +21,8 @@ from api.web.pages.accounts import READERS, account_uuid
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, checked_form, require
 from domain import errors as domain
-from domain.application import Tsunagi
+from domain.account import Account
+from domain.application import AccountCommand, Tsunagi
 from domain.values import Actor, Role, aware
 from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis
@@ -99,17 +100,18 @@ def dossier(request: Request, account_id: str, app: AppDep, views: ViewsDep,
 class HandoverStep:
     """A handover step taken from the dossier page: who may, and where the browser goes."""
 
-    command: str
+    command: AccountCommand
     roles: tuple[Role, ...]
     refused: str
     done: str  # the page to go to, with {account_id} and {handover_id}
 
 
 ACKNOWLEDGE = HandoverStep(
-    "acknowledge_dossier", (Role.REP,), "引き継ぎ資料を確認できるのは後任者だけです。",
+    Account.acknowledge_dossier, (Role.REP,), "引き継ぎ資料を確認できるのは後任者だけです。",
     "/accounts/{account_id}/handovers/{handover_id}/dossier?done=1")
 COMPLETE = HandoverStep(
-    "complete_handover", (Role.REP, Role.MANAGER), "引き継ぎを完了できるのは後任者か課長です。",
+    Account.complete_handover, (Role.REP, Role.MANAGER),
+    "引き継ぎを完了できるのは後任者か課長です。",
     "/accounts/{account_id}?done=handover_completed")
 
 
@@ -138,7 +140,7 @@ def take_step(step: HandoverStep, request: Request, account_id: str, handover_id
     found = account_uuid(account_id)
     readable_account(app, actor, found)
     try:
-        getattr(app, step.command)(actor, found, handover_id=handover_id)
+        app.record(actor, found, step.command, handover_id=handover_id)
     except domain.NotPermitted:
         raise PageRefused(403, step.refused) from None
     except (domain.HandoverNotOpen, domain.ItemNotFound):

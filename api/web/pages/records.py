@@ -56,7 +56,7 @@ def record_form(request: Request, app: Tsunagi, views: Views, settings: Settings
         key = forms.idempotency(actor, form.get("form_id", ""), request.url.path,
                                 spec.body(form))
         try:
-            getattr(app, spec.command)(actor, account_id, idempotency=key, **details)
+            app.record(actor, account_id, spec.command, idempotency=key, **details)
         except domain.NotPermitted:
             raise PageRefused(403, "この取引先に記録する権限がありません。") from None
         except IdempotencyKeyReused:
