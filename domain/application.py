@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 import random
 import threading
 import time
@@ -13,7 +14,6 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar, Concatenate, ParamSpec
 from uuid import UUID, uuid5
 
-import structlog
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
@@ -50,7 +50,7 @@ from domain.users import User, hash_secret, new_token, split_token, user_aggrega
 from domain.values import Actor
 
 Clock = Callable[[], datetime]
-log = structlog.get_logger(__name__)
+log = logging.getLogger(__name__)  # rendered by structlog, configured at the edge
 
 SNAPSHOT_INTERVAL = 100
 RETRIES_ON_CONFLICT = 8
@@ -149,7 +149,7 @@ class Tsunagi(Application[UUID]):
         try:
             self._snapshot_saved_aggregates(processing_event)
         except PersistenceError as exc:
-            log.warning("snapshot_failed", error=str(exc))
+            log.warning("snapshot_failed", extra={"error": str(exc)})
 
     def _snapshot_saved_aggregates(self, processing_event: ProcessingEvent[UUID]) -> None:
         for event in processing_event.events:

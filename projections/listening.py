@@ -9,16 +9,16 @@ application wakes it directly after each save.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 import psycopg
-import structlog
 from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
-log = structlog.get_logger(__name__)
+log = logging.getLogger(__name__)  # rendered by structlog, configured at the edge
 
 WAIT_SECONDS = 0.5  # how often the listening thread looks up to see whether to stop
 
@@ -50,7 +50,7 @@ class LogListener:
                 backoff = 0.1
             except (psycopg.Error, PersistenceError) as exc:
                 self.listening.clear()
-                log.warning("listen_failed", error=str(exc), retry_in=backoff)
+                log.warning("listen_failed", extra={"error": str(exc), "retry_in": backoff})
                 self._stopping.wait(backoff)
                 backoff = min(backoff * 2, 5.0)
 

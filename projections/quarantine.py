@@ -14,6 +14,7 @@ which empties that view's quarantine and builds it again.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from collections.abc import Callable
@@ -23,14 +24,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
-import structlog
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.utils import get_topic
 
 from domain.account import Account
 from projections.storage import ViewCursor, ViewRecorder
 
-log = structlog.get_logger(__name__)
+log = logging.getLogger(__name__)  # rendered by structlog, configured at the edge
 
 TABLE = "view_quarantine"
 CREATE_TABLE = (
@@ -112,10 +112,11 @@ def quarantine(recorder: ViewRecorder, view_name: str, tracking: Tracking, event
     with recorder.writing() as cursor:
         record(cursor, view_name, position, event, error)
         recorder.track(cursor, tracking)
-    log.error("event_quarantined", view=view_name, notification_id=position,
-              account_id=str(getattr(event, "originator_id", "")) or None,
-              event_id=str(getattr(event, "event_id", "")) or None,
-              topic=topic_of(event), error=error)
+    log.error("event_quarantined", extra={
+        "view": view_name, "notification_id": position,
+        "account_id": str(getattr(event, "originator_id", "")) or None,
+        "event_id": str(getattr(event, "event_id", "")) or None,
+        "topic": topic_of(event), "error": error})
 
 
 def forget(cursor: ViewCursor, view_name: str) -> None:
@@ -196,7 +197,7 @@ class Reading:
         except Exception as exc:  # whatever a stored document makes read-time code raise
             error = describe(exc)
             self.unreadable.append({"part": part, "error": error})
-            log.error("read_degraded", part=part, error=error)
+            log.error("read_degraded", extra={"part": part, "error": error})
             return fallback()
 
     def skipped(self, document: dict[str, Any] | None) -> None:

@@ -18,12 +18,12 @@ an event twice.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import structlog
 from eventsourcing.persistence import PersistenceError
 
 from domain.account import Account
@@ -33,7 +33,7 @@ from projections.lease import Lease, lease_for
 from projections.quarantine import CannotApply, Undecodable, describe
 from projections.storage import BatchTracking, PositionMoved
 
-log = structlog.get_logger(__name__)
+log = logging.getLogger(__name__)  # rendered by structlog, configured at the edge
 
 BATCH_SIZE = 500  # following: small batches keep views close behind the writes
 CATCH_UP_BATCH_SIZE = 5_000  # catching up: each account's documents read and written once
@@ -337,7 +337,7 @@ class Projector(Views):
         try:
             held = lease.claim(self.by_name)
         except OSError as exc:  # e.g. the lease file cannot be opened: lead nothing
-            log.warning("projector_lease_failed", error=str(exc))
+            log.warning("projector_lease_failed", extra={"error": str(exc)})
             held = set()
         gained = [name for name in self.by_name
                   if name in held and not self._leads[name].is_set()]
@@ -350,13 +350,13 @@ class Projector(Views):
             self._wakeups[name].set()
             self._announced_standby.discard(name)
         if gained:
-            log.info("projector_leading", views=gained, lease=lease.describe())
+            log.info("projector_leading", extra={"views": gained, "lease": lease.describe()})
         for name in lost:
             self._leads[name].clear()
             self._announced_standby.add(name)
         if lost:
-            log.info("projector_standby", views=lost,
-                     leader={name: lease.holder(name) for name in lost})
+            log.info("projector_standby", extra={
+                "views": lost, "leader": {name: lease.holder(name) for name in lost}})
             with self._advanced:
                 self._advanced.notify_all()  # readers waiting on this process poll instead
 
@@ -394,13 +394,14 @@ class Projector(Views):
             try:
                 applied = self.run_batch(name)
             except PositionMoved as exc:  # another projector applied it: start from there
-                log.warning("projection_batch_refused", view=name, error=str(exc))
+                log.warning("projection_batch_refused", extra={"view": name, "error": str(exc)})
                 self._reload_position(name)
                 continue
             except (PersistenceError, OSError) as exc:
                 self.failures[name] = str(exc)
                 pause = LOCKED_RETRY_SECONDS if locked(exc) else backoff
-                log.warning("projection_failed", view=name, error=str(exc), retry_in=pause)
+                log.warning("projection_failed",
+                            extra={"view": name, "error": str(exc), "retry_in": pause})
                 self._stopping.wait(pause)
                 if not locked(exc):
                     backoff = min(backoff * 2, 5.0)
@@ -410,7 +411,7 @@ class Projector(Views):
                 # in the projector itself. Said loudly and retried slowly, never given up on:
                 # /health names the view while it lags.
                 self.failures[name] = describe(exc)
-                log.exception("projection_failed", view=name, retry_in=5.0)
+                log.exception("projection_failed", extra={"view": name, "retry_in": 5.0})
                 self._stopping.wait(5.0)
                 self._reload_position(name)
                 continue

@@ -4,12 +4,12 @@ it holds even where the domain's value rules have a gap."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import pytest
-import structlog
 
 from api.bootstrap import build_views
 from api.settings import Settings
@@ -50,13 +50,14 @@ def comparable(projector: Projector) -> dict[str, Any]:
 
 
 def test_a_visit_dated_year_one_is_quarantined_and_every_view_moves_past_it(
-        store: Tsunagi, projector: Projector, clock: Clock) -> None:
+        store: Tsunagi, projector: Projector, clock: Clock,
+        caplog: pytest.LogCaptureFixture) -> None:
     yamada = open_yamada(store)
     tanaka_shoji = open_yamada(store, "田中商事株式会社")
     poison = a_visit_in_year_one(store, yamada)
     a_good_visit(store, clock, yamada, "カタログをお届け")
     a_good_visit(store, clock, tanaka_shoji, "定期訪問")
-    with structlog.testing.capture_logs() as logs:
+    with caplog.at_level(logging.ERROR, logger="projections"):
         projector.catch_up()
 
     head = projector.head()
@@ -69,8 +70,8 @@ def test_a_visit_dated_year_one_is_quarantined_and_every_view_moves_past_it(
                and "OverflowError" in q["error"] for q in held)
     relationship = projector["relationship"].document(str(yamada))  # type: ignore[attr-defined]
     assert relationship["version"] == 3, "the good visit after the poison is applied"
-    alerts = [entry for entry in logs if entry["event"] == "event_quarantined"]
-    assert alerts and all(a["log_level"] == "error" and a["event_id"] == str(poison)
+    alerts = [record for record in caplog.records if record.getMessage() == "event_quarantined"]
+    assert alerts and all(a.levelno == logging.ERROR and a.event_id == str(poison)  # type: ignore[attr-defined]
                           for a in alerts)
     assert quarantine.for_account(projector["route"].view, str(tanaka_shoji)) == []
 
