@@ -69,13 +69,8 @@ def setting_up(settings: Settings) -> Iterator[None]:
             conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
 
 
-def store_answers(app: Tsunagi) -> bool:
-    """True when the event store answers a trivial query."""
-    try:
-        app.recorder.max_notification_id()
-    except (PersistenceError, psycopg.Error, OSError):
-        return False
-    return True
+# What a store that does not answer raises, whichever driver and layer it reaches first.
+STORE_DOWN = (PersistenceError, psycopg.Error, OSError)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -54,12 +54,15 @@ DOMAIN_STATUS: list[tuple[type[domain.DomainError], int, str]] = [
 
 def problem(status: int, detail: str, *, slug: str | None = None,
             errors: Sequence[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None,
+            extensions: dict[str, Any] | None = None) -> JSONResponse:
+    """An RFC 9457 problem; ``extensions`` are further members of the problem object."""
     body: dict[str, Any] = {
         "type": f"https://tsunagi.example/problems/{slug}" if slug else "about:blank",
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
+        **(extensions or {}),
     }
     if errors is not None:
         body["errors"] = list(errors)

@@ -65,8 +65,8 @@ def statuses(views: Views, now: datetime | None = None) -> list[ViewStatus]:
     """Every view of this process, from what the database says."""
     now = now or utc_now()
     head = views.head()
-    positions = {name: view.view.max_tracking_id(views.app.name) or 0
-                 for name, view in views.by_name.items()}
+    # what each view's table says, even where this process applies the view itself
+    positions = {name: Views.position(views, name) for name in views.by_name}
     recorder = next(iter(views.by_name.values())).view
     counts = quarantine.counts(recorder)
     stopped = _stopped(views)
