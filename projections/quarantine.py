@@ -136,26 +136,31 @@ def _entry(row: tuple[Any, ...]) -> dict[str, Any]:
     return entry
 
 
+def _of_views(views: tuple[str, ...] | None) -> tuple[str, list[Any]]:
+    """The SQL condition (and its parameters) for these views, or for all."""
+    if not views:
+        return "TRUE", []
+    return f"view_name IN ({','.join('?' * len(views))})", list(views)
+
+
 def for_account(recorder: ViewRecorder, account_id: str,
                 views: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """The account's quarantined events (of these views, or of all), oldest first."""
+    condition, params = _of_views(views)
     with recorder.reading() as cursor:
-        cursor.execute(f"{SELECT} WHERE account_id = ? ORDER BY notification_id, view_name "
-                       "LIMIT ?", (account_id, LISTED_PER_ACCOUNT))
-        rows = cursor.fetchall()
-    return [_entry(r) for r in rows if views is None or r[0] in views]
+        cursor.execute(f"{SELECT} WHERE account_id = ? AND {condition} "
+                       "ORDER BY notification_id, view_name LIMIT ?",
+                       [account_id, *params, LISTED_PER_ACCOUNT])
+        return [_entry(r) for r in cursor.fetchall()]
 
 
 def listing(recorder: ViewRecorder, views: tuple[str, ...] | None = None,
             limit: int = 1_000) -> list[dict[str, Any]]:
     """Every quarantined event (of these views), in log order, for the operator."""
-    where, params = "", []
-    if views:
-        where = f" WHERE view_name IN ({','.join('?' * len(views))})"
-        params = list(views)
+    condition, params = _of_views(views)
     with recorder.reading() as cursor:
-        cursor.execute(f"{SELECT}{where} ORDER BY notification_id, view_name LIMIT ?",
-                       [*params, limit])
+        cursor.execute(f"{SELECT} WHERE {condition} ORDER BY notification_id, view_name "
+                       "LIMIT ?", [*params, limit])
         return [_entry(r) for r in cursor.fetchall()]
 
 
