@@ -83,13 +83,28 @@ def test_a_batch_that_overlaps_the_stored_position_is_refused_and_writes_nothing
     closed(late)
 
 
+class Stop(threading.Event):
+    """Told to stop, the writers finish the visit they are recording before the test goes
+    on: a visit saved after the views were settled would be missing from them."""
+
+    def __init__(self, writers: list[threading.Thread]) -> None:
+        super().__init__()
+        self.writers = writers
+
+    def set(self) -> None:
+        super().set()
+        for thread in self.writers:
+            thread.join(60)
+
+
 @pytest.fixture
 def visits_from_four_reps(store: Tsunagi, clock: Clock) -> Iterator[threading.Event]:
     """Four reps record visits at once, two of them on the same account, until told to stop."""
     accounts = [store.open_account(田中課長, name=f"株式会社山田製作所 {n}号店",
                                    owner_rep_id="sato", visit_cadence_days=14).account_id
                 for n in range(3)]
-    stop = threading.Event()
+    writers: list[threading.Thread] = []
+    stop = Stop(writers)
     failures: list[BaseException] = []
 
     def write(account_id: UUID, rep: Any) -> None:
@@ -102,8 +117,8 @@ def visits_from_four_reps(store: Tsunagi, clock: Clock) -> Iterator[threading.Ev
                 failures.append(exc)
             n += 1
 
-    writers = [threading.Thread(target=write, args=(accounts[i % 3], 佐藤さん))
-               for i in range(4)]
+    writers += [threading.Thread(target=write, args=(accounts[i % 3], 佐藤さん))
+                for i in range(4)]
     for thread in writers:
         thread.start()
     yield stop
