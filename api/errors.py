@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -28,28 +29,65 @@ TITLES = {
     503: "Service Unavailable",
 }
 
-# Domain error → (status, problem type slug). The most specific class wins.
-DOMAIN_STATUS: list[tuple[type[domain.DomainError], int, str]] = [
-    (domain.VersionMismatch, 412, "version-mismatch"),
-    (domain.ConcurrencyConflict, 409, "concurrent-write"),
-    (domain.StoreUnavailable, 503, "store-unavailable"),
-    (domain.AccountUnreadable, 409, "account-unreadable"),
-    (domain.NotPermitted, 403, "not-permitted"),
-    (domain.AccountNotFound, 404, "account-not-found"),
-    (domain.UserNotFound, 404, "user-not-found"),
-    (domain.ItemNotFound, 404, "item-not-found"),
-    (domain.UserExists, 409, "user-exists"),
-    (domain.PromiseAlreadyClosed, 409, "promise-already-closed"),
-    (domain.ComplaintAlreadyResolved, 409, "complaint-already-resolved"),
-    (domain.RequestAlreadyAnswered, 409, "request-already-answered"),
-    (domain.StakeholderAlreadyLeft, 409, "stakeholder-already-left"),
-    (domain.HandoverInProgress, 409, "handover-in-progress"),
-    (domain.HandoverNotOpen, 409, "handover-not-open"),
-    (IdempotencyKeyReused, 422, "idempotency-key-reused"),
-    (domain.NotCorrectable, 422, "not-correctable"),
-    (domain.InvalidValue, 422, "invalid-value"),
-    (domain.DomainError, 422, "refused"),
-]
+@dataclass(frozen=True)
+class DomainProblem:
+    """How a refusal by the domain reaches a person: its HTTP status, its problem type, and
+    what the web tells the person in Japanese (for a refusal not tied to one field)."""
+
+    error: type[domain.DomainError]
+    status: int
+    slug: str
+    ja: str
+
+
+# The one table from domain errors to HTTP; the most specific class comes first. The web
+# forms and pages take their status and Japanese message from here too.
+DOMAIN_PROBLEMS: tuple[DomainProblem, ...] = (
+    DomainProblem(domain.VersionMismatch, 412, "version-mismatch",
+                  "ほかの人が先に更新しました。内容を確かめてもう一度送信してください。"),
+    DomainProblem(domain.ConcurrencyConflict, 409, "concurrent-write",
+                  "ほかの更新と重なりました。もう一度送信してください。"),
+    DomainProblem(domain.StoreUnavailable, 503, "store-unavailable",
+                  "記録の保存先に接続できません。少し待ってからもう一度送信してください。"),
+    DomainProblem(domain.AccountUnreadable, 409, "account-unreadable",
+                  "この取引先の記録の一部を読めないため、記録できません。管理者に連絡してください。"),
+    DomainProblem(domain.NotPermitted, 403, "not-permitted",
+                  "この取引先に記録する権限がありません。"),
+    DomainProblem(domain.AccountNotFound, 404, "account-not-found", "取引先が見つかりません。"),
+    DomainProblem(domain.UserNotFound, 404, "user-not-found", "ユーザーが見つかりません。"),
+    DomainProblem(domain.ItemNotFound, 404, "item-not-found",
+                  "対象の記録が見つかりません。画面を読み込み直してください。"),
+    DomainProblem(domain.UserExists, 409, "user-exists", "このユーザーIDはすでに使われています。"),
+    DomainProblem(domain.PromiseAlreadyClosed, 409, "promise-already-closed",
+                  "この約束はすでに結果が記録されています。"),
+    DomainProblem(domain.ComplaintAlreadyResolved, 409, "complaint-already-resolved",
+                  "このクレームはすでに解決済みです。"),
+    DomainProblem(domain.RequestAlreadyAnswered, 409, "request-already-answered",
+                  "この要望にはすでに回答が記録されています。"),
+    DomainProblem(domain.StakeholderAlreadyLeft, 409, "stakeholder-already-left",
+                  "この方はすでに退任として記録されています。"),
+    DomainProblem(domain.HandoverInProgress, 409, "handover-in-progress",
+                  "この取引先はすでに引き継ぎ中です。"),
+    DomainProblem(domain.HandoverNotOpen, 409, "handover-not-open",
+                  "この引き継ぎはすでに完了または中止されています。"),
+    DomainProblem(IdempotencyKeyReused, 422, "idempotency-key-reused",
+                  "同じ送信IDで別の内容が送られました。新しい内容として送り直してください。"),
+    DomainProblem(domain.NotCorrectable, 422, "not-correctable", "この記録は訂正できません。"),
+    DomainProblem(domain.OccursInFuture, 422, "invalid-value", "未来の日時は記録できません。"),
+    DomainProblem(domain.OutOfOrder, 422, "invalid-value", "受付より前の日時は記録できません。"),
+    DomainProblem(domain.OutOfRange, 422, "invalid-value",
+                  "1900年1月1日から2200年12月31日までの日付にしてください。"),
+    DomainProblem(domain.ForbiddenCharacter, 422, "invalid-value",
+                  "使えない制御文字が含まれています。"),
+    DomainProblem(domain.NotAUserId, 422, "invalid-value",
+                  "ユーザーID（英小文字・数字・_ . -、64文字まで）で入力してください。"),
+    DomainProblem(domain.InvalidValue, 422, "invalid-value", "入力内容を確認してください。"),
+    DomainProblem(domain.DomainError, 422, "refused", "この操作は記録できません。"),
+)
+
+
+def problem_of(exc: domain.DomainError) -> DomainProblem:
+    return next(rule for rule in DOMAIN_PROBLEMS if isinstance(exc, rule.error))
 
 
 def problem(status: int, detail: str, *, slug: str | None = None,
@@ -72,12 +110,13 @@ def problem(status: int, detail: str, *, slug: str | None = None,
 
 
 def domain_problem(exc: domain.DomainError) -> JSONResponse:
-    status, slug = next((s, t) for cls, s, t in DOMAIN_STATUS if isinstance(exc, cls))
+    rule = problem_of(exc)
+    status = rule.status
     errors = None
     if status == 422 and exc.field:
         where = "header" if exc.field[0].isupper() else "body"
         errors = [{"loc": [where, *exc.field.split(".")], "msg": str(exc)}]
-    return problem(status, str(exc), slug=slug, errors=errors)
+    return problem(status, str(exc), slug=rule.slug, errors=errors)
 
 
 def _loc(error: dict[str, Any]) -> list[Any]:

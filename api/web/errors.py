@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.errors import DOMAIN_STATUS
+from api.errors import problem_of
 from api.web.render import render_page
 from api.web.session import PageRefused, SignInRequired
 from domain import errors as domain
@@ -55,10 +55,6 @@ def error_page(request: Request, status: int, message: str | None = None) -> Res
     return response
 
 
-def domain_status(exc: domain.DomainError) -> int:
-    return next(status for cls, status, _ in DOMAIN_STATUS if isinstance(exc, cls))
-
-
 def install(app: FastAPI) -> None:
     """Wrap the API's handlers: pages get pages, everything else what it got before."""
     handlers: dict[Any, Handler] = dict(app.exception_handlers)
@@ -80,7 +76,8 @@ def install(app: FastAPI) -> None:
 
     def domain_page(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, domain.DomainError)
-        return error_page(request, domain_status(exc))
+        rule = problem_of(exc)
+        return error_page(request, rule.status, rule.ja)
 
     def bug_page(request: Request, exc: Exception) -> Response:
         log.exception("unhandled_error", error=repr(exc))

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from api import schemas
+from api.errors import problem_of
 from domain import errors as domain
 from domain.account import Account
 from domain.application import AccountCommand
@@ -155,48 +156,26 @@ def pydantic_message(error: Any) -> str:
     return "入力内容を確認してください。"
 
 
-CONFLICTS: dict[type[domain.DomainError], str] = {
-    domain.PromiseAlreadyClosed: "この約束はすでに結果が記録されています。",
-    domain.ComplaintAlreadyResolved: "このクレームはすでに解決済みです。",
-    domain.RequestAlreadyAnswered: "この要望にはすでに回答が記録されています。",
-    domain.HandoverInProgress: "この取引先はすでに引き継ぎ中です。",
-    domain.HandoverNotOpen: "この引き継ぎはすでに完了または中止されています。",
-    domain.VersionMismatch: "ほかの人が先に更新しました。内容を確かめてもう一度送信してください。",
-    domain.ConcurrencyConflict: "ほかの更新と重なりました。もう一度送信してください。",
-    domain.ItemNotFound: "対象の記録が見つかりません。画面を読み込み直してください。",
+FIELD_HINTS: dict[tuple[type[domain.DomainError], str], str] = {
+    (domain.InvalidValue, "concession"): "了承・一部了承のときは、譲歩した内容を入力してください。",
+    (domain.InvalidValue, "to_rep_id"): "後任者は今の担当者とは別の人にしてください。",
 }
 
 
 def refusal(spec: FormSpec, exc: domain.DomainError) -> tuple[int, dict[str, str], str | None]:
-    """(status, field errors, message for the whole form) for a command the domain refused."""
+    """(status, field errors, message for the whole form) for a command the domain refused:
+    the status and the message come from the one domain→HTTP table (api/errors.py), a few
+    fields have a more precise hint. Refusals that are not about the form propagate."""
+    rule = problem_of(exc)
+    if rule.status not in (409, 412, 422) and rule.error is not domain.ItemNotFound:
+        raise exc
     field_name = (exc.field or "").split("[")[0].split(".")[0]
-    if isinstance(exc, domain.OccursInFuture):
-        message = "未来の日時は記録できません。"
-    elif isinstance(exc, domain.OutOfOrder):
-        message = "受付より前の日時は記録できません。"
-    elif isinstance(exc, domain.OutOfRange):
-        message = "1900年1月1日から2200年12月31日までの日付にしてください。"
-    elif isinstance(exc, domain.ForbiddenCharacter):
-        message = "使えない制御文字が含まれています。"
-    elif isinstance(exc, domain.NotAUserId):
-        message = "ユーザーID（英小文字・数字・_ . -、64文字まで）で入力してください。"
-    elif isinstance(exc, domain.InvalidValue) and field_name == "concession":
-        message = "了承・一部了承のときは、譲歩した内容を入力してください。"
-    elif isinstance(exc, domain.InvalidValue) and field_name == "to_rep_id":
-        message = "後任者は今の担当者とは別の人にしてください。"
-    elif isinstance(exc, domain.InvalidValue):
+    message = FIELD_HINTS.get((rule.error, field_name), rule.ja)
+    if rule.error is domain.InvalidValue and message == rule.ja:
         message = f"入力内容を確認してください（{exc}）。"
-    else:
-        conflict = next((m for cls, m in CONFLICTS.items() if isinstance(exc, cls)), None)
-        if conflict is None:
-            raise exc
-        status = 404 if isinstance(exc, domain.ItemNotFound) else 409
-        if field_name in spec.fields:
-            return status, {field_name: conflict}, None
-        return status, {}, conflict
     if field_name in spec.fields:
-        return 422, {field_name: message}, None
-    return 422, {}, message
+        return rule.status, {field_name: message}, None
+    return rule.status, {}, message
 
 
 def idempotency(actor: Actor, form_id: str, path: str, body: dict[str, Any]
