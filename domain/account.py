@@ -6,13 +6,14 @@ an event; an event's ``apply`` only moves state, so replaying history never re-j
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.corrections import CORRECTABLE, CorrectionTarget
 from domain.errors import (
     ComplaintAlreadyResolved,
     HandoverInProgress,
@@ -42,6 +43,7 @@ from domain.values import (
     Role,
     Severity,
     Stance,
+    a_boolean,
     a_date,
     a_user_id,
     an_item_id,
@@ -96,16 +98,6 @@ class HandoverState:
     to_rep_id: str
     status: str = "open"
     acknowledged: bool = False
-
-
-@dataclass(frozen=True)
-class CorrectionTarget:
-    """The stored event a correction points at, as the application found it."""
-
-    event_id: UUID
-    version: int
-    kind: str
-    values: dict[str, Any] = field(default_factory=dict)  # the corrected event's fields
 
 
 STATE_CLASSES: tuple[type, ...] = (
@@ -450,7 +442,7 @@ class Account(Aggregate):
             purpose=required_text(purpose, "purpose"),
             summary=optional_text(summary, "summary", LONG_TEXT),
             attendees=text_list(list(attendees), "attendees"),
-            small_talk=_boolean(small_talk, "small_talk"),
+            small_talk=a_boolean(small_talk, "small_talk"),
             minutes_late=bounded_int(minutes_late, "minutes_late", 0, MAX_MINUTES_LATE),
             next_action=optional_text(next_action, "next_action"),
             channel=choice(Channel, channel, "channel").value,
@@ -745,7 +737,7 @@ class Account(Aggregate):
             stakeholder_id=stakeholder_id,
             name=required_text(name, "name"),
             title=optional_text(title, "title", 200),
-            decision_power=_boolean(decision_power, "decision_power"),
+            decision_power=a_boolean(decision_power, "decision_power"),
             stance=choice(Stance, stance, "stance").value,
             note=optional_text(note, "note"),
         )
@@ -771,7 +763,7 @@ class Account(Aggregate):
             stakeholder_id=stakeholder_id,
             title=None if title is None else optional_text(title, "title", 200),
             decision_power=None if decision_power is None
-            else _boolean(decision_power, "decision_power"),
+            else a_boolean(decision_power, "decision_power"),
             stance=None if stance is None else choice(Stance, stance, "stance").value,
             note=optional_text(note, "note"),
         )
@@ -1001,62 +993,7 @@ def _change(items: dict[str, Any], item_id: str, **changes: Any) -> None:
     items[item_id] = replace(items[item_id], **changes)
 
 
-def _boolean(value: bool, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidValue(f"{field} must be true or false", field=field)
-    return value
-
-
 def _minutes_between(planned_at: datetime | None, occurred_at: datetime) -> int:
     if planned_at is None:
         return 0
     return max(0, int((occurred_at - planned_at).total_seconds() // 60))
-
-
-def _short(value: Any, field: str, now: datetime) -> str:
-    return required_text(value, field)
-
-
-def _long(value: Any, field: str, now: datetime) -> str:
-    return optional_text(value, field, LONG_TEXT)
-
-
-def _past(value: Any, field: str, now: datetime) -> datetime:
-    return happened(value, field, now)
-
-
-def _day(value: Any, field: str, now: datetime) -> date:
-    return a_date(value, field)
-
-
-def _people(value: Any, field: str, now: datetime) -> list[str]:
-    return text_list(value, field)
-
-
-def _flag(value: Any, field: str, now: datetime) -> bool:
-    return _boolean(value, field)
-
-
-def _minutes(value: Any, field: str, now: datetime) -> int:
-    return bounded_int(value, field, 0, MAX_MINUTES_LATE)
-
-
-def _jpy(value: Any, field: str, now: datetime) -> int:
-    return bounded_int(value, field, 0, MAX_ANNUAL_VALUE_JPY)
-
-
-CORRECTABLE: dict[str, dict[str, Any]] = {
-    "VisitRecorded": {
-        "occurred_at": _past, "purpose": _short, "summary": _long, "attendees": _people,
-        "small_talk": _flag, "minutes_late": _minutes, "next_action": _long,
-    },
-    "PromiseMade": {"description": _long, "due_date": _day, "made_to": _short},
-    "ComplaintReceived": {"subject": _short, "detail": _long},
-    "ComplaintResolved": {"resolution": _long, "concession": _long},
-    "CustomerRequestReceived": {"detail": _long},
-    "CustomerRequestAnswered": {"concession": _long, "note": _long},
-    "ProposalGiven": {"title": _short, "detail": _long},
-    "ContractRenewed": {"contract_end": _day, "terms": _long, "annual_value_jpy": _jpy},
-    "StakeholderAdded": {"name": _short, "title": _long, "note": _long},
-    "NoteAdded": {"text": _long},
-}
