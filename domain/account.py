@@ -111,233 +111,12 @@ class Account(Aggregate):
         recorded_by: str
         occurred_at: datetime
 
+    # ------------------------------------------------------------------ opening
+
     class Opened(Event, Aggregate.Created):
         name: str
         owner_rep_id: str
         visit_cadence_days: int
-
-
-    class VisitCadenceAgreed(Event):
-        visit_cadence_days: int
-
-        def apply(self, account: Account) -> None:
-            account.visit_cadence_days = self.visit_cadence_days
-
-    class VisitRecorded(Event):
-        visit_id: str
-        planned_at: datetime | None
-        purpose: str
-        summary: str
-        attendees: list[str]
-        small_talk: bool
-        minutes_late: int
-        next_action: str
-        channel: str
-
-    class PromiseMade(Event):
-        promise_id: str
-        description: str
-        due_date: date
-        made_to: str
-
-        def apply(self, account: Account) -> None:
-            account.promises[self.promise_id] = PromiseState(
-                due_date=self.due_date, made_at_version=self.originator_version
-            )
-
-    class PromiseRenegotiated(Event):
-        promise_id: str
-        new_due_date: date
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id, due_date=self.new_due_date)
-
-    class PromiseKept(Event):
-        promise_id: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id, status=PromiseOutcome.KEPT.value)
-
-    class PromiseBroken(Event):
-        promise_id: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id, status=PromiseOutcome.BROKEN.value)
-
-    class PromiseCancelled(Event):
-        promise_id: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id,
-                    status=PromiseOutcome.CANCELLED.value)
-
-    class ComplaintReceived(Event):
-        complaint_id: str
-        subject: str
-        detail: str
-        severity: str
-
-        def apply(self, account: Account) -> None:
-            account.complaints[self.complaint_id] = ComplaintState(received_at=self.occurred_at)
-
-    class ComplaintAcknowledged(Event):
-        complaint_id: str
-        note: str
-
-    class ComplaintApologised(Event):
-        complaint_id: str
-        note: str
-
-    class ComplaintRemedyProposed(Event):
-        complaint_id: str
-        remedy: str
-
-    class ComplaintResolved(Event):
-        complaint_id: str
-        resolution: str
-        concession: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.complaints, self.complaint_id, resolved=True)
-
-    class CustomerRequestReceived(Event):
-        request_id: str
-        kind: str
-        detail: str
-
-        def apply(self, account: Account) -> None:
-            account.requests[self.request_id] = RequestState(received_at=self.occurred_at)
-
-    class CustomerRequestAnswered(Event):
-        request_id: str
-        answer: str
-        concession: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.requests, self.request_id, answered=True)
-
-    class ProposalGiven(Event):
-        proposal_id: str
-        kind: str
-        title: str
-        detail: str
-
-        def apply(self, account: Account) -> None:
-            account.proposals[self.proposal_id] = self.kind
-
-    class ProposalReactionRecorded(Event):
-        proposal_id: str
-        reaction: str
-        note: str
-
-    class ContractRenewed(Event):
-        contract_end: date
-        terms: str
-        annual_value_jpy: int
-
-    class StakeholderAdded(Event):
-        stakeholder_id: str
-        name: str
-        title: str
-        decision_power: bool
-        stance: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            account.stakeholders[self.stakeholder_id] = StakeholderState(name=self.name)
-
-    class StakeholderChanged(Event):
-        stakeholder_id: str
-        title: str | None
-        decision_power: bool | None
-        stance: str | None
-        note: str
-
-    class StakeholderLeft(Event):
-        stakeholder_id: str
-        reason: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.stakeholders, self.stakeholder_id, active=False)
-
-    class NoteAdded(Event):
-        note_id: str
-        text: str
-        kind: str
-        topic: str
-
-    class HandoverInitiated(Event):
-        handover_id: str
-        from_rep_id: str
-        to_rep_id: str
-        reason: str
-        effective_at: datetime
-
-        def apply(self, account: Account) -> None:
-            account.handovers[self.handover_id] = HandoverState(
-                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id
-            )
-            account.open_handover_id = self.handover_id
-
-    class HandoverDossierAcknowledged(Event):
-        """The successor read the dossier as it stood at ``dossier_version``; it is frozen there."""
-
-        handover_id: str
-        dossier_version: int
-
-        def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, acknowledged=True)
-
-    class HandoverJointVisitMade(Event):
-        handover_id: str
-        note: str
-
-    class HandoverCustomerInformed(Event):
-        handover_id: str
-        note: str
-
-    class HandoverCheckpointScheduled(Event):
-        handover_id: str
-        checkpoint_on: date
-        note: str
-
-    class HandoverCompleted(Event):
-        handover_id: str
-        from_rep_id: str
-        to_rep_id: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, status="completed")
-            account.owner_rep_id = self.to_rep_id
-            account.open_handover_id = None
-
-    class HandoverCancelled(Event):
-        handover_id: str
-        reason: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, status="cancelled")
-            account.open_handover_id = None
-
-    class RecordCorrected(Event):
-        """Points at an earlier event and says what was wrong; the original stays as it was."""
-
-        corrected_event_id: UUID
-        corrected_version: int
-        corrected_kind: str
-        corrections: dict[str, Any]
-        originals: dict[str, Any]
-        reason: str
-
-        def apply(self, account: Account) -> None:
-            if self.corrected_kind == "PromiseMade" and "due_date" in self.corrections:
-                promise_id = account.promise_made_at[self.corrected_version]
-                _change(account.promises, promise_id, due_date=self.corrections["due_date"])
 
     def __init__(self, name: str, owner_rep_id: str, visit_cadence_days: int) -> None:
         self.name = name
@@ -350,8 +129,6 @@ class Account(Aggregate):
         self.stakeholders: dict[str, StakeholderState] = {}
         self.handovers: dict[str, HandoverState] = {}
         self.open_handover_id: str | None = None
-
-    # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(
@@ -404,6 +181,12 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ rhythm and visits
 
+    class VisitCadenceAgreed(Event):
+        visit_cadence_days: int
+
+        def apply(self, account: Account) -> None:
+            account.visit_cadence_days = self.visit_cadence_days
+
     def agree_visit_cadence(self, actor: Actor, now: datetime, *, visit_cadence_days: int) -> None:
         self._require_recorder(actor)
         self._record(
@@ -412,6 +195,17 @@ class Account(Aggregate):
                 visit_cadence_days, "visit_cadence_days", 1, MAX_CADENCE_DAYS
             ),
         )
+
+    class VisitRecorded(Event):
+        visit_id: str
+        planned_at: datetime | None
+        purpose: str
+        summary: str
+        attendees: list[str]
+        small_talk: bool
+        minutes_late: int
+        next_action: str
+        channel: str
 
     def record_visit(
         self,
@@ -451,6 +245,17 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ promises
 
+    class PromiseMade(Event):
+        promise_id: str
+        description: str
+        due_date: date
+        made_to: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id] = PromiseState(
+                due_date=self.due_date, made_at_version=self.originator_version
+            )
+
     def make_promise(
         self,
         actor: Actor,
@@ -473,6 +278,14 @@ class Account(Aggregate):
         )
         return promise_id
 
+    class PromiseRenegotiated(Event):
+        promise_id: str
+        new_due_date: date
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id, due_date=self.new_due_date)
+
     def renegotiate_promise(
         self, actor: Actor, now: datetime, *, promise_id: str, new_due_date: date, note: str = ""
     ) -> None:
@@ -484,6 +297,28 @@ class Account(Aggregate):
             new_due_date=a_date(new_due_date, "new_due_date"),
             note=optional_text(note, "note"),
         )
+
+    class PromiseKept(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id, status=PromiseOutcome.KEPT.value)
+
+    class PromiseBroken(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id, status=PromiseOutcome.BROKEN.value)
+
+    class PromiseCancelled(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id,
+                    status=PromiseOutcome.CANCELLED.value)
 
     def close_promise(
         self,
@@ -518,6 +353,15 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ complaints
 
+    class ComplaintReceived(Event):
+        complaint_id: str
+        subject: str
+        detail: str
+        severity: str
+
+        def apply(self, account: Account) -> None:
+            account.complaints[self.complaint_id] = ComplaintState(received_at=self.occurred_at)
+
     def receive_complaint(
         self,
         actor: Actor,
@@ -539,12 +383,20 @@ class Account(Aggregate):
         )
         return complaint_id
 
+    class ComplaintAcknowledged(Event):
+        complaint_id: str
+        note: str
+
     def acknowledge_complaint(
         self, actor: Actor, now: datetime, *, complaint_id: str,
         occurred_at: datetime | None = None, note: str = "",
     ) -> None:
         self._complaint_step(self.ComplaintAcknowledged, actor, now, complaint_id, occurred_at,
                              note=optional_text(note, "note"))
+
+    class ComplaintApologised(Event):
+        complaint_id: str
+        note: str
 
     def apologise_for_complaint(
         self, actor: Actor, now: datetime, *, complaint_id: str,
@@ -553,12 +405,24 @@ class Account(Aggregate):
         self._complaint_step(self.ComplaintApologised, actor, now, complaint_id, occurred_at,
                              note=optional_text(note, "note"))
 
+    class ComplaintRemedyProposed(Event):
+        complaint_id: str
+        remedy: str
+
     def propose_remedy(
         self, actor: Actor, now: datetime, *, complaint_id: str, remedy: str,
         occurred_at: datetime | None = None,
     ) -> None:
         self._complaint_step(self.ComplaintRemedyProposed, actor, now, complaint_id, occurred_at,
                              remedy=required_text(remedy, "remedy", LONG_TEXT))
+
+    class ComplaintResolved(Event):
+        complaint_id: str
+        resolution: str
+        concession: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.complaints, self.complaint_id, resolved=True)
 
     def resolve_complaint(
         self,
@@ -599,6 +463,14 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ customer requests
 
+    class CustomerRequestReceived(Event):
+        request_id: str
+        kind: str
+        detail: str
+
+        def apply(self, account: Account) -> None:
+            account.requests[self.request_id] = RequestState(received_at=self.occurred_at)
+
     def receive_request(
         self,
         actor: Actor,
@@ -617,6 +489,15 @@ class Account(Aggregate):
             detail=required_text(detail, "detail", LONG_TEXT),
         )
         return request_id
+
+    class CustomerRequestAnswered(Event):
+        request_id: str
+        answer: str
+        concession: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.requests, self.request_id, answered=True)
 
     def answer_request(
         self,
@@ -650,6 +531,15 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ proposals
 
+    class ProposalGiven(Event):
+        proposal_id: str
+        kind: str
+        title: str
+        detail: str
+
+        def apply(self, account: Account) -> None:
+            account.proposals[self.proposal_id] = self.kind
+
     def give_proposal(
         self,
         actor: Actor,
@@ -670,6 +560,11 @@ class Account(Aggregate):
             detail=optional_text(detail, "detail"),
         )
         return proposal_id
+
+    class ProposalReactionRecorded(Event):
+        proposal_id: str
+        reaction: str
+        note: str
 
     def record_reaction(
         self,
@@ -692,6 +587,11 @@ class Account(Aggregate):
         )
 
     # ------------------------------------------------------------------ contract
+
+    class ContractRenewed(Event):
+        contract_end: date
+        terms: str
+        annual_value_jpy: int
 
     def renew_contract(
         self,
@@ -719,6 +619,17 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ stakeholders
 
+    class StakeholderAdded(Event):
+        stakeholder_id: str
+        name: str
+        title: str
+        decision_power: bool
+        stance: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.stakeholders[self.stakeholder_id] = StakeholderState(name=self.name)
+
     def add_stakeholder(
         self,
         actor: Actor,
@@ -742,6 +653,13 @@ class Account(Aggregate):
             note=optional_text(note, "note"),
         )
         return stakeholder_id
+
+    class StakeholderChanged(Event):
+        stakeholder_id: str
+        title: str | None
+        decision_power: bool | None
+        stance: str | None
+        note: str
 
     def change_stakeholder(
         self,
@@ -768,6 +686,13 @@ class Account(Aggregate):
             note=optional_text(note, "note"),
         )
 
+    class StakeholderLeft(Event):
+        stakeholder_id: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.stakeholders, self.stakeholder_id, active=False)
+
     def stakeholder_left(
         self, actor: Actor, now: datetime, *, stakeholder_id: str, reason: str = ""
     ) -> None:
@@ -791,6 +716,12 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ notes
 
+    class NoteAdded(Event):
+        note_id: str
+        text: str
+        kind: str
+        topic: str
+
     def add_note(
         self,
         actor: Actor,
@@ -812,6 +743,19 @@ class Account(Aggregate):
         return note_id
 
     # ------------------------------------------------------------------ handover (引き継ぎ)
+
+    class HandoverInitiated(Event):
+        handover_id: str
+        from_rep_id: str
+        to_rep_id: str
+        reason: str
+        effective_at: datetime
+
+        def apply(self, account: Account) -> None:
+            account.handovers[self.handover_id] = HandoverState(
+                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id
+            )
+            account.open_handover_id = self.handover_id
 
     def initiate_handover(
         self,
@@ -843,6 +787,15 @@ class Account(Aggregate):
         )
         return handover_id
 
+    class HandoverDossierAcknowledged(Event):
+        """The successor read the dossier as it stood at ``dossier_version``; it is frozen there."""
+
+        handover_id: str
+        dossier_version: int
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, acknowledged=True)
+
     def acknowledge_dossier(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
         handover = self._open_handover(handover_id)
         if actor.user_id != handover.to_rep_id:
@@ -853,12 +806,20 @@ class Account(Aggregate):
             dossier_version=self.version,
         )
 
+    class HandoverJointVisitMade(Event):
+        handover_id: str
+        note: str
+
     def record_joint_visit(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
         note: str = "",
     ) -> None:
         self._handover_step(self.HandoverJointVisitMade, actor, now, handover_id, occurred_at,
                             note=optional_text(note, "note"))
+
+    class HandoverCustomerInformed(Event):
+        handover_id: str
+        note: str
 
     def record_customer_informed(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
@@ -867,6 +828,11 @@ class Account(Aggregate):
         self._handover_step(self.HandoverCustomerInformed, actor, now, handover_id, occurred_at,
                             note=optional_text(note, "note"))
 
+    class HandoverCheckpointScheduled(Event):
+        handover_id: str
+        checkpoint_on: date
+        note: str
+
     def schedule_checkpoint(
         self, actor: Actor, now: datetime, *, handover_id: str, checkpoint_on: date,
         note: str = "",
@@ -874,6 +840,16 @@ class Account(Aggregate):
         self._handover_step(self.HandoverCheckpointScheduled, actor, now, handover_id, now,
                             checkpoint_on=a_date(checkpoint_on, "checkpoint_on"),
                             note=optional_text(note, "note"))
+
+    class HandoverCompleted(Event):
+        handover_id: str
+        from_rep_id: str
+        to_rep_id: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, status="completed")
+            account.owner_rep_id = self.to_rep_id
+            account.open_handover_id = None
 
     def complete_handover(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
         handover = self._open_handover(handover_id)
@@ -885,6 +861,14 @@ class Account(Aggregate):
             from_rep_id=handover.from_rep_id,
             to_rep_id=handover.to_rep_id,
         )
+
+    class HandoverCancelled(Event):
+        handover_id: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, status="cancelled")
+            account.open_handover_id = None
 
     def cancel_handover(
         self, actor: Actor, now: datetime, *, handover_id: str, reason: str
@@ -929,6 +913,21 @@ class Account(Aggregate):
         return handover
 
     # ------------------------------------------------------------------ corrections (訂正)
+
+    class RecordCorrected(Event):
+        """Points at an earlier event and says what was wrong; the original stays as it was."""
+
+        corrected_event_id: UUID
+        corrected_version: int
+        corrected_kind: str
+        corrections: dict[str, Any]
+        originals: dict[str, Any]
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            if self.corrected_kind == "PromiseMade" and "due_date" in self.corrections:
+                promise_id = account.promise_made_at[self.corrected_version]
+                _change(account.promises, promise_id, due_date=self.corrections["due_date"])
 
     def correct(
         self,
