@@ -6,13 +6,14 @@ an event; an event's ``apply`` only moves state, so replaying history never re-j
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
+from domain.corrections import CORRECTABLE, CorrectionTarget
 from domain.errors import (
     ComplaintAlreadyResolved,
     HandoverInProgress,
@@ -42,6 +43,7 @@ from domain.values import (
     Role,
     Severity,
     Stance,
+    a_boolean,
     a_date,
     a_user_id,
     an_item_id,
@@ -98,16 +100,6 @@ class HandoverState:
     acknowledged: bool = False
 
 
-@dataclass(frozen=True)
-class CorrectionTarget:
-    """The stored event a correction points at, as the application found it."""
-
-    event_id: UUID
-    version: int
-    kind: str
-    values: dict[str, Any] = field(default_factory=dict)  # the corrected event's fields
-
-
 STATE_CLASSES: tuple[type, ...] = (
     PromiseState, ComplaintState, RequestState, StakeholderState, HandoverState,
 )
@@ -119,233 +111,12 @@ class Account(Aggregate):
         recorded_by: str
         occurred_at: datetime
 
+    # ------------------------------------------------------------------ opening
+
     class Opened(Event, Aggregate.Created):
         name: str
         owner_rep_id: str
         visit_cadence_days: int
-
-
-    class VisitCadenceAgreed(Event):
-        visit_cadence_days: int
-
-        def apply(self, account: Account) -> None:
-            account.visit_cadence_days = self.visit_cadence_days
-
-    class VisitRecorded(Event):
-        visit_id: str
-        planned_at: datetime | None
-        purpose: str
-        summary: str
-        attendees: list[str]
-        small_talk: bool
-        minutes_late: int
-        next_action: str
-        channel: str
-
-    class PromiseMade(Event):
-        promise_id: str
-        description: str
-        due_date: date
-        made_to: str
-
-        def apply(self, account: Account) -> None:
-            account.promises[self.promise_id] = PromiseState(
-                due_date=self.due_date, made_at_version=self.originator_version
-            )
-
-    class PromiseRenegotiated(Event):
-        promise_id: str
-        new_due_date: date
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id, due_date=self.new_due_date)
-
-    class PromiseKept(Event):
-        promise_id: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id, status=PromiseOutcome.KEPT.value)
-
-    class PromiseBroken(Event):
-        promise_id: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id, status=PromiseOutcome.BROKEN.value)
-
-    class PromiseCancelled(Event):
-        promise_id: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.promises, self.promise_id,
-                    status=PromiseOutcome.CANCELLED.value)
-
-    class ComplaintReceived(Event):
-        complaint_id: str
-        subject: str
-        detail: str
-        severity: str
-
-        def apply(self, account: Account) -> None:
-            account.complaints[self.complaint_id] = ComplaintState(received_at=self.occurred_at)
-
-    class ComplaintAcknowledged(Event):
-        complaint_id: str
-        note: str
-
-    class ComplaintApologised(Event):
-        complaint_id: str
-        note: str
-
-    class ComplaintRemedyProposed(Event):
-        complaint_id: str
-        remedy: str
-
-    class ComplaintResolved(Event):
-        complaint_id: str
-        resolution: str
-        concession: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.complaints, self.complaint_id, resolved=True)
-
-    class CustomerRequestReceived(Event):
-        request_id: str
-        kind: str
-        detail: str
-
-        def apply(self, account: Account) -> None:
-            account.requests[self.request_id] = RequestState(received_at=self.occurred_at)
-
-    class CustomerRequestAnswered(Event):
-        request_id: str
-        answer: str
-        concession: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.requests, self.request_id, answered=True)
-
-    class ProposalGiven(Event):
-        proposal_id: str
-        kind: str
-        title: str
-        detail: str
-
-        def apply(self, account: Account) -> None:
-            account.proposals[self.proposal_id] = self.kind
-
-    class ProposalReactionRecorded(Event):
-        proposal_id: str
-        reaction: str
-        note: str
-
-    class ContractRenewed(Event):
-        contract_end: date
-        terms: str
-        annual_value_jpy: int
-
-    class StakeholderAdded(Event):
-        stakeholder_id: str
-        name: str
-        title: str
-        decision_power: bool
-        stance: str
-        note: str
-
-        def apply(self, account: Account) -> None:
-            account.stakeholders[self.stakeholder_id] = StakeholderState(name=self.name)
-
-    class StakeholderChanged(Event):
-        stakeholder_id: str
-        title: str | None
-        decision_power: bool | None
-        stance: str | None
-        note: str
-
-    class StakeholderLeft(Event):
-        stakeholder_id: str
-        reason: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.stakeholders, self.stakeholder_id, active=False)
-
-    class NoteAdded(Event):
-        note_id: str
-        text: str
-        kind: str
-        topic: str
-
-    class HandoverInitiated(Event):
-        handover_id: str
-        from_rep_id: str
-        to_rep_id: str
-        reason: str
-        effective_at: datetime
-
-        def apply(self, account: Account) -> None:
-            account.handovers[self.handover_id] = HandoverState(
-                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id
-            )
-            account.open_handover_id = self.handover_id
-
-    class HandoverDossierAcknowledged(Event):
-        """The successor read the dossier as it stood at ``dossier_version``; it is frozen there."""
-
-        handover_id: str
-        dossier_version: int
-
-        def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, acknowledged=True)
-
-    class HandoverJointVisitMade(Event):
-        handover_id: str
-        note: str
-
-    class HandoverCustomerInformed(Event):
-        handover_id: str
-        note: str
-
-    class HandoverCheckpointScheduled(Event):
-        handover_id: str
-        checkpoint_on: date
-        note: str
-
-    class HandoverCompleted(Event):
-        handover_id: str
-        from_rep_id: str
-        to_rep_id: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, status="completed")
-            account.owner_rep_id = self.to_rep_id
-            account.open_handover_id = None
-
-    class HandoverCancelled(Event):
-        handover_id: str
-        reason: str
-
-        def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, status="cancelled")
-            account.open_handover_id = None
-
-    class RecordCorrected(Event):
-        """Points at an earlier event and says what was wrong; the original stays as it was."""
-
-        corrected_event_id: UUID
-        corrected_version: int
-        corrected_kind: str
-        corrections: dict[str, Any]
-        originals: dict[str, Any]
-        reason: str
-
-        def apply(self, account: Account) -> None:
-            if self.corrected_kind == "PromiseMade" and "due_date" in self.corrections:
-                promise_id = account.promise_made_at[self.corrected_version]
-                _change(account.promises, promise_id, due_date=self.corrections["due_date"])
 
     def __init__(self, name: str, owner_rep_id: str, visit_cadence_days: int) -> None:
         self.name = name
@@ -358,8 +129,6 @@ class Account(Aggregate):
         self.stakeholders: dict[str, StakeholderState] = {}
         self.handovers: dict[str, HandoverState] = {}
         self.open_handover_id: str | None = None
-
-    # ------------------------------------------------------------------ opening
 
     @classmethod
     def open(
@@ -412,6 +181,12 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ rhythm and visits
 
+    class VisitCadenceAgreed(Event):
+        visit_cadence_days: int
+
+        def apply(self, account: Account) -> None:
+            account.visit_cadence_days = self.visit_cadence_days
+
     def agree_visit_cadence(self, actor: Actor, now: datetime, *, visit_cadence_days: int) -> None:
         self._require_recorder(actor)
         self._record(
@@ -420,6 +195,17 @@ class Account(Aggregate):
                 visit_cadence_days, "visit_cadence_days", 1, MAX_CADENCE_DAYS
             ),
         )
+
+    class VisitRecorded(Event):
+        visit_id: str
+        planned_at: datetime | None
+        purpose: str
+        summary: str
+        attendees: list[str]
+        small_talk: bool
+        minutes_late: int
+        next_action: str
+        channel: str
 
     def record_visit(
         self,
@@ -450,7 +236,7 @@ class Account(Aggregate):
             purpose=required_text(purpose, "purpose"),
             summary=optional_text(summary, "summary", LONG_TEXT),
             attendees=text_list(list(attendees), "attendees"),
-            small_talk=_boolean(small_talk, "small_talk"),
+            small_talk=a_boolean(small_talk, "small_talk"),
             minutes_late=bounded_int(minutes_late, "minutes_late", 0, MAX_MINUTES_LATE),
             next_action=optional_text(next_action, "next_action"),
             channel=choice(Channel, channel, "channel").value,
@@ -458,6 +244,17 @@ class Account(Aggregate):
         return visit_id
 
     # ------------------------------------------------------------------ promises
+
+    class PromiseMade(Event):
+        promise_id: str
+        description: str
+        due_date: date
+        made_to: str
+
+        def apply(self, account: Account) -> None:
+            account.promises[self.promise_id] = PromiseState(
+                due_date=self.due_date, made_at_version=self.originator_version
+            )
 
     def make_promise(
         self,
@@ -481,6 +278,14 @@ class Account(Aggregate):
         )
         return promise_id
 
+    class PromiseRenegotiated(Event):
+        promise_id: str
+        new_due_date: date
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id, due_date=self.new_due_date)
+
     def renegotiate_promise(
         self, actor: Actor, now: datetime, *, promise_id: str, new_due_date: date, note: str = ""
     ) -> None:
@@ -492,6 +297,28 @@ class Account(Aggregate):
             new_due_date=a_date(new_due_date, "new_due_date"),
             note=optional_text(note, "note"),
         )
+
+    class PromiseKept(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id, status=PromiseOutcome.KEPT.value)
+
+    class PromiseBroken(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id, status=PromiseOutcome.BROKEN.value)
+
+    class PromiseCancelled(Event):
+        promise_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.promises, self.promise_id,
+                    status=PromiseOutcome.CANCELLED.value)
 
     def close_promise(
         self,
@@ -526,6 +353,15 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ complaints
 
+    class ComplaintReceived(Event):
+        complaint_id: str
+        subject: str
+        detail: str
+        severity: str
+
+        def apply(self, account: Account) -> None:
+            account.complaints[self.complaint_id] = ComplaintState(received_at=self.occurred_at)
+
     def receive_complaint(
         self,
         actor: Actor,
@@ -547,12 +383,20 @@ class Account(Aggregate):
         )
         return complaint_id
 
+    class ComplaintAcknowledged(Event):
+        complaint_id: str
+        note: str
+
     def acknowledge_complaint(
         self, actor: Actor, now: datetime, *, complaint_id: str,
         occurred_at: datetime | None = None, note: str = "",
     ) -> None:
         self._complaint_step(self.ComplaintAcknowledged, actor, now, complaint_id, occurred_at,
                              note=optional_text(note, "note"))
+
+    class ComplaintApologised(Event):
+        complaint_id: str
+        note: str
 
     def apologise_for_complaint(
         self, actor: Actor, now: datetime, *, complaint_id: str,
@@ -561,12 +405,24 @@ class Account(Aggregate):
         self._complaint_step(self.ComplaintApologised, actor, now, complaint_id, occurred_at,
                              note=optional_text(note, "note"))
 
+    class ComplaintRemedyProposed(Event):
+        complaint_id: str
+        remedy: str
+
     def propose_remedy(
         self, actor: Actor, now: datetime, *, complaint_id: str, remedy: str,
         occurred_at: datetime | None = None,
     ) -> None:
         self._complaint_step(self.ComplaintRemedyProposed, actor, now, complaint_id, occurred_at,
                              remedy=required_text(remedy, "remedy", LONG_TEXT))
+
+    class ComplaintResolved(Event):
+        complaint_id: str
+        resolution: str
+        concession: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.complaints, self.complaint_id, resolved=True)
 
     def resolve_complaint(
         self,
@@ -607,6 +463,14 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ customer requests
 
+    class CustomerRequestReceived(Event):
+        request_id: str
+        kind: str
+        detail: str
+
+        def apply(self, account: Account) -> None:
+            account.requests[self.request_id] = RequestState(received_at=self.occurred_at)
+
     def receive_request(
         self,
         actor: Actor,
@@ -625,6 +489,15 @@ class Account(Aggregate):
             detail=required_text(detail, "detail", LONG_TEXT),
         )
         return request_id
+
+    class CustomerRequestAnswered(Event):
+        request_id: str
+        answer: str
+        concession: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.requests, self.request_id, answered=True)
 
     def answer_request(
         self,
@@ -658,6 +531,15 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ proposals
 
+    class ProposalGiven(Event):
+        proposal_id: str
+        kind: str
+        title: str
+        detail: str
+
+        def apply(self, account: Account) -> None:
+            account.proposals[self.proposal_id] = self.kind
+
     def give_proposal(
         self,
         actor: Actor,
@@ -678,6 +560,11 @@ class Account(Aggregate):
             detail=optional_text(detail, "detail"),
         )
         return proposal_id
+
+    class ProposalReactionRecorded(Event):
+        proposal_id: str
+        reaction: str
+        note: str
 
     def record_reaction(
         self,
@@ -700,6 +587,11 @@ class Account(Aggregate):
         )
 
     # ------------------------------------------------------------------ contract
+
+    class ContractRenewed(Event):
+        contract_end: date
+        terms: str
+        annual_value_jpy: int
 
     def renew_contract(
         self,
@@ -727,6 +619,17 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ stakeholders
 
+    class StakeholderAdded(Event):
+        stakeholder_id: str
+        name: str
+        title: str
+        decision_power: bool
+        stance: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            account.stakeholders[self.stakeholder_id] = StakeholderState(name=self.name)
+
     def add_stakeholder(
         self,
         actor: Actor,
@@ -745,11 +648,18 @@ class Account(Aggregate):
             stakeholder_id=stakeholder_id,
             name=required_text(name, "name"),
             title=optional_text(title, "title", 200),
-            decision_power=_boolean(decision_power, "decision_power"),
+            decision_power=a_boolean(decision_power, "decision_power"),
             stance=choice(Stance, stance, "stance").value,
             note=optional_text(note, "note"),
         )
         return stakeholder_id
+
+    class StakeholderChanged(Event):
+        stakeholder_id: str
+        title: str | None
+        decision_power: bool | None
+        stance: str | None
+        note: str
 
     def change_stakeholder(
         self,
@@ -771,10 +681,17 @@ class Account(Aggregate):
             stakeholder_id=stakeholder_id,
             title=None if title is None else optional_text(title, "title", 200),
             decision_power=None if decision_power is None
-            else _boolean(decision_power, "decision_power"),
+            else a_boolean(decision_power, "decision_power"),
             stance=None if stance is None else choice(Stance, stance, "stance").value,
             note=optional_text(note, "note"),
         )
+
+    class StakeholderLeft(Event):
+        stakeholder_id: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.stakeholders, self.stakeholder_id, active=False)
 
     def stakeholder_left(
         self, actor: Actor, now: datetime, *, stakeholder_id: str, reason: str = ""
@@ -799,6 +716,12 @@ class Account(Aggregate):
 
     # ------------------------------------------------------------------ notes
 
+    class NoteAdded(Event):
+        note_id: str
+        text: str
+        kind: str
+        topic: str
+
     def add_note(
         self,
         actor: Actor,
@@ -820,6 +743,19 @@ class Account(Aggregate):
         return note_id
 
     # ------------------------------------------------------------------ handover (引き継ぎ)
+
+    class HandoverInitiated(Event):
+        handover_id: str
+        from_rep_id: str
+        to_rep_id: str
+        reason: str
+        effective_at: datetime
+
+        def apply(self, account: Account) -> None:
+            account.handovers[self.handover_id] = HandoverState(
+                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id
+            )
+            account.open_handover_id = self.handover_id
 
     def initiate_handover(
         self,
@@ -851,6 +787,15 @@ class Account(Aggregate):
         )
         return handover_id
 
+    class HandoverDossierAcknowledged(Event):
+        """The successor read the dossier as it stood at ``dossier_version``; it is frozen there."""
+
+        handover_id: str
+        dossier_version: int
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, acknowledged=True)
+
     def acknowledge_dossier(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
         handover = self._open_handover(handover_id)
         if actor.user_id != handover.to_rep_id:
@@ -861,12 +806,20 @@ class Account(Aggregate):
             dossier_version=self.version,
         )
 
+    class HandoverJointVisitMade(Event):
+        handover_id: str
+        note: str
+
     def record_joint_visit(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
         note: str = "",
     ) -> None:
         self._handover_step(self.HandoverJointVisitMade, actor, now, handover_id, occurred_at,
                             note=optional_text(note, "note"))
+
+    class HandoverCustomerInformed(Event):
+        handover_id: str
+        note: str
 
     def record_customer_informed(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
@@ -875,6 +828,11 @@ class Account(Aggregate):
         self._handover_step(self.HandoverCustomerInformed, actor, now, handover_id, occurred_at,
                             note=optional_text(note, "note"))
 
+    class HandoverCheckpointScheduled(Event):
+        handover_id: str
+        checkpoint_on: date
+        note: str
+
     def schedule_checkpoint(
         self, actor: Actor, now: datetime, *, handover_id: str, checkpoint_on: date,
         note: str = "",
@@ -882,6 +840,16 @@ class Account(Aggregate):
         self._handover_step(self.HandoverCheckpointScheduled, actor, now, handover_id, now,
                             checkpoint_on=a_date(checkpoint_on, "checkpoint_on"),
                             note=optional_text(note, "note"))
+
+    class HandoverCompleted(Event):
+        handover_id: str
+        from_rep_id: str
+        to_rep_id: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, status="completed")
+            account.owner_rep_id = self.to_rep_id
+            account.open_handover_id = None
 
     def complete_handover(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
         handover = self._open_handover(handover_id)
@@ -893,6 +861,14 @@ class Account(Aggregate):
             from_rep_id=handover.from_rep_id,
             to_rep_id=handover.to_rep_id,
         )
+
+    class HandoverCancelled(Event):
+        handover_id: str
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, status="cancelled")
+            account.open_handover_id = None
 
     def cancel_handover(
         self, actor: Actor, now: datetime, *, handover_id: str, reason: str
@@ -937,6 +913,21 @@ class Account(Aggregate):
         return handover
 
     # ------------------------------------------------------------------ corrections (訂正)
+
+    class RecordCorrected(Event):
+        """Points at an earlier event and says what was wrong; the original stays as it was."""
+
+        corrected_event_id: UUID
+        corrected_version: int
+        corrected_kind: str
+        corrections: dict[str, Any]
+        originals: dict[str, Any]
+        reason: str
+
+        def apply(self, account: Account) -> None:
+            if self.corrected_kind == "PromiseMade" and "due_date" in self.corrections:
+                promise_id = account.promise_made_at[self.corrected_version]
+                _change(account.promises, promise_id, due_date=self.corrections["due_date"])
 
     def correct(
         self,
@@ -1001,62 +992,7 @@ def _change(items: dict[str, Any], item_id: str, **changes: Any) -> None:
     items[item_id] = replace(items[item_id], **changes)
 
 
-def _boolean(value: bool, field: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidValue(f"{field} must be true or false", field=field)
-    return value
-
-
 def _minutes_between(planned_at: datetime | None, occurred_at: datetime) -> int:
     if planned_at is None:
         return 0
     return max(0, int((occurred_at - planned_at).total_seconds() // 60))
-
-
-def _short(value: Any, field: str, now: datetime) -> str:
-    return required_text(value, field)
-
-
-def _long(value: Any, field: str, now: datetime) -> str:
-    return optional_text(value, field, LONG_TEXT)
-
-
-def _past(value: Any, field: str, now: datetime) -> datetime:
-    return happened(value, field, now)
-
-
-def _day(value: Any, field: str, now: datetime) -> date:
-    return a_date(value, field)
-
-
-def _people(value: Any, field: str, now: datetime) -> list[str]:
-    return text_list(value, field)
-
-
-def _flag(value: Any, field: str, now: datetime) -> bool:
-    return _boolean(value, field)
-
-
-def _minutes(value: Any, field: str, now: datetime) -> int:
-    return bounded_int(value, field, 0, MAX_MINUTES_LATE)
-
-
-def _jpy(value: Any, field: str, now: datetime) -> int:
-    return bounded_int(value, field, 0, MAX_ANNUAL_VALUE_JPY)
-
-
-CORRECTABLE: dict[str, dict[str, Any]] = {
-    "VisitRecorded": {
-        "occurred_at": _past, "purpose": _short, "summary": _long, "attendees": _people,
-        "small_talk": _flag, "minutes_late": _minutes, "next_action": _long,
-    },
-    "PromiseMade": {"description": _long, "due_date": _day, "made_to": _short},
-    "ComplaintReceived": {"subject": _short, "detail": _long},
-    "ComplaintResolved": {"resolution": _long, "concession": _long},
-    "CustomerRequestReceived": {"detail": _long},
-    "CustomerRequestAnswered": {"concession": _long, "note": _long},
-    "ProposalGiven": {"title": _short, "detail": _long},
-    "ContractRenewed": {"contract_end": _day, "terms": _long, "annual_value_jpy": _jpy},
-    "StakeholderAdded": {"name": _short, "title": _long, "note": _long},
-    "NoteAdded": {"text": _long},
-}

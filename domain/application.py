@@ -32,7 +32,8 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import TopicError
 
-from domain.account import Account, CorrectionTarget
+from domain.account import Account
+from domain.corrections import CorrectionTarget
 from domain.errors import (
     AccountNotFound,
     AccountUnreadable,

@@ -219,6 +219,12 @@ def bounded_int(value: int, field: str, low: int, high: int) -> int:
     return value
 
 
+def a_boolean(value: bool, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidValue(f"{field} must be true or false", field=field)
+    return value
+
+
 def text_list(values: list[str], field: str, max_items: int = MAX_ATTENDEES) -> list[str]:
     if not isinstance(values, list | tuple):
         raise InvalidValue(f"{field} must be a list", field=field)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from domain.account import Account, CorrectionTarget
+from domain.account import Account
+from domain.corrections import CorrectionTarget
 from tests.conftest import JST, 佐藤さん, 田中課長, 鈴木さん
 
 EVERY_KIND = [

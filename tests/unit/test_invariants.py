@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from domain.account import Account, CorrectionTarget
+from domain.account import Account
+from domain.corrections import CorrectionTarget
 from domain.errors import (
     ComplaintAlreadyResolved,
     HandoverInProgress,

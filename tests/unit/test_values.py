@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.account import Account, CorrectionTarget
+from domain.account import Account
+from domain.corrections import CorrectionTarget
 from domain.errors import InvalidValue
 from domain.users import User
 from domain.values import (
