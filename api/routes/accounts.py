@@ -9,24 +9,15 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 
-from api.deps import (
-    INSTANT,
-    SCHEMA_INSTANT,
-    ActorDep,
-    AppDep,
-    IdempotencyDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    json_body,
-    parse_instant,
-    readable_account,
-    request_body,
-    wait_for_views,
-)
+from api.access import allow, readable_account
+from api.bodies import json_body, request_body
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.params import INSTANT, SCHEMA_INSTANT, parse_instant
+from api.reads import wait_for_views
 from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
 from api.settings import Settings
+from api.write_headers import IdempotencyDep
 from api.writes import WriteDep, write_body, written
 from domain.account import Account
 from domain.application import Tsunagi

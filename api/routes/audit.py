@@ -8,7 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import AppDep, allow
+from api.access import allow
+from api.deps import AppDep
 from audit.chain import chained
 from audit.export import stream, timeline
 from audit.verify import Digest, digest, verify

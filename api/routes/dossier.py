@@ -8,17 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import PlainTextResponse, Response
 
-from api.deps import (
-    ActorDep,
-    AppDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    parse_instant,
-    readable_account,
-    wait_for_views,
-)
+from api.access import allow, readable_account
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.markdown import render
+from api.params import parse_instant
+from api.reads import wait_for_views
 from api.responses import DocumentResponse
 from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY, account_as_of, reading_of
 from api.settings import Settings

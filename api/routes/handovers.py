@@ -9,16 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
-from api.deps import (
-    ActorDep,
-    AppDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    readable_account,
-    request_body,
-    wait_for_views,
-)
+from api.access import allow, readable_account
+from api.bodies import request_body
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.reads import wait_for_views
 from api.schemas import (
     CheckpointCreate,
     Empty,

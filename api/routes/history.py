@@ -10,18 +10,10 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
-from api.deps import (
-    INSTANT,
-    SCHEMA_INSTANT,
-    ActorDep,
-    AppDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    parse_instant,
-    readable_account,
-    wait_for_views,
-)
+from api.access import allow, readable_account
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.params import INSTANT, SCHEMA_INSTANT, parse_instant
+from api.reads import wait_for_views
 from api.routes.accounts import reading_of
 from api.settings import Settings
 from domain.values import Role

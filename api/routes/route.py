@@ -8,18 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api.deps import (
-    DAY,
-    SCHEMA_DAY,
-    ActorDep,
-    AppDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    domain_checked,
-    parse_day,
-    wait_for_views,
-)
+from api.access import allow
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.params import DAY, SCHEMA_DAY, domain_checked, parse_day
+from api.reads import wait_for_views
 from api.settings import Settings
 from domain.values import MAX_USER_ID, USER_ID, Role, a_user_id
 from projections.records import local_date

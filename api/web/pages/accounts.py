@@ -11,7 +11,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
+from api.reads import wait_for_views
 from api.routes.accounts import relationship_and_evidence
 from api.routes.dossier import dossier_document
 from api.routes.history import history_page

@@ -8,7 +8,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
 from api.routes.accounts import account_as_of
 from api.routes.audit import MEDIA, audited_account
 from api.web import labels

@@ -12,7 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
+from api.reads import wait_for_views
 from api.routes.accounts import account_as_of, reading_of
 from api.routes.dossier import dossier_document
 from api.settings import Settings
