@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api.access import allow
 from api.bodies import request_body
 from api.deps import SettingsDep, ViewsDep
-from api.reads import wait_for_views
+from api.reads.common import wait_for_views
 from api.schemas import CorrectionCreate, RecordedPublic
 from api.writes import WriteDep, write_body
 from domain.errors import NotCorrectable
