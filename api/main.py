@@ -14,8 +14,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from api import errors
+from api.bodies import body_schemas
 from api.bootstrap import STORE_DOWN, build_application, build_read_side, build_sessions
-from api.deps import body_schemas
 from api.logging import configure_logging
 from api.middleware import BodyLimit, NoSniff, RequestLog
 from api.protocol import guarded

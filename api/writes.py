@@ -17,17 +17,10 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import (
-    BODY_MODELS,
-    ActorDep,
-    IdempotencyKey,
-    IfMatch,
-    account_gate,
-    checked_key,
-    idempotency_of,
-    parsed_body,
-    version_of,
-)
+from api.access import account_gate
+from api.bodies import BODY_MODELS, parsed_body
+from api.deps import ActorDep
+from api.write_headers import IdempotencyKey, IfMatch, checked_key, idempotency_of, version_of
 from domain.application import AccountCommand, Recorded, Tsunagi
 from domain.idempotency import Idempotency
 from domain.values import Actor

@@ -8,18 +8,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import AppDep, allow
+from api.access import allow
+from api.deps import AppDep
+from api.reads.audited import EXPORT_MEDIA, audited_account
 from audit.chain import chained
 from audit.export import stream, timeline
 from audit.verify import Digest, digest, verify
-from domain.account import Account
-from domain.application import Tsunagi
-from domain.errors import AccountNotFound, StoreUnavailable
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 AUDITORS = allow(Role.AUDITOR, Role.ADMIN)
-MEDIA = {"jsonl": "application/x-ndjson; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 
 
 @router.get("/verify", summary="Verify the hash chain", dependencies=[AUDITORS])
@@ -39,20 +37,6 @@ def verify_chain(
     result = verify(chained(app.recorder), account_id=account_id, expected_digest=expected,
                     mapper=app.mapper)
     return result.as_dict()
-
-
-def audited_account(app: Tsunagi, account_id: UUID) -> Account | None:
-    """The account; None when it is stored but its rows no longer read as its events (an
-    audit is for exactly that: verify and export say which rows and why); 404 when nothing
-    is stored under the id."""
-    try:
-        return app.read_account(account_id)
-    except (AccountNotFound, StoreUnavailable):
-        raise
-    except Exception:  # a truncated or undecodable row
-        if not chained(app.recorder).select_chained(originator_id=account_id, limit=1):
-            raise AccountNotFound(f"no account {account_id}") from None
-        return None
 
 
 @router.get("/digest", summary="The head of the store-wide chain", dependencies=[AUDITORS])
@@ -75,5 +59,5 @@ def export(app: AppDep, account_id: UUID | None = None,
         audited_account(app, account_id)
     lines = timeline(chained(app.recorder), app.mapper, account_id=account_id)
     name = f"tsunagi-{account_id or 'store'}.{format}"
-    return StreamingResponse(stream(lines, format, bom=bom), media_type=MEDIA[format],
+    return StreamingResponse(stream(lines, format, bom=bom), media_type=EXPORT_MEDIA[format],
                              headers={"Content-Disposition": f'attachment; filename="{name}"'})

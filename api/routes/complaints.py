@@ -8,7 +8,8 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import allow, request_body
+from api.access import allow
+from api.bodies import request_body
 from api.schemas import (
     ComplaintCreate,
     ComplaintResolve,

@@ -10,13 +10,10 @@ from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.deps import (
-    SettingsDep,
-    ViewsDep,
-    allow,
-    request_body,
-    wait_for_views,
-)
+from api.access import allow
+from api.bodies import request_body
+from api.deps import SettingsDep, ViewsDep
+from api.reads.common import wait_for_views
 from api.schemas import CorrectionCreate, RecordedPublic
 from api.writes import WriteDep, write_body
 from domain.errors import NotCorrectable

@@ -9,16 +9,10 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 
-from api.deps import (
-    ActorDep,
-    AppDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    readable_account,
-    request_body,
-    wait_for_views,
-)
+from api.access import allow, readable_account
+from api.bodies import request_body
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.reads.dossier import frozen_dossier
 from api.schemas import (
     CheckpointCreate,
     Empty,
@@ -30,7 +24,6 @@ from api.schemas import (
 from api.writes import WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
-from projections.dossier import DossierView
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/handovers", tags=["handovers"])
 MANAGERS = allow(Role.MANAGER)
@@ -117,9 +110,7 @@ def acknowledged_dossier(account_id: UUID, handover_id: str, app: AppDep, views:
                          settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:
     """Exactly what the successor acknowledged, frozen at that moment."""
     readable_account(app, actor, account_id)
-    wait_for_views(views, settings, "dossier")
-    dossier: DossierView = views["dossier"]  # type: ignore[assignment]
-    frozen = dossier.acknowledged(str(account_id), handover_id)
+    frozen = frozen_dossier(views, settings, account_id, handover_id)
     if frozen is None:
         raise HTTPException(404, f"handover {handover_id} has no acknowledged dossier")
     return frozen

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
 from pydantic import StringConstraints
 
-from api.deps import (
-    INSTANT,
-    SCHEMA_INSTANT,
-    ActorDep,
-    AppDep,
-    SettingsDep,
-    ViewsDep,
-    allow,
-    parse_instant,
-    readable_account,
-    wait_for_views,
-)
-from api.routes.accounts import reading_of
-from api.settings import Settings
+from api.access import allow, readable_account
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.params import INSTANT, SCHEMA_INSTANT, parse_instant
+from api.reads.history import history_public
+from api.reads.models import public
 from domain.values import Role
-from projections.history import MAX_PAGE, HistoryPage, HistoryView
-from projections.records import KINDS, utc_key
-from projections.runner import Views
+from projections.history import MAX_PAGE
+from projections.records import KINDS
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["history"])
 INSTANT_SCHEMA: dict[str, Any] = {"format": "date-time", "pattern": SCHEMA_INSTANT}
@@ -52,24 +40,6 @@ def history(
     kinds = [k for value in kind or [] for k in value.split(",")]
     since, until = parse_instant(occurred_from, "from"), parse_instant(occurred_to, "to")
     readable_account(app, actor, account_id)
-    page = history_page(views, settings, account_id, limit=limit, after_version=int(cursor or 0),
-                        kinds=kinds, since=since, until=until)
-    answer: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
-    incomplete = reading_of(views, account_id, ("history",)).incomplete
-    if incomplete:
-        answer["incomplete"] = incomplete
-    return answer
-
-
-def history_page(views: Views, settings: Settings, account_id: UUID, *, limit: int,
-                 after_version: int = 0, kinds: Sequence[str] = (),
-                 since: datetime | None = None, until: datetime | None = None) -> HistoryPage:
-    """One page of the account's events, oldest first, once the view has every acknowledged
-    write."""
-    wait_for_views(views, settings, "history")
-    view: HistoryView = views["history"]  # type: ignore[assignment]
-    return view.page(
-        str(account_id), limit=limit, after_version=after_version, kinds=kinds,
-        occurred_from=utc_key(since) if since else None,
-        occurred_to=utc_key(until) if until else None,
-    )
+    return public(history_public(views, settings, account_id, limit=limit,
+                                 after_version=int(cursor or 0), kinds=kinds, since=since,
+                                 until=until))

@@ -7,8 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import ActorDep, AppDep, IdempotencyDep, allow, json_body, request_body
+from api.access import allow
+from api.bodies import json_body, request_body
+from api.deps import ActorDep, AppDep
 from api.schemas import UserCreate, UserPublic
+from api.write_headers import IdempotencyDep
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/users", tags=["users"])

@@ -17,7 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
-from api.deps import AppDep, SettingsDep, admin
+from api.auth import admin
+from api.deps import AppDep, SettingsDep
 from api.sessions import LIFETIME_SECONDS, Holder, SessionStore, session_valid
 from api.settings import Settings
 from domain.application import Tsunagi

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from api.deps import MAX_JSON_DEPTH
+from api.bodies import MAX_JSON_DEPTH
 from api.settings import Settings
 from tests.e2e.conftest import Office
 from tests.reliability.server import serving

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from api.deps import MAX_JSON_DEPTH, json_nesting_exceeds
+from api.bodies import MAX_JSON_DEPTH, json_nesting_exceeds
 
 
 def nested(depth: int, opening: str = "[", closing: str = "]") -> bytes:

@@ -11,10 +11,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
-from api.routes.accounts import relationship_and_evidence
-from api.routes.dossier import dossier_document
-from api.routes.history import history_page
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
+from api.reads.accounts import account_listing, relationship_and_evidence
+from api.reads.dossier import dossier_document
+from api.reads.history import history_page, recorded_event
 from api.settings import Settings
 from api.web import charts, labels, trends
 from api.web.forms import SPECS, FormState
@@ -24,9 +25,7 @@ from domain.application import Tsunagi
 from domain.values import Actor, Role
 from projections import health
 from projections.dossier import unknown_health
-from projections.history import HistoryView
 from projections.quarantine import Reading
-from projections.relationship import RelationshipView
 from projections.runner import Views
 
 router = APIRouter(include_in_schema=False)
@@ -41,12 +40,6 @@ def account_uuid(raw: str) -> UUID:
         return UUID(raw)
     except ValueError:
         raise PageRefused(404, "取引先が見つかりません。") from None
-
-
-def may_record(actor: Actor, doc: dict[str, Any]) -> bool:
-    """Forms are offered to those the domain lets record: the owner and managers."""
-    return actor.role is Role.MANAGER or (
-        actor.role is Role.REP and doc["owner_rep_id"] == actor.user_id)
 
 
 def timeline_filter(kind: str | None) -> tuple[str, tuple[str, ...]]:
@@ -96,7 +89,7 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
         "visits": visits, "visits_chart": charts.visits_per_month(visits),
         "scores": scores, "health_chart": charts.health_over_time(scores),
         "timeline": timeline(views, settings, account_id, kind, cursor),
-        "may_record": may_record(actor, doc),
+        "may_record": account.may_record(actor),
         "is_successor": bool(handover and handover["to_rep_id"] == actor.user_id),
         "form": form or FormState(""), "form_id": uuid.uuid4().hex,
         "done": DONE.get(done or ""),
@@ -109,10 +102,8 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
 def account_list(request: Request, views: ViewsDep, settings: SettingsDep,
                  actor: PageActor) -> Response:
     require(actor, *READERS)
-    wait_for_views(views, settings, "relationship")
-    view: RelationshipView = views["relationship"]  # type: ignore[assignment]
-    rep = actor.user_id if actor.role is Role.REP else None
-    return render_page(request, "accounts.html", {"accounts": view.listing(rep)})
+    return render_page(request, "accounts.html", {
+        "accounts": account_listing(views, settings, actor)})
 
 
 @router.get("/accounts/{account_id}")
@@ -143,15 +134,9 @@ def event(request: Request, account_id: str, event_id: str, app: AppDep, views: 
     require(actor, *READERS)
     found = account_uuid(account_id)
     account = readable_account(app, actor, found)
-    wait_for_views(views, settings, "history")
-    view: HistoryView = views["history"]  # type: ignore[assignment]
-    try:
-        where = view.find_event(str(UUID(event_id)))
-    except ValueError:
-        where = None
-    if where is None or where["account_id"] != str(found):
+    item = recorded_event(views, settings, found, event_id)
+    if item is None:
         raise PageRefused(404, "この取引先にその記録はありません。")
-    item = view.page(str(found), limit=1, after_version=where["version"] - 1).items[0]
     return render_page(request, "event.html", {
         "account_id": account_id, "name": account.name, "item": item,
         "around": max(0, item["version"] - 3),

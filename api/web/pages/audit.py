@@ -8,9 +8,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account
-from api.routes.accounts import account_as_of
-from api.routes.audit import MEDIA, audited_account
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
+from api.reads.accounts import account_as_of
+from api.reads.audited import EXPORT_MEDIA, audited_account
 from api.web import labels
 from api.web.pages.accounts import account_uuid
 from api.web.pages.dossier import basis_of, instant
@@ -65,6 +66,6 @@ def export(account_id: str, app: AppDep, actor: PageActor, format: str = "csv",
     lines = timeline(chained(app.recorder), app.mapper, account_id=found)
     name = f"tsunagi-{found}.{kind}"
     return StreamingResponse(
-        stream(lines, kind, bom=bool(bom)), media_type=MEDIA[kind],
+        stream(lines, kind, bom=bool(bom)), media_type=EXPORT_MEDIA[kind],
         headers={"Content-Disposition": f'attachment; filename="{name}"',
                  "Cache-Control": SECURITY_HEADERS["Cache-Control"]})

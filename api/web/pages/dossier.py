@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account, wait_for_views
-from api.routes.accounts import account_as_of, reading_of
-from api.routes.dossier import dossier_document
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
+from api.reads.dossier import dossier_read, frozen_dossier
 from api.settings import Settings
 from api.web.forms import local_time
 from api.web.pages.accounts import READERS, account_uuid
@@ -24,10 +24,7 @@ from domain import errors as domain
 from domain.account import Account
 from domain.application import AccountCommand, Tsunagi
 from domain.values import Actor, Role, aware
-from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis
-from projections.dossier import DossierView, present
-from projections.quarantine import Reading
 from projections.runner import Views
 
 router = APIRouter(include_in_schema=False)
@@ -60,17 +57,10 @@ def dossier_page(request: Request, app: Tsunagi, views: Views, settings: Setting
                  status: int = 200) -> HTMLResponse:
     require(actor, *READERS)
     account = readable_account(app, actor, account_id)
-    if at is not None:
-        stood = account_as_of(app, views, settings, actor, account_id, at, basis)
-        reading = reading_of(views, account_id, AS_OF_VIEWS)
-        reading.skipped(stood)
-        document = stood["dossier"]
-    else:
-        reading = Reading()
-        document = dossier_document(views, settings, account_id, account, reading)
-    dossier = present(document, at or app.clock(), settings.ramp_up_days, reading)
+    read = dossier_read(app, views, settings, actor, account, at, basis)
     return render_page(request, "dossier.html", {
-        **dossier_context(dossier, actor, str(account_id)), "incomplete": reading.incomplete,
+        **dossier_context(read.presented, actor, str(account_id)),
+        "incomplete": read.reading.incomplete,
         "as_of": at, "basis": basis, "frozen": None, "message": message,
     }, status=status)
 
@@ -158,9 +148,7 @@ def acknowledged_dossier(request: Request, account_id: str, handover_id: str, ap
     require(actor, *READERS)
     found = account_uuid(account_id)
     readable_account(app, actor, found)
-    wait_for_views(views, settings, "dossier")
-    view: DossierView = views["dossier"]  # type: ignore[assignment]
-    frozen = view.acknowledged(str(found), handover_id)
+    frozen = frozen_dossier(views, settings, found, handover_id)
     if frozen is None:
         raise PageRefused(404, "この引き継ぎには確認済みの引き継ぎ資料がありません。")
     return render_page(request, "dossier.html", {

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import AppDep, SettingsDep, ViewsDep, readable_account
+from api.access import readable_account
+from api.deps import AppDep, SettingsDep, ViewsDep
 from api.settings import Settings
 from api.web import forms
 from api.web.forms import FormSpec, FormState

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep
-from api.routes.route import route_of
+from api.reads.route import route_of
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, require
 from domain.errors import InvalidValue

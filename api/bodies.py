@@ -1,0 +1,102 @@
+"""Request bodies: parsed after authentication and access, JSON depth bounded, fingerprinted
+for the Idempotency-Key, and registered for /openapi.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from itertools import accumulate
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from api.access import AccountGate
+from api.deps import ActorDep
+
+M = TypeVar("M", bound=BaseModel)
+BODY_MODELS: list[type[BaseModel]] = []
+
+
+def json_body(model: type[M]) -> Any:
+    """Parse the body only after authentication and access; errors name the field (422).
+    (A write on an account takes ``api.writes.write_body``.)"""
+    BODY_MODELS.append(model)
+
+    async def parse(request: Request, _: ActorDep, __: Annotated[None, AccountGate]) -> M:
+        return await parsed_body(request, model)
+
+    return Depends(parse)
+
+
+MAX_JSON_DEPTH = 64  # far beyond any body the API takes; far below the recursion limit
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(rb"[^\[\]{}]+")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
+
+def json_nesting_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the JSON text nests arrays and objects deeper than ``limit``, found in one
+    linear pass without parsing (brackets inside strings, escaped quotes included, do not
+    count), so a deep body is refused before any recursive parser meets it."""
+    brackets = _NOT_A_BRACKET.sub(b"", _JSON_STRING.sub(b"", body))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
+
+async def parsed_body(request: Request, model: type[M]) -> M:
+    """The body as ``model``, or 422 naming the field; remembers its fingerprint for the
+    Idempotency-Key."""
+    raw = await request.body()
+    if json_nesting_exceeds(raw):  # before any recursive parser meets it
+        raise RequestValidationError([{
+            "loc": ("body",), "type": "json_too_deep",
+            "msg": f"JSON nested deeper than {MAX_JSON_DEPTH} levels"}])
+    try:
+        data = json.loads(raw) if raw.strip() else None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": f"malformed JSON: {exc}", "type": "json_invalid"}]
+        ) from None
+    if data is None:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "a JSON object is required", "type": "missing"}]
+        )
+    try:
+        parsed = model.model_validate_json(raw)  # JSON mode: types as JSON has them
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from None
+    request.state.fingerprint = _fingerprint(request, data)
+    return parsed
+
+
+def _fingerprint(request: Request, data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(
+        f"{request.method} {request.url.path}\n{canonical}".encode()
+    ).hexdigest()
+
+
+def body_schemas() -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Add the request body models to an OpenAPI document's components."""
+
+    def add(schema: dict[str, Any]) -> dict[str, Any]:
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in BODY_MODELS:
+            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in found.pop("$defs", {}).items():
+                components.setdefault(name, definition)
+            components.setdefault(model.__name__, found)
+        return schema
+
+    return add
+
+
+def request_body(model: type[BaseModel]) -> dict[str, Any]:
+    """openapi_extra for a route whose body is parsed by ``json_body``."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}

@@ -1,0 +1,151 @@
+"""What the reads answer, typed: XPublic out, as /v1 serves it.
+
+The routes still answer the dumped dict (``public``), so /openapi.json is what it was; each
+model can become its route's ``response_model`` as it stands. Parts whose shape the views
+own and grow (promises, complaints, dossier sections, history items) stay documents here."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field, WithJsonSchema
+
+Instant = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+Document = dict[str, Any]
+Incomplete = Annotated[Document | None, Field(
+    description="Present when part of the account could not be read; says which")]
+
+
+def public(model: BaseModel) -> dict[str, Any]:
+    """The model as today's JSON: keys by alias, in declaration order, optional parts (as_of,
+    incomplete) only when set, nulls kept."""
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+# ---------------------------------------------------------------------- health
+
+
+class WarningPublic(BaseModel):
+    code: str
+    severity: str
+    message: str
+    event_ids: list[str]
+
+
+class TenureHealthPublic(BaseModel):
+    rep_id: str
+    from_: Instant = Field(alias="from")
+    to: Instant | None
+    status: str
+    score: int | None
+
+
+class HealthPublic(BaseModel):
+    rep_id: str | None
+    status: str
+    score: int | None
+    tenures: list[TenureHealthPublic]
+    warnings: list[WarningPublic]
+    as_of: Instant
+
+
+class CurrentHealthPublic(BaseModel):
+    rep_id: str | None
+    status: str
+    score: int | None
+
+
+# ---------------------------------------------------------------------- accounts
+
+
+class AccountSummaryPublic(BaseModel):
+    """One account as the relationship view holds it (the accounts list)."""
+
+    account_id: UUID
+    name: str
+    owner_rep_id: str
+    successor_rep_id: str | None
+    version: int
+    visit_cadence_days: int
+    last_visit_at: Instant | None
+    next_visit_due: Day | None
+    open_promises: list[Document]
+    open_complaints: list[Document]
+    contract: Document
+    handover: Document | None
+
+
+class AccountListPublic(BaseModel):
+    items: list[AccountSummaryPublic]
+
+
+class AccountPublic(AccountSummaryPublic):
+    """The relationship view with health, now or as the account stood at ``as_of``."""
+
+    health: HealthPublic
+    as_of: Instant | None = None
+    as_of_basis: str | None = None
+    incomplete: Incomplete = None
+
+
+# ---------------------------------------------------------------------- dossier
+
+
+class DossierAsOfPublic(BaseModel):
+    version: int
+    recorded_at: Instant
+    at: Instant
+
+
+class DossierPublic(BaseModel):
+    """The handover dossier (引き継ぎ資料) as a reader gets it; its sections are the dossier
+    view's documents."""
+
+    account: Document
+    as_of: DossierAsOfPublic
+    handover: Document | None
+    tenures: list[Document]
+    contract: Document | None
+    renewals: list[Document]
+    proposals_in_flight: list[Document]
+    proposals: list[Document]
+    rhythm: Document
+    stakeholders: list[Document]
+    open_promises: list[Document]
+    promise_record: dict[str, int]
+    complaints: list[Document]
+    requests: list[Document]
+    precedents: list[Document]
+    cautions: list[Document]
+    notes: list[Document]
+    unfinished: list[Document]
+    checkpoints: list[Document]
+    corrections: list[Document]
+    health: CurrentHealthPublic
+    warnings: list[WarningPublic]
+    incomplete: Incomplete = None
+
+
+# ---------------------------------------------------------------------- history, route
+
+
+class HistoryPublic(BaseModel):
+    """One page of an account's events, oldest first."""
+
+    items: list[Document]
+    next_cursor: str | None
+    incomplete: Incomplete = None
+
+
+class RoutePublic(BaseModel):
+    """A rep's day (今日のルート)."""
+
+    rep_id: str
+    visits_due: list[Document]
+    promises_due: list[Document]
+    complaints_open: list[Document]
+    handovers: list[Document]
+    on: date = Field(alias="date")
