@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from domain.account import Account
-from projections import health
+from projections import health, health_score
 from projections.base import (
     CHECKPOINT_EVERY,
     AccountDocumentView,
@@ -106,7 +106,7 @@ def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     _count_visit(rhythm, e.occurred_at, 1)
     _count(rhythm["channels"], e.channel)
     rhythm["small_talk_visits"] += int(e.small_talk)
-    rhythm["late_visits"] += int(e.minutes_late >= health.LATE_MINUTES)
+    rhythm["late_visits"] += int(e.minutes_late >= health_score.LATE_MINUTES)
     rhythm["last_visits"].append(_item(
         e, occurred_at=iso(e.occurred_at), utc=utc_key(e.occurred_at), purpose=e.purpose,
         summary=e.summary, attendees=e.attendees, small_talk=e.small_talk,
@@ -409,7 +409,7 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
     return doc
 
 
-def present(doc: Document, at: datetime, ramp_up_days: int = health.RAMP_UP_DAYS,
+def present(doc: Document, at: datetime, ramp_up_days: int = health_score.RAMP_UP_DAYS,
             reading: Reading | None = None) -> Document:
     """The dossier as a reader gets it: health and warnings as of ``at``. Given a reading,
     health that the stored evidence cannot be scored from is shown unknown and named there

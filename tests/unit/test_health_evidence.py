@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.account import Account
-from projections.health import EVIDENCE_LISTED, HealthView, score_tenure
+from projections.health import HealthView
+from projections.health_score import EVIDENCE_LISTED, score_tenure
 from tests.conftest import JST, 佐藤さん, 田中課長
 
 始まり = datetime(2024, 4, 1, 9, 0, tzinfo=JST)
