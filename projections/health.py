@@ -9,7 +9,8 @@ same season a year earlier.
 
 Here: the evidence fold and its view, and ``health_report``, what a reader gets from the
 evidence. How a score is reached is in projections.health_score (one function per
-component); the early warnings are in projections.health_warnings.
+component); the early warnings are in projections.health_warnings. The dossier keeps a
+copy of this document, folded by this same ``evolve`` (projections.dossier says why).
 """
 
 from __future__ import annotations
