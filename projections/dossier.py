@@ -4,6 +4,29 @@ Every item names the events it came from (``event_ids``), who recorded it (``aut
 and whether it is fact or opinion (``basis``). The dossier is available at any moment;
 when the successor acknowledges it, the dossier as it stood then is frozen in its own
 table, so a reader can always get exactly what the successor acknowledged.
+
+The dossier keeps its own copy of the health evidence (``doc["health"]``), folded event by
+event by the health view's own fold (``projections.health.evolve``), rather than reading
+the health view's document. The two views are never known to be at one position: each
+applies the log from its own tracking position, on its own thread, possibly in another
+process (leases are per view), and catching up or rebuilding applies each batch to one
+view after the other. Reading the health view would therefore make:
+
+- the dossier frozen at acknowledgement (``DossierView.before``) wrong: it is scored inside
+  the dossier view's transaction from the evidence as of the event just before the
+  acknowledgement, where the health view's row may be behind or ahead of that event (and
+  a rebuild would freeze other scores than the live view froze);
+- a read incoherent: health and warnings are scored from the same row as every other
+  section, so all are of the one version that ``as_of.version`` and the ETag name.
+  ``wait_for_views`` only promises that each view has reached the log's head as it was
+  when asked, not that two views read one after the other are at the same version;
+- "as of" dearer: it starts from the dossier's checkpoints, which hold the evidence of
+  their version; the health view keeps none, and three views would have to agree on one.
+
+The price: the evidence is about two thirds of a stored dossier (a median of 18 of 27 KB
+of JSON over three-year demo accounts), and each event is folded by the health fold twice
+(about a quarter of the dossier fold's time). A test holds the copy equal to the health
+view's document (tests/unit/test_health_evidence.py).
 """
 
 from __future__ import annotations
@@ -13,7 +36,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from domain.account import Account
-from projections import health
+from projections import health, health_score
 from projections.base import (
     CHECKPOINT_EVERY,
     AccountDocumentView,
@@ -106,7 +129,7 @@ def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     _count_visit(rhythm, e.occurred_at, 1)
     _count(rhythm["channels"], e.channel)
     rhythm["small_talk_visits"] += int(e.small_talk)
-    rhythm["late_visits"] += int(e.minutes_late >= health.LATE_MINUTES)
+    rhythm["late_visits"] += int(e.minutes_late >= health_score.LATE_MINUTES)
     rhythm["last_visits"].append(_item(
         e, occurred_at=iso(e.occurred_at), utc=utc_key(e.occurred_at), purpose=e.purpose,
         summary=e.summary, attendees=e.attendees, small_talk=e.small_talk,
@@ -409,7 +432,7 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
     return doc
 
 
-def present(doc: Document, at: datetime, ramp_up_days: int = health.RAMP_UP_DAYS,
+def present(doc: Document, at: datetime, ramp_up_days: int = health_score.RAMP_UP_DAYS,
             reading: Reading | None = None) -> Document:
     """The dossier as a reader gets it: health and warnings as of ``at``. Given a reading,
     health that the stored evidence cannot be scored from is shown unknown and named there

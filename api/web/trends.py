@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from api.web.charts import MonthValue
-from projections import health
+from projections import health_score
 from projections.records import BUSINESS_TZ, parse_dt
 
 MONTHS_SHOWN = 12
@@ -41,7 +41,7 @@ def health_by_month(evidence: dict[str, Any], months: list[tuple[str, datetime]]
         if at < opened or index is None:
             points.append(MonthValue(month, None))
             continue
-        score = health.score_tenure(evidence, index, at)["score"]
+        score = health_score.score_tenure(evidence, index, at)["score"]
         points.append(MonthValue(month, score, evidence["tenures"][index]["rep_id"]))
     return points
 

@@ -10,8 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.account import Account
-from projections.health import EVIDENCE_LISTED, HealthView, score_tenure
+from projections.dossier import DossierView
+from projections.health import HealthView
+from projections.health_score import EVIDENCE_LISTED, score_tenure
 from tests.conftest import JST, 佐藤さん, 田中課長
+from tests.stories import 山田製作所の三年間
 
 始まり = datetime(2024, 4, 1, 9, 0, tzinfo=JST)
 
@@ -79,3 +82,13 @@ def test_十年分の約束でも健康度の根拠は大きくならない() ->
         return len(json.dumps(document))
 
     assert size(3000) <= size(300) * 1.05
+
+
+def test_引き継ぎ資料の健康度の根拠は健康度ビューの文書と同じ() -> None:
+    """The dossier's copy of the evidence is the health view's document after every event
+    of an account that lived through every kind (projections.dossier says why a copy)."""
+    events = list(山田製作所の三年間().collect_events())
+    for seen in range(1, len(events) + 1):
+        dossier = DossierView.fold(events[:seen])
+        assert dossier is not None
+        assert dossier["health"] == HealthView.fold(events[:seen]), events[seen - 1]
