@@ -444,17 +444,23 @@ def present(doc: Document, at: datetime, ramp_up_days: int = health_score.RAMP_U
         "health", report_now, lambda: unknown_health(at))
     by_rep = {t["rep_id"] + t["from"]: t for t in report["tenures"]}
     unknown = {"status": "unknown", "health": {"score": None, "components": []}}
-    tenures = [
-        {**owner, "status": by_rep.get(owner["rep_id"] + owner["from"], unknown)["status"],
-         "health": by_rep.get(owner["rep_id"] + owner["from"], unknown)["health"]}
-        for owner in doc["owners"]
-    ]
+    tenures = []
+    for owner in doc["owners"]:
+        found = by_rep.get(owner["rep_id"] + owner["from"], unknown)
+        tenures.append({**owner, "status": found["status"], "health": found["health"],
+                        **{part: found[part] for part in ("baseline", "comparison")
+                           if part in found}})
     notes = doc["notes"]
     cautions = [n for n in notes if n["topic"] in ("caution", "taboo")]
+    handover = doc["handover"]
+    if handover is not None:  # what the successor would receive, were it completed now
+        handover = {**handover, "baseline": reading.guard(
+            "baseline", lambda: health.handover_baseline(doc["health"], at), lambda: None)
+            if reading is not None else health.handover_baseline(doc["health"], at)}
     return {
         "account": doc["account"],
         "as_of": {"version": doc["version"], "recorded_at": doc["recorded_at"], "at": iso(at)},
-        "handover": doc["handover"],
+        "handover": handover,
         "tenures": tenures,
         "contract": doc["contract"],
         "renewals": doc["renewals"],

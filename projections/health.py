@@ -21,13 +21,16 @@ from typing import Any
 
 from domain.account import Account
 from projections.base import AccountDocumentView, Document, Handler, Handlers, dispatch
+from projections.health_baseline import baseline
 from projections.health_score import (
     EVIDENCE_LISTED,
     RAMP_UP_DAYS,
     complaint_score,
+    kept_value,
     like_for_like,
     received_day,
     score_tenure,
+    severity_weight,
 )
 from projections.health_warnings import warnings
 from projections.records import (
@@ -40,6 +43,7 @@ from projections.records import (
 )
 
 RECENT_VISITS_KEPT = 50
+CHANGES_KEPT = 50  # standing concessions and stakeholder changes kept for the baseline
 
 
 # ---------------------------------------------------------------------- the fold
@@ -50,13 +54,19 @@ def _new_tenure(rep_id: str, start: datetime, handover_id: str | None) -> dict[s
 
     Open promises and complaints are kept whole (their score depends on when one asks).
     Closed ones are final, so they are counted by day: ``promise_days[day] = [kept, broken,
-    events]`` by the day they closed, ``complaint_days[day] = [count, score sum, events]``
-    by the day they were received; the last ``EVIDENCE_LISTED`` of each are kept whole
-    to cite as evidence.
+    events, value]`` by the day they closed (value: each promise's worth, kept late less),
+    ``complaint_days[day] = [count, weighted score, events, weight]`` by the day they were
+    received (or, inherited, the day the tenure began); the last ``EVIDENCE_LISTED`` of
+    each are kept whole to cite as evidence. Visits are counted by day too:
+    ``visit_days[day] = [[channel, small_talk, minutes_late], …]``; ``request_days[day]``
+    counts the customer's requests, which with visits, promises and complaints tell thin
+    records. ``baseline`` is the relationship as this tenure
+    received it (None for the first), frozen when the handover completed.
     """
     return {
         "rep_id": rep_id, "from": iso(start), "to": None, "handover_id": handover_id,
-        "frozen": None, "visit_days": {}, "recent_visits": [],
+        "frozen": None, "baseline": None, "visit_days": {}, "recent_visits": [],
+        "request_days": {}, "renewals": [],
         "open_promises": [], "promise_days": {}, "closed_promises": [],
         "open_complaints": [], "complaint_days": {}, "closed_complaints": [],
     }
@@ -71,17 +81,19 @@ def _opened(e: Account.Opened) -> Document:
         "account_id": str(e.originator_id), "name": e.name,
         "visit_cadence_days": e.visit_cadence_days, "opened_at": iso(e.occurred_at),
         "tenures": [_new_tenure(e.owner_rep_id, e.occurred_at, None)],
-        "contract": None, "checkpoints": [],
+        "contract": None, "checkpoints": [], "open_requests": [], "concessions": [],
+        "stakeholder_changes": [],
     }
 
 
 def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     tenure = _current(doc)
     day = local_date(e.occurred_at).isoformat()
-    tenure["visit_days"][day] = tenure["visit_days"].get(day, 0) + 1
+    tenure["visit_days"].setdefault(day, []).append(
+        [e.channel, e.small_talk, e.minutes_late])
     visit = {"event_id": event_id(e), "occurred_at": iso(e.occurred_at),
              "utc": utc_key(e.occurred_at), "day": day, "small_talk": e.small_talk,
-             "minutes_late": e.minutes_late}
+             "minutes_late": e.minutes_late, "channel": e.channel}
     insort(tenure["recent_visits"], visit, key=_by_time)
     del tenure["recent_visits"][:-RECENT_VISITS_KEPT]
 
@@ -90,9 +102,10 @@ def _by_time(visit: dict[str, Any]) -> str:
     return visit["utc"]  # type: ignore[no-any-return]
 
 
-def _keep_last(items: list[dict[str, Any]], item: dict[str, Any]) -> None:
+def _keep_last(items: list[dict[str, Any]], item: dict[str, Any],
+               kept: int = EVIDENCE_LISTED) -> None:
     items.append(item)
-    del items[:-EVIDENCE_LISTED]
+    del items[:-kept]
 
 
 def _count(days: dict[str, list[float]], day: str, *amounts: float) -> None:
@@ -102,9 +115,10 @@ def _count(days: dict[str, list[float]], day: str, *amounts: float) -> None:
 
 
 def _promise_made(doc: Document, e: Account.PromiseMade) -> None:
+    made_on = local_date(e.occurred_at).isoformat()
     _current(doc)["open_promises"].append({
-        "promise_id": e.promise_id, "event_ids": [event_id(e)], "made_on":
-        local_date(e.occurred_at).isoformat(), "due_date": e.due_date.isoformat(),
+        "promise_id": e.promise_id, "event_ids": [event_id(e)], "made_on": made_on,
+        "due_date": e.due_date.isoformat(),
         "outcome": None, "closed_on": None, "inherited": False, "made_by": e.recorded_by,
     })
 
@@ -136,14 +150,18 @@ def _promise_closed(outcome: str) -> Handler:
         doc["tenures"][made_in]["open_promises"].remove(promise)
         closed_on = local_date(e.occurred_at).isoformat()
         inherited = made_in < len(doc["tenures"]) - 1
+        value = kept_value(promise["due_date"], closed_on) if outcome == "kept" else 0.0
+        # An inherited promise kept on time is the successor's credit; kept late or
+        # broken, it is scored to no one (it was not his to make).
+        scored = outcome in ("kept", "broken") and (not inherited or value == 1.0)
         closed = {**promise, "outcome": outcome, "closed_on": closed_on,
-                  "inherited": inherited, "event_ids": [*promise["event_ids"], event_id(e)]}
+                  "inherited": inherited, "scored": scored, "value": round(value, 3),
+                  "event_ids": [*promise["event_ids"], event_id(e)]}
         current = _current(doc)
         _keep_last(current["closed_promises"], closed)
-        # An inherited promise's outcome is the successor's to see, never anyone's score.
-        if not inherited and outcome in ("kept", "broken"):
+        if scored:
             _count(current["promise_days"], closed_on, outcome == "kept", outcome == "broken",
-                   len(closed["event_ids"]))
+                   len(closed["event_ids"]), value)
 
     return close
 
@@ -170,13 +188,77 @@ def _complaint_step(doc: Document, e: Account.ComplaintAcknowledged
     complaint["resolved_at"] = iso(e.occurred_at)
     tenure = doc["tenures"][received_in]
     tenure["open_complaints"].remove(complaint)
-    complaint["score"] = complaint_score(complaint, e.occurred_at)
-    _keep_last(tenure["closed_complaints"], complaint)
-    _count(tenure["complaint_days"], received_day(complaint), 1, complaint["score"],
-           len(complaint["event_ids"]))
+    weight = severity_weight(complaint)
+    if received_in == len(doc["tenures"]) - 1:
+        complaint["score"] = complaint_score(complaint, e.occurred_at)
+        _keep_last(tenure["closed_complaints"], complaint)
+        _count(tenure["complaint_days"], received_day(complaint), 1,
+               weight * complaint["score"], len(complaint["event_ids"]), weight)
+        return
+    # Inherited: the one who received it answers for it until the handover (as it stood
+    # then), the successor from the day he took it over.
+    until = parse_dt(tenure["to"])
+    mine = {**complaint, "score": complaint_score(complaint, until)}
+    _keep_last(tenure["closed_complaints"], mine)
+    _count(tenure["complaint_days"], received_day(complaint), 1, weight * mine["score"],
+           len(complaint["event_ids"]), weight)
+    current = _current(doc)
+    inherited = {**complaint, "inherited": True, "counted_from": current["from"]}
+    inherited["score"] = complaint_score(inherited, e.occurred_at)
+    _keep_last(current["closed_complaints"], inherited)
+    _count(current["complaint_days"], received_day(inherited), 1, weight * inherited["score"],
+           len(complaint["event_ids"]), weight)
+
+
+def _request_received(doc: Document, e: Account.CustomerRequestReceived) -> None:
+    doc["open_requests"].append({"request_id": e.request_id, "kind": e.kind,
+                                 "received_at": iso(e.occurred_at), "event_ids": [event_id(e)]})
+    days = _current(doc)["request_days"]
+    day = local_date(e.occurred_at).isoformat()
+    days[day] = days.get(day, 0) + 1
+
+
+def _request_answered(doc: Document, e: Account.CustomerRequestAnswered) -> None:
+    request = next((r for r in doc["open_requests"] if r["request_id"] == e.request_id), None)
+    if request is None:
+        return
+    doc["open_requests"].remove(request)
+    if e.concession:
+        _keep_last(doc["concessions"], {
+            "kind": request["kind"], "concession": e.concession, "answer": e.answer,
+            "on": local_date(e.occurred_at).isoformat(),
+            "event_ids": [*request["event_ids"], event_id(e)]}, CHANGES_KEPT)
+
+
+def _complaint_concession(doc: Document, e: Account.ComplaintResolved) -> None:
+    if e.concession:
+        _keep_last(doc["concessions"], {
+            "kind": "complaint", "concession": e.concession, "answer": "accepted",
+            "on": local_date(e.occurred_at).isoformat(), "event_ids": [event_id(e)]},
+            CHANGES_KEPT)
+
+
+def _complaint_resolved(doc: Document, e: Account.ComplaintResolved) -> None:
+    _complaint_step(doc, e)
+    _complaint_concession(doc, e)
+
+
+def _stakeholder(change: str) -> Handler:
+    def record(doc: Document, e: Account.StakeholderAdded | Account.StakeholderChanged
+               | Account.StakeholderLeft) -> None:
+        _keep_last(doc["stakeholder_changes"], {
+            "stakeholder_id": e.stakeholder_id, "change": change,
+            "name": getattr(e, "name", None), "on": local_date(e.occurred_at).isoformat(),
+            "event_ids": [event_id(e)]}, CHANGES_KEPT)
+
+    return record
 
 
 def _contract_renewed(doc: Document, e: Account.ContractRenewed) -> None:
+    previous = doc["contract"]
+    _keep_last(_current(doc)["renewals"], {
+        "event_id": event_id(e), "renewed_on": local_date(e.occurred_at).isoformat(),
+        "previous_end": previous["contract_end"] if previous else None})
     doc["contract"] = {"contract_end": e.contract_end.isoformat(), "event_id": event_id(e),
                        "renewed_at": iso(e.occurred_at)}
 
@@ -190,7 +272,9 @@ def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     closing = _current(doc)
     closing["to"] = iso(e.occurred_at)
     closing["frozen"] = score_tenure(doc, len(doc["tenures"]) - 1, e.occurred_at)
+    received = baseline(doc, e.occurred_at)
     doc["tenures"].append(_new_tenure(e.to_rep_id, e.occurred_at, e.handover_id))
+    _current(doc)["baseline"] = received
     doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] == e.handover_id]
 
 
@@ -213,25 +297,53 @@ def _correct_visit(doc: Document, target: str, e: Account.RecordCorrected) -> No
     holding = [t for t in doc["tenures"] if any(v["event_id"] == target
                                                 for v in t["recent_visits"])]
     tenure = holding[0] if holding else _tenure_of(doc, e.originals)
-    if "occurred_at" in e.corrections and e.originals.get("occurred_at") is not None:
-        days = tenure["visit_days"]
-        old_day = local_date(e.originals["occurred_at"]).isoformat()
-        new_day = local_date(e.corrections["occurred_at"]).isoformat()
-        if days.get(old_day):
-            days[old_day] -= 1
-            if not days[old_day]:
-                del days[old_day]
-            days[new_day] = days.get(new_day, 0) + 1
-    for visit in tenure["recent_visits"]:
-        if visit["event_id"] == target:
-            if "occurred_at" in e.corrections:
-                visit["occurred_at"] = iso(e.corrections["occurred_at"])
-                visit["utc"] = utc_key(e.corrections["occurred_at"])
-                visit["day"] = local_date(e.corrections["occurred_at"]).isoformat()
-            for name in ("small_talk", "minutes_late"):
-                if name in e.corrections:
-                    visit[name] = e.corrections[name]
+    visit = next((v for v in tenure["recent_visits"] if v["event_id"] == target), None)
+    if visit is not None:
+        _move_visit_day(tenure, visit, e)
+        if "occurred_at" in e.corrections:
+            visit["occurred_at"] = iso(e.corrections["occurred_at"])
+            visit["utc"] = utc_key(e.corrections["occurred_at"])
+            visit["day"] = local_date(e.corrections["occurred_at"]).isoformat()
+        for name in ("small_talk", "minutes_late"):
+            if name in e.corrections:
+                visit[name] = e.corrections[name]
+    elif "occurred_at" in e.corrections and e.originals.get("occurred_at") is not None:
+        _move_uncited_visit(tenure, e)
     tenure["recent_visits"].sort(key=_by_time)
+
+
+def _move_visit_day(tenure: dict[str, Any], visit: dict[str, Any],
+                    e: Account.RecordCorrected) -> None:
+    """The visit's entry in ``visit_days`` (and its record count) follows the correction."""
+    before = [visit["channel"], visit["small_talk"], visit["minutes_late"]]
+    entries = tenure["visit_days"].get(visit["day"], [])
+    if before not in entries:
+        return
+    _remove_entry(tenure, visit["day"], before)
+    after = [visit["channel"], e.corrections.get("small_talk", visit["small_talk"]),
+             e.corrections.get("minutes_late", visit["minutes_late"])]
+    day = (local_date(e.corrections["occurred_at"]).isoformat()
+           if "occurred_at" in e.corrections else visit["day"])
+    tenure["visit_days"].setdefault(day, []).append(after)
+
+
+def _move_uncited_visit(tenure: dict[str, Any], e: Account.RecordCorrected) -> None:
+    """A visit too old to be cited whole: its day's first entry moves to the new day."""
+    old_day = local_date(e.originals["occurred_at"]).isoformat()
+    new_day = local_date(e.corrections["occurred_at"]).isoformat()
+    entries = tenure["visit_days"].get(old_day)
+    if not entries:
+        return
+    entry = entries[0]
+    _remove_entry(tenure, old_day, entry)
+    tenure["visit_days"].setdefault(new_day, []).append(entry)
+
+
+def _remove_entry(tenure: dict[str, Any], day: str, entry: list[Any]) -> None:
+    entries = tenure["visit_days"][day]
+    entries.remove(entry)
+    if not entries:
+        del tenure["visit_days"][day]
 
 
 def _tenure_of(doc: Document, originals: dict[str, Any]) -> dict[str, Any]:
@@ -261,16 +373,19 @@ HANDLERS: Handlers = {
     Account.ComplaintAcknowledged: _complaint_step,
     Account.ComplaintApologised: _complaint_step,
     Account.ComplaintRemedyProposed: _complaint_step,
-    Account.ComplaintResolved: _complaint_step,
+    Account.ComplaintResolved: _complaint_resolved,
+    Account.CustomerRequestReceived: _request_received,
+    Account.CustomerRequestAnswered: _request_answered,
+    Account.StakeholderAdded: _stakeholder("added"),
+    Account.StakeholderChanged: _stakeholder("changed"),
+    Account.StakeholderLeft: _stakeholder("left"),
     Account.ContractRenewed: _contract_renewed,
     Account.HandoverCheckpointScheduled: _checkpoint,
     Account.HandoverCompleted: _handover_completed,
     Account.RecordCorrected: _corrected,
 }
 IGNORED = frozenset({  # no evidence of a tenure's health
-    Account.CustomerRequestReceived, Account.CustomerRequestAnswered,
     Account.ProposalGiven, Account.ProposalReactionRecorded,
-    Account.StakeholderAdded, Account.StakeholderChanged, Account.StakeholderLeft,
     Account.NoteAdded, Account.HandoverInitiated, Account.HandoverDossierAcknowledged,
     Account.HandoverJointVisitMade, Account.HandoverCustomerInformed,
     Account.HandoverCancelled,
@@ -288,29 +403,52 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
 
 
 def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS) -> dict[str, Any]:
-    """Each tenure's health as of ``at``: frozen for past owners, live for the current one."""
+    """Each tenure's health as of ``at``: frozen for past owners, live for the current one.
+
+    Every tenure after the first carries its ``baseline`` (what it received) and its
+    ``comparison`` (like-for-like with the predecessor), so no successor's score stands
+    beside the predecessor's without it. A live tenure whose records are too few to score
+    is ``thin_records`` (「記録が少ない」), whatever its score says."""
     tenures = []
-    last = len(doc["tenures"]) - 1
     for index, tenure in enumerate(doc["tenures"]):
         started = parse_dt(tenure["from"])
         if tenure["frozen"] is not None:
             status, health = "closed", tenure["frozen"]
         else:
             ramping = at - started < timedelta(days=ramp_up_days) and index > 0
-            status, health = ("ramp_up" if ramping else "active"), score_tenure(doc, index, at)
+            health = score_tenure(doc, index, at)
+            status = ("thin_records" if health["thin_records"]
+                      else "ramp_up" if ramping else "active")
         entry = {"rep_id": tenure["rep_id"], "from": tenure["from"], "to": tenure["to"],
                  "status": status, "health": health}
-        if index == last and index > 0:
+        if index > 0:
+            entry["baseline"] = tenure["baseline"]
             entry["comparison"] = like_for_like(doc, index, at)
         tenures.append(entry)
     current = tenures[-1]
-    return {"current": {"rep_id": current["rep_id"], "status": current["status"],
-                        "score": current["health"]["score"]},
-            "tenures": tenures, "warnings": warnings(doc, at), "as_of": iso(at)}
+    summary = {"rep_id": current["rep_id"], "status": current["status"],
+               "score": current["health"]["score"]}
+    if "comparison" in current:
+        summary["comparison"] = brief_comparison(current["comparison"])
+    return {"current": summary, "tenures": tenures, "warnings": warnings(doc, at),
+            "as_of": iso(at)}
+
+
+def brief_comparison(comparison: dict[str, Any]) -> dict[str, Any]:
+    """The like-for-like figures alone, as the account's JSON shows them."""
+    return {name: comparison[name] for name in (
+        "predecessor_rep_id", "days", "predecessor_score", "score",
+        "same_season_last_year_score")}
+
+
+def handover_baseline(doc: Document, at: datetime) -> dict[str, Any]:
+    """What a successor would receive were the handover completed at ``at``."""
+    return baseline(doc, at)
 
 
 class HealthView(AccountDocumentView):
     name: str = "health"
     table = "health_view"
-    shape = 2  # health evidence: closed promises and complaints counted by day
+    shape = 3  # 2: closed promises and complaints counted by day; 3: visits by day with
+    # channel, records by day, requests, concessions, stakeholders, renewals, baselines
     evolve = staticmethod(evolve)

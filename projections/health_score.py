@@ -3,34 +3,65 @@
 A score is reached at an instant, over a period of days (``Period``), from five components,
 each one rule in a function of its own, weighed by ``WEIGHTS``:
 
-- cadence (``_cadence``): the share of agreed visit-cadence windows with a visit;
-- promises (``_promises``): kept against broken or overdue; inherited promises never count;
-- complaints (``_complaints``, ``complaint_score``): speed of first response and resolution;
-- renewal (``_renewal``): how far off the contract's end is;
-- warmth (``_warmth``): small talk and punctuality over the last ten visits.
+- cadence (``_cadence``): each agreed visit-cadence window counts by its best contact,
+  a visit in person 1, online 0.75, by phone 0.5, by e-mail 0.25 (``CHANNEL_WEIGHTS``);
+- promises (``_promises``): each promise is worth 1 kept on time, less the later it was
+  kept (0 at ``PROMISE_LATE_ZERO_DAYS`` late, ``kept_value``), 0 broken; one still open
+  past its due date is worth what it would be kept today. An inherited promise kept on
+  time is the successor's credit; kept late or broken it is scored to no one;
+- complaints (``_complaints``, ``complaint_score``): speed of first response and of
+  resolution, against targets by severity, each complaint weighed by its severity; an
+  inherited complaint is the successor's from the day he took it over;
+- renewal (``_renewal``): each contract renewed (on time 1; after it lapsed, less each
+  day, 0 at ``RENEWAL_LAPSE_ZERO_DAYS``) or left lapsed within the period;
+- warmth (``_warmth``): punctuality of visits in person (full to 5 minutes late, none at
+  30), and small talk held against what the tenure received (``MOOD_WINDOW`` visits): the
+  customer's mood carries over a handover, so the change is scored, not the level. Small
+  talk on an e-mail means nothing.
 
-A component with nothing to rate is ``None`` and left out of the weighted mean. Every
-component says how it was reached (``detail``) and cites its events (``event_ids``).
+Confidence: a component rests on ``evidence_count`` items (windows, promises, complaints,
+contracts, visits). Below ``FULL_EVIDENCE`` it is ``provisional``: it counts with a third
+of its weight per item, and the score shown for it is its own shrunk toward the rest of
+the evidence (toward 50 when there is hardly any) — which is the same thing, said as a
+component. A component with nothing to rate is ``None`` and left out. Every component says
+how it was reached (``detail``) and cites its events (``event_ids``).
+
 ``score_tenure`` scores one tenure; ``like_for_like`` compares a successor with the
 predecessor fairly (same length of tenure, same season a year earlier); ``RAMP_UP_DAYS``
-is the successor's first period, shown as ramp-up. The report a reader gets, with the
-warnings, is ``projections.health.health_report``.
+is the successor's first period, shown as ramp-up; ``thin_records`` tells a tenure whose
+records are too few to score. The report a reader gets, with the warnings, is
+``projections.health.health_report``; the baseline a successor received is
+``projections.health_baseline``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from projections.base import Document
-from projections.records import local_date, parse_date, parse_dt
+from projections.records import BUSINESS_TZ, local_date, parse_date, parse_dt
 
 WEIGHTS = {"cadence": 0.35, "promises": 0.25, "complaints": 0.2, "renewal": 0.1, "warmth": 0.1}
 RAMP_UP_DAYS = 90  # a successor's first days, shown as ramp-up (not yet "active")
-LATE_MINUTES = 10  # a visit this late is late: less warmth, a warning when repeated
+LATE_MINUTES = 10  # a visit this late is late: a warning when repeated
+PUNCTUAL_MINUTES, LATE_ZERO_MINUTES = 5, 30  # punctuality: full up to 5 min late, none at 30
 EVIDENCE_LISTED = 50  # events a component cites by id (it counts them all); the fold
 # keeps as many closed promises and complaints whole, to cite
+CHANNEL_WEIGHTS = {"in_person": 1.0, "online": 0.75, "phone": 0.5, "email": 0.25}
+SMALL_TALK_CHANNELS = frozenset({"in_person", "online", "phone"})  # not e-mail
+PROMISE_LATE_ZERO_DAYS = 14  # a promise kept this many days late is worth nothing
+RENEWAL_LAPSE_ZERO_DAYS = 60  # a contract renewed (or still lapsed) this late: nothing
+SEVERITY_WEIGHTS = {"low": 0.5, "medium": 1.0, "high": 2.0}
+RESPONSE_HOURS = {"low": (48, 120), "medium": (24, 72), "high": (4, 24)}  # full → none
+RESOLUTION_DAYS = {"low": (14, 60), "medium": (7, 30), "high": (3, 14)}
+MOOD_WINDOW = 5  # visits: the small talk a tenure received, and the small talk it keeps
+FULL_EVIDENCE = 3  # items of evidence from which a component counts in full
+NEUTRAL_PRIOR = 0.1  # weight of a neutral 50 while a score rests on fewer than 3 items
+THIN_RECORDS_PER_MONTH = 1.0  # fewer records than this a month: 「記録が少ない」
+THIN_RECORDS_MIN_DAYS = 14  # a tenure this young is not yet judged thin
 
 
 @dataclass(frozen=True)
@@ -57,24 +88,73 @@ def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None 
     start = start or local_date(parse_dt(tenure["from"]))
     closes = local_date(parse_dt(tenure["to"])) if tenure["to"] else None
     end = end or min(closes or local_date(at), local_date(at)) + timedelta(days=1)
+    if tenure["to"] is not None:
+        at = min(at, parse_dt(tenure["to"]))  # open items stand as they did at handover
     period = Period(start, end)
     components = [
         _cadence(doc, tenure, period),
         _promises(tenure, period),
-        _complaints(tenure, period, at),
-        _renewal(doc, period, at),
+        _complaints(doc, index, period, at),
+        _renewal(tenure, doc["contract"], period, at),
         _warmth(tenure, period),
     ]
-    rated = [c for c in components if c["value"] is not None]
-    weight = sum(c["weight"] for c in rated)
-    score = round(100 * sum(c["value"] * c["weight"] for c in rated) / weight) if rated else None
+    score = _weigh(components)
+    records = _records_per_month(tenure, period)
     return {"score": score, "from": start.isoformat(), "to": end.isoformat(),
-            "components": components}
+            "components": components, "records_per_month": records,
+            "thin_records": thin_records(records, period)}
+
+
+def _weigh(components: list[dict[str, Any]]) -> int | None:
+    """The weighted mean; a provisional component counts with a third of its weight per
+    item and is shown shrunk toward the result (the same thing, said as a component)."""
+    rated = [c for c in components if c["raw"] is not None]
+    if not rated:
+        return None
+    items = sum(c["evidence_count"] for c in rated)
+    prior = NEUTRAL_PRIOR * max(0, FULL_EVIDENCE - items) / FULL_EVIDENCE
+    strength = {c["name"]: min(c["evidence_count"], FULL_EVIDENCE) / FULL_EVIDENCE
+                for c in rated}
+    numerator = sum(c["weight"] * strength[c["name"]] * c["raw"] for c in rated) + prior * 0.5
+    denominator = sum(c["weight"] * strength[c["name"]] for c in rated) + prior
+    result: float = numerator / denominator
+    for c in rated:
+        shown = result + (c["raw"] - result) * strength[c["name"]]
+        c["value"] = round(shown, 3)
+        c["score"] = round(100 * shown)
+        c["provisional"] = c["evidence_count"] < FULL_EVIDENCE
+    return round(100 * result)
+
+
+def thin_records(records_per_month: float, period: Period) -> bool:
+    """Too few records to trust a score: fewer than ``THIN_RECORDS_PER_MONTH`` a month."""
+    return ((period.end - period.start).days >= THIN_RECORDS_MIN_DAYS
+            and records_per_month < THIN_RECORDS_PER_MONTH)
+
+
+def _records_per_month(tenure: dict[str, Any], period: Period) -> float:
+    """Visits (not e-mail), promises closed or due, complaints and requests, per 30 days."""
+    visits = sum(1 for _day, entry in _visits_in(tenure, period) if entry[0] != "email")
+    promises = sum(t[0] + t[1] for day, t in tenure["promise_days"].items() if day in period)
+    promises += sum(1 for p in tenure["open_promises"] if p["made_on"] in period)
+    complaints = sum(t[0] for day, t in tenure["complaint_days"].items() if day in period)
+    complaints += sum(1 for c in tenure["open_complaints"] if received_day(c) in period)
+    requests = sum(n for day, n in tenure["request_days"].items() if day in period)
+    days = max(1, (period.end - period.start).days)
+    return round(float(visits + promises + complaints + requests) * 30 / days, 2)
+
+
+def midnight(day: date) -> datetime:
+    """The instant a day begins in Japan (so the end of the day before)."""
+    return datetime.combine(day, time(), BUSINESS_TZ)
 
 
 def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
-    """The predecessor over the same length of tenure, and over the same season a year before."""
+    """The predecessor over the same length of tenure, and over the same season a year before,
+    each as it stood at the end of those days, beside the successor's score now."""
     successor, predecessor = doc["tenures"][index], doc["tenures"][index - 1]
+    if successor["to"] is not None:  # a closed tenure compares over its whole length
+        at = min(at, parse_dt(successor["to"]))
     started = local_date(parse_dt(successor["from"]))
     length = (local_date(at) - started).days + 1
     pred_start = local_date(parse_dt(predecessor["from"]))
@@ -84,11 +164,17 @@ def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
     season_end = started - timedelta(days=365) + timedelta(days=length)
     same_season = None
     if pred_start <= season_start and season_end <= pred_end + timedelta(days=1):
-        same_season = score_tenure(doc, index - 1, at, start=season_start, end=season_end)
+        same_season = score_tenure(doc, index - 1, min(at, midnight(season_end)),
+                                   start=season_start, end=season_end)
+    same_length = score_tenure(doc, index - 1, min(at, midnight(same_length_end)),
+                               start=pred_start, end=same_length_end)
     return {
         "predecessor_rep_id": predecessor["rep_id"],
         "days": length,
-        "same_length": score_tenure(doc, index - 1, at, start=pred_start, end=same_length_end),
+        "predecessor_score": same_length["score"],
+        "score": score_tenure(doc, index, at)["score"],
+        "same_season_last_year_score": same_season["score"] if same_season else None,
+        "same_length": same_length,
         "same_season_last_year": same_season,
     }
 
@@ -96,104 +182,197 @@ def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
 # ---------------------------------------------------------------------- the components
 
 
+def _visits_in(tenure: dict[str, Any], period: Period) -> list[tuple[str, list[Any]]]:
+    """(day, [channel, small_talk, minutes_late]) of each visit in the period, oldest first."""
+    return [(day, entry) for day in sorted(d for d in tenure["visit_days"] if d in period)
+            for entry in tenure["visit_days"][day]]
+
+
+def _cited(tenure: dict[str, Any], period: Period,
+           channels: Iterable[str] = CHANNEL_WEIGHTS) -> list[str]:
+    wanted = set(channels)
+    return [v["event_id"] for v in tenure["recent_visits"]
+            if v["day"] in period and v.get("channel", "in_person") in wanted]
+
+
 def _cadence(doc: Document, tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     cadence = doc["visit_cadence_days"]
     elapsed = (period.end - period.start).days
     windows = elapsed // cadence
-    days = [d for d in tenure["visit_days"] if d in period]
-    ids = [v["event_id"] for v in tenure["recent_visits"] if v["day"] in period]
+    ids = _cited(tenure, period)
     if windows < 1:
-        return _component("cadence", None, f"{cadence}日周期に満たない期間", ids)
-    covered = {(parse_date(d) - period.start).days // cadence for d in days}
-    covered = {w for w in covered if w < windows}
-    value = len(covered) / windows
+        return _component("cadence", None, f"{cadence}日周期に満たない期間", ids, 0)
+    best: dict[int, float] = {}
+    for day, (channel, _talk, _late) in _visits_in(tenure, period):
+        window = (parse_date(day) - period.start).days // cadence
+        if window < windows:
+            best[window] = max(best.get(window, 0.0), CHANNEL_WEIGHTS.get(channel, 1.0))
+    value = sum(best.values()) / windows
+    in_person = sum(1 for weight in best.values() if weight == 1.0)
     return _component("cadence", value,
-                      f"{windows}周期中{len(covered)}周期で訪問 (約束の訪問周期 {cadence}日)", ids)
+                      f"{windows}周期中{len(best)}周期で接触、うち訪問{in_person}周期 "
+                      f"(約束の訪問周期 {cadence}日)", ids, windows)
+
+
+def kept_value(due_date: str, closed_on: str) -> float:
+    """A kept promise's worth: 1 on time, falling evenly to 0 at PROMISE_LATE_ZERO_DAYS late."""
+    late = (parse_date(closed_on) - parse_date(due_date)).days
+    return _linear(late, 0, PROMISE_LATE_ZERO_DAYS)
 
 
 def _promises(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     kept = broken = events = 0
-    for day, (kept_on_day, broken_on_day, events_on_day) in tenure["promise_days"].items():
+    value = 0.0
+    for day, totals in tenure["promise_days"].items():
         if day in period:
-            kept, broken, events = (kept + kept_on_day, broken + broken_on_day,
-                                    events + events_on_day)
+            kept, broken = kept + totals[0], broken + totals[1]
+            events, value = events + totals[2], value + totals[3]
     ids = [i for p in tenure["closed_promises"]
-           if not p["inherited"] and p["outcome"] in ("kept", "broken")
+           if p.get("scored", not p["inherited"]) and p["outcome"] in ("kept", "broken")
            and p["closed_on"] in period for i in p["event_ids"]]
+    last_day = (period.end - timedelta(days=1)).isoformat()
     for promise in tenure["open_promises"]:
         if promise["due_date"] < period.stop and promise["made_on"] >= period.first:
             broken += 1
+            value += kept_value(promise["due_date"], last_day)
             events += len(promise["event_ids"])
             ids.extend(promise["event_ids"])
     if kept + broken == 0:
-        return _component("promises", None, "評価できる約束なし", ids, events)
-    return _component("promises", kept / (kept + broken),
-                      f"守った約束 {kept} / 破った・期限切れ {broken}", ids, events)
+        return _component("promises", None, "評価できる約束なし", ids, 0, events)
+    return _component("promises", value / (kept + broken),
+                      f"守った約束 {kept} / 破った・期限切れ {broken}", ids, kept + broken,
+                      events)
 
 
-def _complaints(tenure: dict[str, Any], period: Period, at: datetime) -> dict[str, Any]:
-    count, total, events = 0, 0.0, 0
-    for day, (on_day, score_sum, events_on_day) in tenure["complaint_days"].items():
+def severity_weight(complaint: dict[str, Any]) -> float:
+    return SEVERITY_WEIGHTS.get(complaint["severity"], 1.0)
+
+
+def _complaints(doc: Document, index: int, period: Period, at: datetime) -> dict[str, Any]:
+    tenure = doc["tenures"][index]
+    count, total, events, weights = 0, 0.0, 0, 0.0
+    for day, totals in tenure["complaint_days"].items():
         if day in period:
-            count, total, events = count + on_day, total + score_sum, events + events_on_day
+            count, total = count + totals[0], total + totals[1]
+            events, weights = events + totals[2], weights + totals[3]
     ids = [i for c in tenure["closed_complaints"] if received_day(c) in period
            for i in c["event_ids"]]
-    for complaint in tenure["open_complaints"]:
+    open_now = list(tenure["open_complaints"])
+    if index > 0:  # inherited, still open: his from the day he took them over
+        open_now += [{**c, "counted_from": tenure["from"]}
+                     for earlier in doc["tenures"][:index] for c in earlier["open_complaints"]]
+    for complaint in open_now:
         if received_day(complaint) in period:
-            count, total = count + 1, total + complaint_score(complaint, at)
+            weight = severity_weight(complaint)
+            count, weights = count + 1, weights + weight
+            total += weight * complaint_score(complaint, at)
             events += len(complaint["event_ids"])
             ids.extend(complaint["event_ids"])
     if not count:
-        return _component("complaints", None, "クレームなし", ids, events)
-    return _component("complaints", total / count,
-                      f"クレーム {count}件の初動と解決の速さ", ids, events)
+        return _component("complaints", None, "クレームなし", ids, 0, events)
+    return _component("complaints", total / weights,
+                      f"クレーム {count}件の初動と解決の速さ (重大度で加重)", ids, count, events)
 
 
 def complaint_score(complaint: dict[str, Any], at: datetime) -> float:
-    """Speed of first response and of resolution, each 1 when fast and 0 when slow
-    (response: 24 h → 72 h; resolution: 7 → 30 days), as of ``at`` while still open."""
-    response = hours_between(complaint["received_at"], complaint["responded_at"] or at)
-    resolution = hours_between(complaint["received_at"], complaint["resolved_at"] or at)
-    return (_linear(response, 24, 72) + _linear(resolution, 7 * 24, 30 * 24)) / 2
+    """Speed of first response and of resolution against the severity's targets, each 1
+    when fast and falling evenly to 0 when slow (medium: response 24 h → 72 h, resolution
+    7 → 30 days), as of ``at`` while still open. An inherited complaint's clock starts when
+    the tenure began (``counted_from``); one already answered then has its response."""
+    severity = complaint["severity"] if complaint["severity"] in RESPONSE_HOURS else "medium"
+    start = complaint["received_at"]
+    if complaint.get("counted_from") and parse_dt(complaint["counted_from"]) > parse_dt(start):
+        start = complaint["counted_from"]
+    responded = complaint["responded_at"]
+    answered_before = responded is not None and parse_dt(responded) <= parse_dt(start)
+    response = 0.0 if answered_before else hours_between(start, responded or at)
+    resolution = hours_between(start, complaint["resolved_at"] or at)
+    fast, slow = RESPONSE_HOURS[severity]
+    fast_days, slow_days = RESOLUTION_DAYS[severity]
+    return (_linear(response, fast, slow)
+            + _linear(resolution, fast_days * 24, slow_days * 24)) / 2
 
 
 def received_day(complaint: dict[str, Any]) -> str:
-    """A complaint counts in the period holding the day it was received (the fold counts
-    closed ones by that day)."""
-    return local_date(parse_dt(complaint["received_at"])).isoformat()
+    """A complaint counts in the period holding the day it was received, or, inherited,
+    the day its tenure began (the fold counts closed ones by that day)."""
+    return local_date(parse_dt(complaint.get("counted_from") or complaint["received_at"])
+                      ).isoformat()
 
 
-def _renewal(doc: Document, period: Period, at: datetime) -> dict[str, Any]:
-    contract = doc["contract"]
-    if not contract:
-        return _component("renewal", None, "契約情報なし", [])
-    if contract["contract_end"] < period.first:
-        return _component("renewal", None, "契約はこの担当期間の前に終了",
-                          [contract["event_id"]])
-    days_left = (parse_date(contract["contract_end"]) - local_date(at)).days
-    value = 1.0 if days_left > 90 else 0.5 if days_left >= 0 else 0.0
-    return _component("renewal", value, f"契約終了まで{days_left}日", [contract["event_id"]])
+def _renewal(tenure: dict[str, Any], contract: dict[str, Any] | None, period: Period,
+             at: datetime) -> dict[str, Any]:
+    """Each renewal in the period (on time: 1; after the contract lapsed: less each day),
+    and the contract left lapsed within the period, as of ``at``."""
+    values: list[float] = []
+    ids: list[str] = []
+    for renewal in tenure["renewals"]:
+        if renewal["renewed_on"] in period:
+            due = renewal["previous_end"]
+            lapsed = 0 if due is None else (parse_date(renewal["renewed_on"])
+                                            - parse_date(due)).days
+            values.append(_linear(lapsed, 0, RENEWAL_LAPSE_ZERO_DAYS))
+            ids.append(renewal["event_id"])
+    today = min(local_date(at), period.end - timedelta(days=1))
+    if contract and contract["contract_end"] in period and contract["contract_end"] < (
+            today.isoformat()):
+        lapsed = (today - parse_date(contract["contract_end"])).days
+        values.append(_linear(lapsed, 0, RENEWAL_LAPSE_ZERO_DAYS))
+        ids.append(contract["event_id"])
+    if not values:
+        days_left = (parse_date(contract["contract_end"]) - local_date(at)).days if (
+            contract) else None
+        detail = "契約情報なし" if days_left is None else (
+            f"この期間の更新なし (契約終了まで{days_left}日)")
+        return _component("renewal", None, detail, ids, 0)
+    return _component("renewal", sum(values) / len(values),
+                      f"期間中の契約更新・期限切れ {len(values)}件", ids, len(values))
+
+
+def punctuality(minutes_late: int) -> float:
+    return _linear(minutes_late, PUNCTUAL_MINUTES, LATE_ZERO_MINUTES)
+
+
+def _small_talk_share(entries: list[list[Any]]) -> float | None:
+    talk = [e for e in entries if e[0] in SMALL_TALK_CHANNELS]
+    return sum(1 for e in talk if e[1]) / len(talk) if talk else None
 
 
 def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
-    visits = [v for v in tenure["recent_visits"] if v["day"] in period][-10:]
-    if not visits:
-        return _component("warmth", None, "訪問なし", [])
-    small_talk = sum(1 for v in visits if v["small_talk"]) / len(visits)
-    on_time = sum(1 for v in visits if v["minutes_late"] < LATE_MINUTES) / len(visits)
-    return _component("warmth", (small_talk + on_time) / 2,
-                      f"直近{len(visits)}回: 雑談あり {small_talk:.0%}・時間通り {on_time:.0%}",
-                      [v["event_id"] for v in visits])
+    visits = [entry for _day, entry in _visits_in(tenure, period)]
+    talk = [e for e in visits if e[0] in SMALL_TALK_CHANNELS]
+    in_person = [e for e in visits if e[0] == "in_person"][-10:]
+    ids = _cited(tenure, period, SMALL_TALK_CHANNELS)[-10:]
+    if not talk:
+        return _component("warmth", None, "訪問なし (メールの雑談は数えない)", ids, 0)
+    received = (tenure["baseline"] or {}).get("small_talk_share", {}).get("value")
+    if received is None:  # the first tenure: the mood it met on its first visits
+        received = _small_talk_share(talk[:MOOD_WINDOW])
+    now = _small_talk_share(talk[-MOOD_WINDOW:])
+    assert received is not None and now is not None
+    held = 1.0 - max(0.0, received - now)
+    parts = [held]
+    on_time = ""
+    if in_person:
+        punctual = sum(punctuality(e[2]) for e in in_person) / len(in_person)
+        parts.append(punctual)
+        on_time = f"・時間通り {punctual:.0%}"
+    return _component("warmth", sum(parts) / len(parts),
+                      f"雑談 引き継ぎ時 {received:.0%} → 直近{min(len(talk), MOOD_WINDOW)}回 "
+                      f"{now:.0%}{on_time}", ids, len(talk[-10:]))
 
 
 def _component(name: str, value: float | None, detail: str, ids: list[str],
-               evidence_count: int | None = None) -> dict[str, Any]:
+               evidence_count: int, event_count: int | None = None) -> dict[str, Any]:
     """One component of a score: its value, how it was reached, and the events behind it
-    (the latest ``EVIDENCE_LISTED`` cited by id; ``evidence_count`` counts them all)."""
-    return {"name": name, "weight": WEIGHTS[name],
-            "value": None if value is None else round(value, 3), "detail": detail,
-            "event_ids": ids[-EVIDENCE_LISTED:],
-            "evidence_count": len(ids) if evidence_count is None else evidence_count}
+    (the latest ``EVIDENCE_LISTED`` cited by id; ``event_count`` counts them all;
+    ``evidence_count`` counts the items it rests on). ``_weigh`` sets the shown value."""
+    raw = None if value is None else round(value, 3)
+    return {"name": name, "weight": WEIGHTS[name], "value": raw,
+            "score": None if raw is None else round(100 * raw), "raw": raw,
+            "provisional": evidence_count < FULL_EVIDENCE, "detail": detail,
+            "event_ids": ids[-EVIDENCE_LISTED:], "evidence_count": evidence_count,
+            "event_count": len(ids) if event_count is None else event_count}
 
 
 def hours_between(start: str, end: str | datetime) -> float:

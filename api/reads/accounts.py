@@ -109,7 +109,9 @@ def health_summary(evidence: Document, at: datetime, ramp_up_days: int) -> Healt
     return HealthPublic.model_validate({
         **report["current"],
         "tenures": [{"rep_id": t["rep_id"], "from": t["from"], "to": t["to"],
-                     "status": t["status"], "score": t["health"]["score"]}
+                     "status": t["status"], "score": t["health"]["score"],
+                     **({"comparison": health.brief_comparison(t["comparison"])}
+                        if "comparison" in t else {})}
                     for t in report["tenures"]],
         "warnings": report["warnings"],
         "as_of": report["as_of"],

@@ -35,18 +35,34 @@ class WarningPublic(BaseModel):
     event_ids: list[str]
 
 
+class ComparisonPublic(BaseModel):
+    """Like-for-like (同条件比較): the predecessor over the same number of days from the start
+    of their tenure, beside the successor's score; and the same season a year before."""
+
+    predecessor_rep_id: str
+    days: int
+    predecessor_score: int | None
+    score: int | None
+    same_season_last_year_score: int | None
+
+
 class TenureHealthPublic(BaseModel):
     rep_id: str
     from_: Instant = Field(alias="from")
     to: Instant | None
     status: str
     score: int | None
+    comparison: Annotated[ComparisonPublic | None, Field(
+        description="Every tenure after the first: never a bare score beside the "
+                    "predecessor's")] = None
 
 
 class HealthPublic(BaseModel):
     rep_id: str | None
     status: str
     score: int | None
+    comparison: Annotated[ComparisonPublic | None, Field(
+        description="When the current owner is a successor")] = None
     tenures: list[TenureHealthPublic]
     warnings: list[WarningPublic]
     as_of: Instant
@@ -56,6 +72,7 @@ class CurrentHealthPublic(BaseModel):
     rep_id: str | None
     status: str
     score: int | None
+    comparison: ComparisonPublic | None = None
 
 
 # ---------------------------------------------------------------------- accounts
