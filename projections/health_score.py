@@ -358,7 +358,7 @@ def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
         parts.append(punctual)
         on_time = f"・時間通り {punctual:.0%}"
     return _component("warmth", sum(parts) / len(parts),
-                      f"雑談 引き継ぎ時 {received:.0%} → 直近{min(len(talk), MOOD_WINDOW)}回 "
+                      f"雑談 担当開始時 {received:.0%} → 直近{min(len(talk), MOOD_WINDOW)}回 "
                       f"{now:.0%}{on_time}", ids, len(talk[-10:]))
 
 
