@@ -14,16 +14,18 @@ each one rule in a function of its own, weighed by ``WEIGHTS``:
   inherited complaint is the successor's from the day he took it over;
 - renewal (``_renewal``): each contract renewed (on time 1; after it lapsed, less each
   day, 0 at ``RENEWAL_LAPSE_ZERO_DAYS``) or left lapsed within the period;
-- warmth (``_warmth``): punctuality of visits in person (full to 5 minutes late, none at
-  30), and small talk held against what the tenure received (``MOOD_WINDOW`` visits): the
-  customer's mood carries over a handover, so the change is scored, not the level. Small
-  talk on an e-mail means nothing.
+- warmth (``_warmth``): over the last 10 visits (not e-mail: small talk on an e-mail means
+  nothing), small talk held against what the tenure received (``MOOD_WINDOW`` visits; the
+  customer's mood carries over a handover, so the fall is scored, not the level), and the
+  punctuality of those in person (full to 5 minutes late, none at 30), each visit once
+  for each.
 
 Confidence: a component rests on ``evidence_count`` items (windows, promises, complaints,
 contracts, visits). Below ``FULL_EVIDENCE`` it is ``provisional``: it counts with a third
-of its weight per item, and the score shown for it is its own shrunk toward the rest of
-the evidence (toward 50 when there is hardly any) — which is the same thing, said as a
-component. A component with nothing to rate is ``None`` and left out. Every component says
+of its weight per item (``effective_weight``), and its ``score`` is shown pulled toward 50
+in the same proportion (``raw_score`` is the unshrunk figure), so one item never shows 0
+or 100. While a score rests on fewer than 3 items in all, a neutral 50 weighs in too. A
+component with nothing to rate is ``None`` and left out. Every component says
 how it was reached (``detail``) and cites its events (``event_ids``).
 
 ``score_tenure`` scores one tenure; ``like_for_like`` compares a successor with the
@@ -106,23 +108,24 @@ def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None 
 
 
 def _weigh(components: list[dict[str, Any]]) -> int | None:
-    """The weighted mean; a provisional component counts with a third of its weight per
-    item and is shown shrunk toward the result (the same thing, said as a component)."""
+    """The weighted mean of the components' raw values, each counting with its
+    ``effective_weight``: its weight, a third of it per item below ``FULL_EVIDENCE``; while
+    hardly anything is known, a neutral 50 weighs in too (``NEUTRAL_PRIOR``). A provisional
+    component's ``score`` is shown pulled toward 50 in the same proportion."""
     rated = [c for c in components if c["raw"] is not None]
     if not rated:
         return None
     items = sum(c["evidence_count"] for c in rated)
     prior = NEUTRAL_PRIOR * max(0, FULL_EVIDENCE - items) / FULL_EVIDENCE
-    strength = {c["name"]: min(c["evidence_count"], FULL_EVIDENCE) / FULL_EVIDENCE
-                for c in rated}
-    numerator = sum(c["weight"] * strength[c["name"]] * c["raw"] for c in rated) + prior * 0.5
-    denominator = sum(c["weight"] * strength[c["name"]] for c in rated) + prior
-    result: float = numerator / denominator
     for c in rated:
-        shown = result + (c["raw"] - result) * strength[c["name"]]
+        strength = min(c["evidence_count"], FULL_EVIDENCE) / FULL_EVIDENCE
+        c["effective_weight"] = round(c["weight"] * strength, 4)
+        shown = 0.5 + (c["raw"] - 0.5) * strength
         c["value"] = round(shown, 3)
         c["score"] = round(100 * shown)
-        c["provisional"] = c["evidence_count"] < FULL_EVIDENCE
+    numerator = sum(c["effective_weight"] * c["raw"] for c in rated) + prior * 0.5
+    denominator = sum(c["effective_weight"] for c in rated) + prior
+    result: float = numerator / denominator
     return round(100 * result)
 
 
@@ -351,15 +354,14 @@ def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     now = _small_talk_share(talk[-MOOD_WINDOW:])
     assert received is not None and now is not None
     held = 1.0 - max(0.0, received - now)
-    parts = [held]
-    on_time = ""
-    if in_person:
-        punctual = sum(punctuality(e[2]) for e in in_person) / len(in_person)
-        parts.append(punctual)
-        on_time = f"・時間通り {punctual:.0%}"
-    return _component("warmth", sum(parts) / len(parts),
+    counted = talk[-10:]
+    punctual = [punctuality(e[2]) for e in in_person]
+    # Each visit counts once for the mood held, each visit in person once for punctuality.
+    value = (held * len(counted) + sum(punctual)) / (len(counted) + len(punctual))
+    on_time = f"・時間通り {sum(punctual) / len(punctual):.0%}" if punctual else ""
+    return _component("warmth", value,
                       f"雑談 担当開始時 {received:.0%} → 直近{min(len(talk), MOOD_WINDOW)}回 "
-                      f"{now:.0%}{on_time}", ids, len(talk[-10:]))
+                      f"{now:.0%}{on_time}", ids, len(counted))
 
 
 def _component(name: str, value: float | None, detail: str, ids: list[str],
@@ -370,7 +372,9 @@ def _component(name: str, value: float | None, detail: str, ids: list[str],
     raw = None if value is None else round(value, 3)
     return {"name": name, "weight": WEIGHTS[name], "value": raw,
             "score": None if raw is None else round(100 * raw), "raw": raw,
-            "provisional": evidence_count < FULL_EVIDENCE, "detail": detail,
+            "raw_score": None if raw is None else round(100 * raw),
+            "effective_weight": 0.0, "provisional": evidence_count < FULL_EVIDENCE,
+            "detail": detail,
             "event_ids": ids[-EVIDENCE_LISTED:], "evidence_count": evidence_count,
             "event_count": len(ids) if event_count is None else event_count}
 
