@@ -517,7 +517,8 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
-    shape = 3  # 2: health evidence counted by day; 3: keeps its own checkpoints
+    shape = 4  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
+    # evidence of shape 3 (visits by day with channel, requests, baselines…)
     checkpoint_every = CHECKPOINT_EVERY
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (
