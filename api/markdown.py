@@ -17,7 +17,8 @@ from typing import Any
 
 from projections.records import BUSINESS_TZ
 
-HEALTH_JA = {"closed": "確定", "active": "担当中", "ramp_up": "立ち上がり期間"}
+HEALTH_JA = {"closed": "確定", "active": "担当中", "ramp_up": "立ち上がり期間",
+             "thin_records": "記録が少ない"}
 STATUS_JA = {"received": "受付", "acknowledged": "初動済み", "apologised": "謝罪済み",
              "remedy_proposed": "改善案提示", "resolved": "解決"}
 LINE_BREAK_SHOWN_AS = " ⏎ "

@@ -62,7 +62,7 @@ TOPIC_JA = {"general": "一般", "preference": "好み・習慣", "caution": "�
 BASIS_JA = {"fact": "事実", "opinion": "意見"}
 ROLE_JA = {"rep": "営業担当", "manager": "課長", "auditor": "監査", "admin": "管理者"}
 HEALTH_STATUS_JA = {"closed": "確定（引き継ぎ時点）", "active": "担当中",
-                    "ramp_up": "立ち上がり期間"}
+                    "ramp_up": "立ち上がり期間", "thin_records": "記録が少ない"}
 COMPONENT_JA = {"cadence": "訪問リズム", "promises": "約束の履行", "complaints": "クレーム対応",
                 "renewal": "契約更新", "warmth": "関係の温度（雑談・時間厳守）"}
 WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
