@@ -1,10 +1,13 @@
-"""Japanese words for the codes the events and views use, and dates in JST."""
+"""Japanese words for the codes the events and views use, and dates in JST: the one
+catalogue the web pages and the Markdown dossier share."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
+from domain import values
 from projections.records import BUSINESS_TZ
 
 WEEKDAYS = "月火水木金土日"
@@ -59,16 +62,36 @@ STANCE_JA = {"supportive": "好意的", "neutral": "中立", "critical": "批判
 CHANNEL_JA = {"in_person": "対面", "phone": "電話", "online": "オンライン", "email": "メール"}
 REACTION_JA = {"positive": "前向き", "neutral": "様子見", "negative": "否定的"}
 TOPIC_JA = {"general": "一般", "preference": "好み・習慣", "caution": "注意点", "taboo": "禁句"}
+PROPOSAL_KIND_JA = {"information": "情報提供", "proposal": "提案"}
 BASIS_JA = {"fact": "事実", "opinion": "意見"}
+# What Tsunagi computed from the records (a warning, a score), never what someone recorded.
+COMPUTED_JA = "推定"
 ROLE_JA = {"rep": "営業担当", "manager": "課長", "auditor": "監査", "admin": "管理者"}
 HEALTH_STATUS_JA = {"closed": "確定（引き継ぎ時点）", "active": "担当中",
-                    "ramp_up": "立ち上がり期間"}
+                    "ramp_up": "立ち上がり期間", "thin_records": "記録が少ない",
+                    "unknown": "計算できません"}
 COMPONENT_JA = {"cadence": "訪問リズム", "promises": "約束の履行", "complaints": "クレーム対応",
                 "renewal": "契約更新", "warmth": "関係の温度（雑談・時間厳守）"}
 WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
+# What the successor received at the handover (a tenure's ``baseline``), item by item.
+BASELINE_JA = {
+    "open_promises": "未完了の約束", "open_complaints": "未解決のクレーム",
+    "unanswered_requests": "未回答の要望", "standing_concessions": "続いている譲歩",
+    "concessions": "続いている譲歩", "small_talk_share": "雑談の割合（直前5回の訪問）",
+    "cadence_kept": "訪問周期の順守（直近90日）", "contract_days_left": "契約終了までの日数",
+    "stakeholders_changed": "先方担当者の変化（直近180日）", "at": "時点",
+}
 HANDOVER_STEP_JA = {"initiated": "開始", "dossier_acknowledged": "引き継ぎ資料の確認",
                     "joint_visit": "同行訪問", "customer_informed": "担当交代の連絡",
                     "checkpoint_scheduled": "振り返り日の設定"}
+# Every code a person may read, by the domain's enum: a new member without words fails a test.
+ENUM_JA: dict[type[StrEnum], dict[str, str]] = {
+    values.Role: ROLE_JA, values.PromiseOutcome: OUTCOME_JA, values.Severity: SEVERITY_JA,
+    values.RequestKind: REQUEST_KIND_JA, values.RequestAnswer: ANSWER_JA,
+    values.ProposalKind: PROPOSAL_KIND_JA, values.Reaction: REACTION_JA,
+    values.Stance: STANCE_JA, values.NoteKind: BASIS_JA, values.NoteTopic: TOPIC_JA,
+    values.Channel: CHANNEL_JA,
+}
 FIELD_JA = {
     "name": "取引先名", "owner_rep_id": "担当者", "visit_cadence_days": "訪問周期（日）",
     "purpose": "目的", "summary": "内容", "attendees": "出席者", "small_talk": "雑談",
