@@ -116,6 +116,7 @@ class DossierPublic(BaseModel):
     stakeholders: list[Document]
     open_promises: list[Document]
     promise_record: dict[str, int]
+    broken_promises: list[Document]
     complaints: list[Document]
     requests: list[Document]
     precedents: list[Document]
@@ -123,6 +124,7 @@ class DossierPublic(BaseModel):
     notes: list[Document]
     unfinished: list[Document]
     checkpoints: list[Document]
+    handover_notes: list[Document]
     corrections: list[Document]
     health: CurrentHealthPublic
     warnings: list[WarningPublic]
