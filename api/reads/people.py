@@ -7,7 +7,7 @@ once registered (no event renames a user), so a lookup may remember what it foun
 from __future__ import annotations
 
 import re
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.errors import UserNotFound
 from domain.users import User
@@ -62,3 +62,8 @@ class People:
             return found[0] if name is None else f"{name}さん"
 
         return _HONOURED_ID.sub(named, message)
+
+
+def named_warnings(warnings: list[dict[str, Any]], people: People) -> list[dict[str, Any]]:
+    """Warnings as people read them, wherever they are served: 「佐藤 健さんの約束」."""
+    return [{**warning, "message": people.in_text(warning["message"])} for warning in warnings]
