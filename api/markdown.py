@@ -13,16 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
+from api.reads.people import Names
 from api.web import labels
 from api.web.labels import (
     ANSWER_JA,
-    BASELINE_JA,
     BASIS_JA,
     CHANNEL_JA,
     COMPLAINT_STATUS_JA,
-    COMPONENT_JA,
     COMPUTED_JA,
     HANDOVER_STEP_JA,
     HEALTH_STATUS_JA,
@@ -60,14 +59,6 @@ def text(value: object) -> str:
     return _LEADING.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", escaped)
 
 
-class Names(Protocol):
-    """Who a user id is, as a sentence names them (``api.reads.people.People``)."""
-
-    def __call__(self, user_id: str | None) -> str: ...
-
-    def in_text(self, message: str) -> str: ...
-
-
 Lines = list[str]
 Section = Callable[[dict[str, Any], Names], Lines]
 
@@ -103,7 +94,7 @@ SECTION_MARKERS: dict[str, str] = {
 }
 # Inside a tenure: what the successor received, and the like-for-like comparison.
 BASELINE_HEADING = "### 引き継ぎ時点の状態"
-COMPARISON_MARKER = "同じ期間で比べると"
+COMPARISON_MARKER = labels.COMPARISON_JA
 
 
 def _jst(moment: str | None) -> str:
@@ -187,132 +178,38 @@ def _tenures(d: dict[str, Any], people: Names) -> Lines:
 
 
 def _tenure(tenure: dict[str, Any], index: int, people: Names) -> Lines:
-    """A tenure and its score. After the first, the score stands only beside its
-    like-for-like comparison: never a successor's early score beside the predecessor's
-    whole tenure."""
+    """A tenure and its score; after the first, the score only beside its comparison."""
     health = tenure.get("health") or {}
     comparison = tenure.get("comparison")
     status = _ja(HEALTH_STATUS_JA, tenure["status"])
-    if index > 0 and not comparison:
-        score = "スコア —（前任者と同じ期間で比べられるまで表示しません）"
-    else:
-        score = f"スコア {_score(health.get('score'))}"
+    shown = labels.shows_score(tenure, index)
+    score = labels.score_words(health.get("score")) if shown else labels.NOT_COMPARED_JA
     reason = f"、交代の理由: {text(tenure['reason'])}" if tenure.get("reason") else ""
     lines = [f"- {text(people(tenure['rep_id']))}: {_jst(tenure['from'])} 〜 "
-             f"{_jst(tenure['to'])}（{status}、{score}{reason}）"]
+             f"{_jst(tenure['to'])}（{status}、スコア {score}{reason}）"]
     if comparison:
-        lines.append(f"  - {_comparison(comparison, tenure, people)}")
-    if index == 0 or comparison:
+        lines.append(f"  - {text(labels.comparison_words(comparison, tenure, people))}")
+    if shown:
         lines += [f"  - {_component(c)}" for c in health.get("components", [])]
     return lines
 
 
-def _score(score: Any) -> str:
-    return "—" if score is None else f"{score}点"
-
-
-def _comparison(comparison: dict[str, Any], tenure: dict[str, Any], people: Names) -> str:
-    predecessor = comparison.get("predecessor_score")
-    if predecessor is None and isinstance(comparison.get("same_length"), dict):
-        predecessor = comparison["same_length"].get("score")
-    score = comparison.get("score", (tenure.get("health") or {}).get("score"))
-    line = (f"{COMPARISON_MARKER}（担当開始から{comparison['days']}日）: 前任 "
-            f"{text(people(comparison['predecessor_rep_id']))} {_score(predecessor)}／"
-            f"{text(people(tenure['rep_id']))} {_score(score)}")
-    season = comparison.get("same_season_last_year") or comparison.get("same_season")
-    if isinstance(season, dict):
-        line += f"／前年同時期の前任 {_score(season.get('score'))}"
-    return line
-
-
-def _component(c: dict[str, Any]) -> str:
-    name = _ja(COMPONENT_JA, c["name"])
-    if "score" in c:
-        value = _score(c["score"])
-    else:
-        value = "対象外" if c.get("value") is None else f"{round(c['value'] * 100)}%"
-    facts = [f"重み {round(c['weight'] * 100)}%"] if c.get("weight") is not None else []
-    if c.get("evidence_count") is not None:
-        facts.append(f"根拠 {c['evidence_count']}件")
-    if c.get("provisional"):
-        facts.append("暫定（根拠が少ないため中立寄り）")
-    if c.get("detail"):
-        facts.append(text(c["detail"]))
-    return f"{name}: {value}（{'、'.join(facts)}）{_computed(c.get('event_ids', []))}"
+def _component(component: dict[str, Any]) -> str:
+    words = labels.component_words(component)
+    return (f"{text(words.name)}: {text(words.value)}（{text('、'.join(words.facts))}）"
+            f"{_computed(component.get('event_ids', []))}")
 
 
 def _baseline(tenure: dict[str, Any], people: Names) -> Lines:
     """What the successor received at the handover: kept apart from what he did since."""
-    baseline = tenure["baseline"]
     lines = [f"{BASELINE_HEADING}（{text(people(tenure['rep_id']))}が受け取ったもの、"
              f"{_jst(tenure['from'])}）", ""]
-    for key, value in baseline.items():
-        if key == "event_ids":
-            continue
-        label = _ja(BASELINE_JA, key)
-        if isinstance(value, list):
-            lines.append(f"- {label}: {len(value)}件")
-            lines += [f"  - {_thing(item, people)}{_item_cite(item, people)}"
-                      for item in value]
-        elif isinstance(value, dict):
-            items = value.get("items")
-            amount = _amount(key, next((value[k] for k in AMOUNT_KEYS if k in value),
-                                       len(items) if isinstance(items, list) else None))
-            lines.append(f"- {label}: {amount}{_computed(value.get('event_ids', []))}")
-            if isinstance(items, list):
-                lines += [f"  - {_thing(item, people)}{_item_cite(item, people)}"
-                          for item in items]
-        else:
-            lines.append(f"- {label}: {_amount(key, value)}")
+    for row in labels.baseline_rows(tenure["baseline"], people):
+        cited = _computed(row.event_ids) if row.event_ids else ""
+        lines.append(f"- {text(row.label)}: {text(row.amount)}{cited}")
+        lines += [f"  - {text(words)}{_cite(item, people) if item else ''}"
+                  for words, item in row.items]
     return lines
-
-
-AMOUNT_KEYS = ("value", "share", "days", "days_left", "count", "ratio", "score")
-
-
-def _amount(key: str, value: Any) -> str:
-    if value is None:
-        return "記録なし"
-    if isinstance(value, bool):
-        return "あり" if value else "なし"
-    if isinstance(value, float) and 0 <= value <= 1 and ("share" in key or "kept" in key):
-        return f"{round(value * 100)}%"
-    if "days" in key:
-        return f"{value}日"
-    if isinstance(value, int | float):
-        return f"{value}件" if key.endswith(("s", "_count")) else str(value)
-    return text(value)
-
-
-def _item_cite(item: Any, people: Names) -> str:
-    return _cite(item, people) if isinstance(item, dict) else ""
-
-
-def _thing(item: Any, people: Names) -> str:
-    """One item the successor received (a promise, a complaint, a request, a person), in
-    words, whatever section it comes from."""
-    if not isinstance(item, dict):
-        return text(item)
-    what = next((item[k] for k in ("description", "subject", "detail", "what", "name",
-                                   "title", "concession", "precedent") if item.get(k)), "")
-    facts = []
-    if item.get("kind") in REQUEST_KIND_JA:
-        what = f"{REQUEST_KIND_JA[item['kind']]}: {what}"
-    if item.get("severity"):
-        facts.append(f"重大度 {_ja(SEVERITY_JA, item['severity'])}")
-    if item.get("due_date"):
-        facts.append(f"期限 {text(item['due_date'])}")
-    if item.get("made_by"):
-        to = f"{text(item['made_to'])}に" if item.get("made_to") else ""
-        facts.append(f"{text(people(item['made_by']))}が{to}約束")
-    if item.get("received_at"):
-        facts.append(f"受付 {_jst(item['received_at'])}")
-    for key in ("age_days", "days_open", "days_waiting"):
-        if item.get(key) is not None:
-            facts.append(f"経過 {item[key]}日")
-    if item.get("stance"):
-        facts.append(_ja(STANCE_JA, item["stance"]))
-    return text(what) + (f"（{'、'.join(facts)}）" if facts else "")
 
 
 # ---------------------------------------------------------------------- the deal
@@ -534,15 +431,12 @@ def _checkpoints(d: dict[str, Any], people: Names) -> Lines:
 
 def _health(d: dict[str, Any], people: Names) -> Lines:
     health = d["health"]
-    current = next((t for t in reversed(d["tenures"])
-                    if t["rep_id"] == health.get("rep_id")), None)
-    successor = bool(current is not None and d["tenures"].index(current) > 0)
-    if successor and not (current or {}).get("comparison"):
-        score = "スコア —（前任者と同じ期間で比べられるまで表示しません）"
-    else:
-        score = f"スコア {_score(health.get('score'))}"
+    index = next((i for i in range(len(d["tenures"]) - 1, -1, -1)
+                  if d["tenures"][i]["rep_id"] == health.get("rep_id")), 0)
+    shown = not d["tenures"] or labels.shows_score(d["tenures"][index], index)
+    score = labels.score_words(health.get("score")) if shown else labels.NOT_COMPARED_JA
     lines = ["## 健全度と警告", "",
-             f"- 現在の担当 {text(people(health.get('rep_id')))}: {score}"
+             f"- 現在の担当 {text(people(health.get('rep_id')))}: スコア {score}"
              f"（{_ja(HEALTH_STATUS_JA, health['status'])}）{_computed([])}",
              "", "### 警告", ""]
     return lines + _listed([

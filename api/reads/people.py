@@ -23,6 +23,14 @@ class UserDirectory(Protocol):
     def get_user(self, user_id: str) -> User: ...
 
 
+class Names(Protocol):
+    """Who a user id is, as a sentence names them; names in computed text (``People``)."""
+
+    def __call__(self, user_id: str | None) -> str: ...
+
+    def in_text(self, message: str) -> str: ...
+
+
 class People:
     """Display names of user ids, each looked up once (``Tsunagi`` answers ``get_user``)."""
 

@@ -3,10 +3,12 @@ catalogue the web pages and the Markdown dossier share."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from api.reads.people import Names
 from domain import values
 from projections.records import BUSINESS_TZ
 
@@ -202,3 +204,145 @@ def shown_value(value: Any) -> str:
         except ValueError:
             return text
     return text
+
+
+# ---------------------------------------------------------------------- fairness at handover
+# Shared by the Markdown dossier (which escapes them) and the pages (which autoescape them).
+
+NOT_COMPARED_JA = "—（前任者と同じ期間で比べられるまで表示しません）"
+
+
+def score_words(score: Any) -> str:
+    return "—" if score is None else f"{score}点"
+
+
+def shows_score(tenure: dict[str, Any], index: int) -> bool:
+    """A tenure after the first shows its score only beside its like-for-like comparison:
+    never a successor's early score beside the predecessor's whole tenure."""
+    return index == 0 or bool(tenure.get("comparison"))
+
+
+def comparison_words(comparison: dict[str, Any], tenure: dict[str, Any],
+                     people: Names) -> str:
+    """同じ期間で比べると（担当開始から30日）: 前任 佐藤 健さん 71点／鈴木 一郎さん 68点"""
+    predecessor = comparison.get("predecessor_score")
+    if predecessor is None and isinstance(comparison.get("same_length"), dict):
+        predecessor = comparison["same_length"].get("score")
+    score = comparison.get("score", (tenure.get("health") or {}).get("score"))
+    words = (f"{COMPARISON_JA}（担当開始から{comparison['days']}日）: 前任 "
+             f"{people(comparison['predecessor_rep_id'])} {score_words(predecessor)}／"
+             f"{people(tenure['rep_id'])} {score_words(score)}")
+    season = comparison.get("same_season_last_year") or comparison.get("same_season")
+    if isinstance(season, dict):
+        words += f"／前年同時期の前任 {score_words(season.get('score'))}"
+    return words
+
+
+COMPARISON_JA = "同じ期間で比べると"
+
+
+@dataclass(frozen=True)
+class ComponentWords:
+    name: str
+    value: str
+    facts: list[str]
+
+
+def component_words(component: dict[str, Any]) -> ComponentWords:
+    """A health component: its name, its value and what it rests on, in words."""
+    if "score" in component:
+        value = score_words(component["score"])
+    elif component.get("value") is None:
+        value = "対象外"
+    else:
+        value = f"{round(component['value'] * 100)}%"
+    facts = []
+    if component.get("weight") is not None:
+        facts.append(f"重み {round(component['weight'] * 100)}%")
+    if component.get("evidence_count") is not None:
+        facts.append(f"根拠 {component['evidence_count']}件")
+    if component.get("provisional"):
+        facts.append("暫定（根拠が少ないため中立寄り）")
+    if component.get("detail"):
+        facts.append(str(component["detail"]))
+    return ComponentWords(COMPONENT_JA.get(component["name"], component["name"]), value, facts)
+
+
+@dataclass(frozen=True)
+class BaselineRow:
+    """One line of what the successor received: a label, how much, the items behind it."""
+
+    label: str
+    amount: str
+    items: list[tuple[str, dict[str, Any] | None]]  # each in words, with its provenance
+    event_ids: list[str]
+
+
+AMOUNT_KEYS = ("value", "share", "days", "days_left", "count", "ratio", "score")
+
+
+def baseline_rows(baseline: dict[str, Any], people: Names) -> list[BaselineRow]:
+    rows = []
+    for key, value in baseline.items():
+        if key == "event_ids":
+            continue
+        label = BASELINE_JA.get(key, key)
+        if isinstance(value, list):
+            rows.append(BaselineRow(label, f"{len(value)}件", _things(value, people), []))
+        elif isinstance(value, dict):
+            items = value.get("items")
+            listed = items if isinstance(items, list) else []
+            found = next((value[k] for k in AMOUNT_KEYS if k in value),
+                         len(listed) if isinstance(items, list) else None)
+            rows.append(BaselineRow(label, _amount(key, found), _things(listed, people),
+                                    list(value.get("event_ids", []))))
+        else:
+            rows.append(BaselineRow(label, _amount(key, value), [], []))
+    return rows
+
+
+def _amount(key: str, value: Any) -> str:
+    if value is None:
+        return "記録なし"
+    if isinstance(value, bool):
+        return "あり" if value else "なし"
+    if isinstance(value, float) and 0 <= value <= 1 and ("share" in key or "kept" in key):
+        return f"{round(value * 100)}%"
+    if "days" in key:
+        return f"{value}日"
+    if isinstance(value, int | float):
+        return f"{value}件" if key.endswith(("s", "_count")) else str(value)
+    return str(value)
+
+
+def _things(items: list[Any], people: Names) -> list[tuple[str, dict[str, Any] | None]]:
+    return [(thing_words(item, people), item if isinstance(item, dict) else None)
+            for item in items]
+
+
+def thing_words(item: Any, people: Names) -> str:
+    """One item the successor received (a promise, a complaint, a request, a person), in
+    words, whatever section it comes from."""
+    if not isinstance(item, dict):
+        return str(item)
+    what = next((str(item[k]) for k in ("description", "subject", "detail", "what", "name",
+                                        "title", "concession", "precedent") if item.get(k)),
+                "")
+    if item.get("kind") in REQUEST_KIND_JA:
+        what = f"{REQUEST_KIND_JA[item['kind']]}: {what}"
+    facts = []
+    if item.get("severity"):
+        facts.append(f"重大度 {SEVERITY_JA.get(item['severity'], item['severity'])}")
+    if item.get("due_date"):
+        facts.append(f"期限 {day(item['due_date'])}")
+    if item.get("made_by"):
+        to = f"{item['made_to']}に" if item.get("made_to") else ""
+        facts.append(f"{people(item['made_by'])}が{to}約束")
+    if item.get("received_at"):
+        facts.append(f"受付 {jst(item['received_at'])}")
+    for key in ("age_days", "days_open", "days_waiting"):
+        if item.get(key) is not None:
+            facts.append(f"経過 {item[key]}日")
+    if item.get("stance"):
+        facts.append(STANCE_JA.get(item["stance"], str(item["stance"])))
+    return what + (f"（{'、'.join(facts)}）" if facts else "")

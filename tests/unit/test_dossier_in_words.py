@@ -152,7 +152,7 @@ def test_a_successor_score_without_its_comparison_is_not_shown(
     document["tenures"][0]["health"]["score"] = 76
     printed = markdown(document)
     assert "76点" in printed, "the predecessor's frozen score"
-    assert "59" not in printed, "never the ramp-up score beside the predecessor's bare one"
+    assert "59点" not in printed, "never the ramp-up score beside the predecessor's bare one"
     assert "前任者と同じ期間で比べられるまで表示しません" in printed
 
 
@@ -179,7 +179,7 @@ def test_the_baseline_and_the_comparison_are_printed_beside_the_score(
     assert "引き継ぎ時点" in heading and "鈴木 一郎さん" in heading
     baseline = printed[printed.index(heading):].split("\n## ")[0]
     assert "- 未完了の約束: 1件" in baseline
-    assert "カタログを送る（期限 2026-09-20、佐藤 健さんが約束）" in baseline
+    assert "カタログを送る（期限 2026年9月20日(日)、佐藤 健さんが約束）" in baseline
     assert "納品遅延（重大度 高、経過 24日）" in baseline
     assert "値下げ: 単価5%下げて" in baseline
     assert "- 雑談の割合（直前5回の訪問）: 20% — 推定／根拠: `d4d4d4d4`, `e5e5e5e5`" in baseline
