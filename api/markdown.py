@@ -25,7 +25,6 @@ from api.web.labels import (
     COMPUTED_JA,
     HANDOVER_STEP_JA,
     HEALTH_STATUS_JA,
-    KIND_JA,
     PROPOSAL_KIND_JA,
     REACTION_JA,
     REQUEST_KIND_JA,
@@ -446,16 +445,10 @@ def _health(d: dict[str, Any], people: Names) -> Lines:
 
 def _corrections(d: dict[str, Any], people: Names) -> Lines:
     return ["## 訂正された記録", "", *_listed([
-        f"- {_ja(KIND_JA, _snake(c['kind']))}の記録を訂正: "
-        f"{text(labels.shown_value(c['corrections']))}"
-        f"（元: {text(labels.shown_value(c['originals']))}、理由: {text(c['reason'])}）"
+        f"- {text(labels.kind_ja(c['kind']))}の記録を訂正: "
+        f"{text(labels.shown_value(c['corrections'], people))}"
+        f"（元: {text(labels.shown_value(c['originals'], people))}、理由: {text(c['reason'])}）"
         f"{_cite(c, people)}" for c in d["corrections"]])]
-
-
-def _snake(kind: str) -> str:
-    """PromiseMade → promise_made (the history's kind, which the catalogue names)."""
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
-    return "account_opened" if snake == "opened" else snake
 
 
 SECTIONS: tuple[Section, ...] = (

@@ -3,6 +3,7 @@ catalogue the web pages and the Markdown dossier share."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -31,6 +32,13 @@ KIND_JA = {
     "handover_checkpoint_scheduled": "振り返り日の設定", "handover_completed": "引き継ぎ完了",
     "handover_cancelled": "引き継ぎ中止", "record_corrected": "記録の訂正",
 }
+
+def kind_ja(kind: str) -> str:
+    """An event kind in words, by the history's name (promise_made) or its class (PromiseMade,
+    as a correction names what it corrects)."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+    return KIND_JA.get("account_opened" if snake == "opened" else snake, kind)
+
 
 # The timeline's filter: a few groups a rep thinks in, each a set of event kinds.
 KIND_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -149,8 +157,8 @@ def datetime_local(value: datetime) -> str:
     return value.astimezone(BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
-def headline(item: dict[str, Any]) -> str:
-    """One line that says what an event was, in the words of the work."""
+def headline(item: dict[str, Any], people: Names) -> str:
+    """One line that says what an event was, in the words of the work, people by name."""
     data, kind = item["data"], item["kind"]
     get = data.get
     lines = {
@@ -177,9 +185,10 @@ def headline(item: dict[str, Any]) -> str:
         "stakeholder_added": lambda: f"{get('name')}（{get('title') or '役職不明'}）",
         "stakeholder_left": lambda: str(get("reason") or ""),
         "note_added": lambda: f"[{TOPIC_JA.get(get('topic'), '')}] {get('text')}",
-        "handover_initiated": lambda: f"{get('from_rep_id')} → {get('to_rep_id')}（"
-                                      f"{get('reason')}）",
-        "handover_completed": lambda: f"{get('from_rep_id')} → {get('to_rep_id')}",
+        "handover_initiated": lambda: f"{people(get('from_rep_id'))} → "
+                                      f"{people(get('to_rep_id'))}（{get('reason')}）",
+        "handover_completed": lambda: f"{people(get('from_rep_id'))} → "
+                                      f"{people(get('to_rep_id'))}",
         "handover_cancelled": lambda: str(get("reason")),
         "record_corrected": lambda: f"{get('reason')}",
     }
@@ -187,16 +196,33 @@ def headline(item: dict[str, Any]) -> str:
     return line() if line else str(get("note") or "")
 
 
-def shown_value(value: Any) -> str:
-    """An event field as a person reads it."""
+# Fields that hold a user id, and fields that hold a code, wherever an event has them.
+PEOPLE_FIELDS = frozenset({"owner_rep_id", "from_rep_id", "to_rep_id", "made_by",
+                           "recorded_by", "broken_by", "author", "predecessor_rep_id"})
+CODE_FIELDS: dict[str, dict[str, str]] = {
+    "severity": SEVERITY_JA, "kind": {**REQUEST_KIND_JA, **PROPOSAL_KIND_JA, **BASIS_JA},
+    "stance": STANCE_JA, "channel": CHANNEL_JA, "topic": TOPIC_JA, "answer": ANSWER_JA,
+    "reaction": REACTION_JA, "outcome": OUTCOME_JA, "role": ROLE_JA,
+}
+
+
+def shown_value(value: Any, people: Names, field: str | None = None) -> str:
+    """An event field as a person reads it: people by name, codes in words."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and field in PEOPLE_FIELDS:
+        return people(value)
+    if isinstance(value, str) and field == "corrected_kind":
+        return kind_ja(value)
+    if isinstance(value, str) and field in CODE_FIELDS:
+        return CODE_FIELDS[field].get(value, value)
     if isinstance(value, bool):
         return "あり" if value else "なし"
     if isinstance(value, list):
-        return "、".join(shown_value(v) for v in value) or "—"
+        return "、".join(shown_value(v, people, field) for v in value) or "—"
     if isinstance(value, dict):
-        return "、".join(f"{FIELD_JA.get(k, k)}: {shown_value(v)}" for k, v in value.items())
+        return "、".join(f"{FIELD_JA.get(k, k)}: {shown_value(v, people, k)}"
+                        for k, v in value.items())
     text = str(value)
     if len(text) >= 20 and text[4:5] == "-" and "T" in text[10:11]:
         try:

@@ -44,6 +44,11 @@ environment.globals.update(
     HEALTH_STATUS_JA=labels.HEALTH_STATUS_JA, COMPONENT_JA=labels.COMPONENT_JA,
     WARNING_SEVERITY_JA=labels.WARNING_SEVERITY_JA, FIELD_JA=labels.FIELD_JA,
     HANDOVER_STEP_JA=labels.HANDOVER_STEP_JA, WEEKDAYS=labels.WEEKDAYS,
+    PROPOSAL_KIND_JA=labels.PROPOSAL_KIND_JA, COMPUTED_JA=labels.COMPUTED_JA,
+    NOT_COMPARED_JA=labels.NOT_COMPARED_JA, kind_ja=labels.kind_ja,
+    shows_score=labels.shows_score, score_words=labels.score_words,
+    comparison_words=labels.comparison_words, component_words=labels.component_words,
+    baseline_rows=labels.baseline_rows,
     CSRF_FIELD=CSRF_FIELD,
 )
 
