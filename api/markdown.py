@@ -156,11 +156,16 @@ def _handover(d: dict[str, Any], people: Names) -> Lines:
         return [*lines, "- なし"]
     steps = "、".join(f"{_ja(HANDOVER_STEP_JA, step)} {_jst(when)}"
                      for step, when in handover.get("steps", {}).items())
-    return [*lines,
-            f"- {text(people(handover['from_rep_id']))} → {text(people(handover['to_rep_id']))}"
-            f"（理由: {text(handover['reason'])}、発効 {_jst(handover['effective_at'])}）"
-            f"{_cite(handover, people)}",
-            f"- 進み具合: {steps or '—'}"]
+    lines += [
+        f"- {text(people(handover['from_rep_id']))} → {text(people(handover['to_rep_id']))}"
+        f"（理由: {text(handover['reason'])}、発効 {_jst(handover['effective_at'])}）"
+        f"{_cite(handover, people)}",
+        f"- 進み具合: {steps or '—'}"]
+    if handover.get("baseline"):
+        heading = (f"{BASELINE_HEADING}（{text(people(handover['to_rep_id']))}が"
+                   f"今引き継ぐとしたら受け取るもの）")
+        lines += ["", *_baseline(handover["baseline"], heading, people, d)]
+    return lines
 
 
 # ---------------------------------------------------------------------- tenures
@@ -172,7 +177,9 @@ def _tenures(d: dict[str, Any], people: Names) -> Lines:
     for index, tenure in enumerate(d["tenures"]):
         lines += _tenure(tenure, index, people)
         if tenure.get("baseline"):
-            later += ["", *_baseline(tenure, people)]
+            heading = (f"{BASELINE_HEADING}（{text(people(tenure['rep_id']))}が受け取ったもの、"
+                       f"{_jst(tenure['from'])}）")
+            later += ["", *_baseline(tenure["baseline"], heading, people, d)]
     return lines + later
 
 
@@ -199,11 +206,11 @@ def _component(component: dict[str, Any]) -> str:
             f"{_computed(component.get('event_ids', []))}")
 
 
-def _baseline(tenure: dict[str, Any], people: Names) -> Lines:
+def _baseline(baseline: dict[str, Any], heading: str, people: Names,
+              d: dict[str, Any]) -> Lines:
     """What the successor received at the handover: kept apart from what he did since."""
-    lines = [f"{BASELINE_HEADING}（{text(people(tenure['rep_id']))}が受け取ったもの、"
-             f"{_jst(tenure['from'])}）", ""]
-    for row in labels.baseline_rows(tenure["baseline"], people):
+    lines = [heading, ""]
+    for row in labels.baseline_rows(baseline, people, labels.known_items(d)):
         cited = _computed(row.event_ids) if row.event_ids else ""
         lines.append(f"- {text(row.label)}: {text(row.amount)}{cited}")
         lines += [f"  - {text(words)}{_cite(item, people) if item else ''}"

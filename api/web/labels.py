@@ -87,7 +87,7 @@ WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
 BASELINE_JA = {
     "open_promises": "未完了の約束", "open_complaints": "未解決のクレーム",
     "unanswered_requests": "未回答の要望", "standing_concessions": "続いている譲歩",
-    "concessions": "続いている譲歩", "small_talk_share": "雑談の割合（直前5回の訪問）",
+    "concessions": "続いている譲歩", "small_talk_share": "雑談の割合",
     "cadence_kept": "訪問周期の順守（直近90日）", "contract_days_left": "契約終了までの日数",
     "stakeholders_changed": "先方担当者の変化（直近180日）", "at": "時点",
 }
@@ -305,22 +305,39 @@ class BaselineRow:
 
 
 AMOUNT_KEYS = ("value", "share", "days", "days_left", "count", "ratio", "score")
+STAKEHOLDER_CHANGE_JA = {"added": "登録", "changed": "変更", "left": "異動・退職"}
+ITEM_IDS = ("promise_id", "complaint_id", "request_id", "stakeholder_id", "proposal_id")
 
 
-def baseline_rows(baseline: dict[str, Any], people: Names) -> list[BaselineRow]:
+def known_items(dossier: dict[str, Any]) -> dict[str, str]:
+    """What each promise, complaint, request and person of a dossier is called, by id: the
+    baseline cites them by id."""
+    known = {p["promise_id"]: p["description"]
+             for p in [*dossier.get("open_promises", []), *dossier.get("broken_promises", [])]}
+    known |= {c["complaint_id"]: c["subject"] for c in dossier.get("complaints", [])}
+    known |= {r["request_id"]: r["detail"] for r in dossier.get("requests", [])}
+    known |= {s["stakeholder_id"]: s["name"] for s in dossier.get("stakeholders", [])}
+    return known
+
+
+def baseline_rows(baseline: dict[str, Any], people: Names,
+                  known: dict[str, str] | None = None) -> list[BaselineRow]:
+    """What the successor received, part by part (``tenures[i].baseline``)."""
     rows = []
     for key, value in baseline.items():
-        if key == "event_ids":
+        if key in ("event_ids", "at"):
             continue
         label = BASELINE_JA.get(key, key)
         if isinstance(value, list):
-            rows.append(BaselineRow(label, f"{len(value)}件", _things(value, people), []))
+            rows.append(BaselineRow(label, f"{len(value)}件",
+                                    _things(value, people, known or {}), []))
         elif isinstance(value, dict):
             items = value.get("items")
             listed = items if isinstance(items, list) else []
             found = next((value[k] for k in AMOUNT_KEYS if k in value),
                          len(listed) if isinstance(items, list) else None)
-            rows.append(BaselineRow(label, _amount(key, found), _things(listed, people),
+            rows.append(BaselineRow(label, _amount(key, found) + _measured(value),
+                                    _things(listed, people, known or {}),
                                     list(value.get("event_ids", []))))
         else:
             rows.append(BaselineRow(label, _amount(key, value), [], []))
@@ -341,26 +358,49 @@ def _amount(key: str, value: Any) -> str:
     return str(value)
 
 
-def _things(items: list[Any], people: Names) -> list[tuple[str, dict[str, Any] | None]]:
-    return [(thing_words(item, people), item if isinstance(item, dict) else None)
+def _measured(value: dict[str, Any]) -> str:
+    """Over what a figure was measured: 直近5回の訪問, 6周期中4周期, 契約終了 …"""
+    said = []
+    if value.get("visits") is not None:
+        said.append(f"直近{value['visits']}回の訪問")
+    if value.get("windows") is not None and value.get("covered") is not None:
+        said.append(f"{value['windows']}周期中{value['covered']}周期")
+    if value.get("contract_end"):
+        said.append(f"契約終了 {day(value['contract_end'])}")
+    return f"（{'、'.join(said)}）" if said else ""
+
+
+def _things(items: list[Any], people: Names,
+            known: dict[str, str]) -> list[tuple[str, dict[str, Any] | None]]:
+    return [(thing_words(item, people, known), item if isinstance(item, dict) else None)
             for item in items]
 
 
-def thing_words(item: Any, people: Names) -> str:
-    """One item the successor received (a promise, a complaint, a request, a person), in
-    words, whatever section it comes from."""
+def thing_words(item: Any, people: Names, known: dict[str, str] | None = None) -> str:
+    """One item the successor received (a promise, a complaint, a request, a concession, a
+    person), in words, whatever section it comes from; ``known`` names what the item only
+    cites by id."""
     if not isinstance(item, dict):
         return str(item)
     what = next((str(item[k]) for k in ("description", "subject", "detail", "what", "name",
                                         "title", "concession", "precedent") if item.get(k)),
                 "")
-    if item.get("kind") in REQUEST_KIND_JA:
-        what = f"{REQUEST_KIND_JA[item['kind']]}: {what}"
+    if not what:
+        what = next(((known or {}).get(item[k], "") for k in ITEM_IDS if item.get(k)), "")
+    kind = item.get("kind")
+    if kind in REQUEST_KIND_JA:
+        what = f"{REQUEST_KIND_JA[kind]}: {what}" if what else REQUEST_KIND_JA[kind]
+    elif kind == "complaint":
+        what = f"クレーム対応: {what}"
     facts = []
+    if item.get("change") in STAKEHOLDER_CHANGE_JA:
+        facts.append(STAKEHOLDER_CHANGE_JA[item["change"]])
     if item.get("severity"):
         facts.append(f"重大度 {SEVERITY_JA.get(item['severity'], item['severity'])}")
     if item.get("due_date"):
         facts.append(f"期限 {day(item['due_date'])}")
+    if item.get("overdue"):
+        facts.append("期限切れ")
     if item.get("made_by"):
         to = f"{item['made_to']}に" if item.get("made_to") else ""
         facts.append(f"{people(item['made_by'])}が{to}約束")
@@ -369,6 +409,12 @@ def thing_words(item: Any, people: Names) -> str:
     for key in ("age_days", "days_open", "days_waiting"):
         if item.get(key) is not None:
             facts.append(f"経過 {item[key]}日")
+    if item.get("responded") is False:
+        facts.append("初動なし")
+    if item.get("answer") in ANSWER_JA:
+        facts.append(ANSWER_JA[item["answer"]])
+    if item.get("on"):
+        facts.append(day(item["on"]))
     if item.get("stance"):
         facts.append(STANCE_JA.get(item["stance"], str(item["stance"])))
-    return what + (f"（{'、'.join(facts)}）" if facts else "")
+    return (what or "（内容の記録なし）") + (f"（{'、'.join(facts)}）" if facts else "")

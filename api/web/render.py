@@ -48,7 +48,7 @@ environment.globals.update(
     NOT_COMPARED_JA=labels.NOT_COMPARED_JA, kind_ja=labels.kind_ja,
     shows_score=labels.shows_score, score_words=labels.score_words,
     comparison_words=labels.comparison_words, component_words=labels.component_words,
-    baseline_rows=labels.baseline_rows,
+    baseline_rows=labels.baseline_rows, known_items=labels.known_items,
     CSRF_FIELD=CSRF_FIELD,
 )
 

@@ -156,39 +156,85 @@ def test_a_successor_score_without_its_comparison_is_not_shown(
     assert "前任者と同じ期間で比べられるまで表示しません" in printed
 
 
-BASELINE = {
-    "open_promises": [{"promise_id": "p1", "description": "カタログを送る",
-                       "due_date": "2026-09-20", "made_by": "sato", "event_ids": ["a1" * 16]}],
-    "open_complaints": [{"complaint_id": "c1", "severity": "high", "age_days": 24,
-                         "subject": "納品遅延", "event_ids": ["b2" * 16]}],
-    "unanswered_requests": [{"request_id": "r1", "kind": "discount", "detail": "単価5%下げて",
-                             "event_ids": ["c3" * 16]}],
-    "small_talk_share": {"value": 0.2, "event_ids": ["d4" * 16, "e5" * 16]},
-    "contract_days_left": {"value": 202, "event_ids": ["f6" * 16]},
-}
-COMPARISON = {"predecessor_rep_id": "sato", "days": 30, "predecessor_score": 71, "score": 68}
+def baseline_of(document: dict[str, Any]) -> dict[str, Any]:
+    """A baseline as the health view freezes it (projections.health_baseline): items cite
+    promises, complaints and requests by id, figures carry what they were measured over."""
+    promise = (document["open_promises"] or [{"promise_id": "p1"}])[0]
+    complaint = (document["complaints"] or [{"complaint_id": "c1"}])[0]
+    request = (document["requests"] or [{"request_id": "r1"}])[0]
+    return {
+        "at": "2026-09-08T09:00:00+09:00",
+        "open_promises": [{"promise_id": promise["promise_id"], "made_by": "sato",
+                           "made_on": "2026-08-10", "due_date": "2026-09-20",
+                           "overdue": False, "event_ids": ["a1" * 16]}],
+        "open_complaints": [{"complaint_id": complaint["complaint_id"], "severity": "high",
+                             "received_at": "2026-08-10T10:00:00+09:00", "age_days": 29.0,
+                             "responded": True, "event_ids": ["b2" * 16]}],
+        "unanswered_requests": [{"request_id": request["request_id"], "kind": "discount",
+                                 "received_at": "2026-08-10T10:00:00+09:00",
+                                 "age_days": 29.0, "event_ids": ["c3" * 16]}],
+        "concessions": [{"kind": "complaint", "concession": "次回3%値引き",
+                         "answer": "accepted", "on": "2026-08-12",
+                         "event_ids": ["c4" * 16]}],
+        "small_talk_share": {"value": 0.2, "visits": 5, "event_ids": ["d4" * 16, "e5" * 16]},
+        "cadence_kept": {"value": 0.833, "windows": 6, "covered": 5, "days": 90,
+                         "event_ids": ["d4" * 16]},
+        "contract_days_left": {"value": 204, "contract_end": "2027-03-31",
+                               "event_ids": ["f6" * 16]},
+        "stakeholders_changed": [{"stakeholder_id": "s1", "change": "added",
+                                  "name": "山田 一郎", "on": "2026-08-10",
+                                  "event_ids": ["a7" * 16]}],
+        "event_ids": ["a1" * 16],
+    }
+
+
+COMPARISON = {"predecessor_rep_id": "sato", "days": 30, "predecessor_score": 71, "score": 68,
+              "same_season_last_year_score": None, "same_length": {"score": 71},
+              "same_season_last_year": None}
 
 
 def test_the_baseline_and_the_comparison_are_printed_beside_the_score(
         json_dossier: dict[str, Any]) -> None:
     document = copy.deepcopy(json_dossier)
-    document["tenures"][1].update(baseline=BASELINE, comparison=COMPARISON)
+    document["tenures"][1].update(baseline=baseline_of(document), comparison=COMPARISON)
     document["tenures"][1]["health"]["score"] = 68
     printed = markdown(document)
     heading = next(line for line in printed.splitlines() if line.startswith(BASELINE_HEADING))
     assert "引き継ぎ時点" in heading and "鈴木 一郎さん" in heading
     baseline = printed[printed.index(heading):].split("\n## ")[0]
-    assert "- 未完了の約束: 1件" in baseline
-    assert "カタログを送る（期限 2026年9月20日(日)、佐藤 健さんが約束）" in baseline
-    assert "納品遅延（重大度 高、経過 24日）" in baseline
-    assert "値下げ: 単価5%下げて" in baseline
-    assert "- 雑談の割合（直前5回の訪問）: 20% — 推定／根拠: `d4d4d4d4`, `e5e5e5e5`" in baseline
-    assert "- 契約終了までの日数: 202日" in baseline
+    for line in (
+        "- 未完了の約束: 1件",
+        "  - カタログを送る（期限 2026年9月20日(日)、佐藤 健さんが約束） — 推定／根拠: `a1a1a1a1`",
+        "  - 納品遅延（重大度 高、受付 2026年8月10日(月) 10:00、経過 29.0日）",
+        "  - 値下げ: 単価5%下げて（受付 2026年8月10日(月) 10:00、経過 29.0日）",
+        "  - クレーム対応: 次回3%値引き（了承、2026年8月12日(水)）",
+        "- 雑談の割合: 20%（直近5回の訪問） — 推定／根拠: `d4d4d4d4`, `e5e5e5e5`",
+        "- 訪問周期の順守（直近90日）: 83%（6周期中5周期）",
+        "- 契約終了までの日数: 204日（契約終了 2027年3月31日(水)）",
+        "  - 山田 一郎（登録、2026年8月10日(月)）",
+    ):
+        assert line in baseline, line
+    assert not re.findall(r"(?<![`\w])[a-z_]{3,}(?![`\w])", baseline)
     (tenure,) = [line for line in printed.splitlines() if line.startswith("- 鈴木 一郎さん")]
     comparison = printed.splitlines()[printed.splitlines().index(tenure) + 1]
     assert "スコア 68点" in tenure
     assert comparison == (f"  - {COMPARISON_MARKER}（担当開始から30日）: "
                           "前任 佐藤 健さん 71点／鈴木 一郎さん 68点")
+
+
+def test_an_open_handover_shows_what_the_successor_would_receive(
+        json_dossier: dict[str, Any]) -> None:
+    document = copy.deepcopy(json_dossier)
+    document["handover"] = {"handover_id": "h2", "from_rep_id": "suzuki", "to_rep_id": "sato",
+                            "reason": "再異動", "effective_at": "2026-11-01T09:00:00+09:00",
+                            "steps": {"initiated": "2026-10-01T09:00:00+09:00"},
+                            "event_ids": ["b1" * 16], "author": "tanaka", "basis": "fact",
+                            "baseline": baseline_of(document)}
+    handover = markdown(document).split("## 今回の引き継ぎ")[1].split("\n## ")[0]
+    assert "- 鈴木 一郎さん → 佐藤 健さん（理由: 再異動" in handover
+    assert "記録: 田中 課長さん" in handover
+    assert f"{BASELINE_HEADING}（佐藤 健さんが今引き継ぐとしたら受け取るもの）" in handover
+    assert "- 未完了の約束: 1件" in handover
 
 
 def test_computed_warnings_are_marked_with_their_evidence(

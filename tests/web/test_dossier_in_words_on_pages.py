@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.e2e.test_dossier_in_words import 山田製作所を鈴木さんへ
 from tests.web.conftest import WebOffice
@@ -99,3 +102,30 @@ def test_nothing_is_wider_than_a_phone() -> None:
     for prop, size, unit in re.findall(r"(?<![-\w])(min-width|width):\s*(\d+(?:\.\d+)?)(px|rem|em)",
                                        sheet):
         assert float(size) * (1 if unit == "px" else 16) <= 390, (prop, size, unit)
+
+
+def test_the_baseline_and_the_comparison_on_the_dossier_page(
+        web: WebOffice, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the baseline and the comparison the health view gives each later tenure."""
+    from api.reads import dossier as reads
+    from tests.unit.test_dossier_in_words import COMPARISON, baseline_of
+
+    presented = reads.present
+
+    def with_fairness(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        document = presented(*args, **kwargs)
+        for tenure in document["tenures"][1:]:
+            tenure.update(baseline=baseline_of(document), comparison=COMPARISON)
+        return document
+
+    monkeypatch.setattr(reads, "present", with_fairness)
+    account = 山田製作所を鈴木さんへ(web.office).removeprefix("/v1/accounts/")
+    page = web.鈴木さん.get(f"/accounts/{account}/dossier")
+    text = visible(page.text)
+    assert "引き継ぎ時点の状態（鈴木 一郎さんが受け取ったもの" in text
+    for said in ("カタログを送る（期限 2026年9月20日(日)、佐藤 健さんが約束）",
+                 "雑談の割合: 20%（直近5回の訪問） 推定・根拠",
+                 "同じ期間で比べると（担当開始から30日）: "
+                 "前任 佐藤 健さん 71点／鈴木 一郎さん 68点"):
+        assert said in text, said
+    assert not IDS_AND_CODES.findall(text), IDS_AND_CODES.findall(text)
