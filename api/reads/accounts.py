@@ -10,7 +10,7 @@ from fastapi import HTTPException
 
 from api.reads.common import reading_of, wait_for_views
 from api.reads.models import AccountListPublic, AccountPublic, AccountSummaryPublic, HealthPublic
-from api.reads.people import People, named_warnings
+from api.reads.people import People
 from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi
@@ -101,19 +101,26 @@ def _summary(doc: Document) -> dict[str, Any]:
 
 def _health(reading: Reading, evidence: Document, at: datetime,
             ramp_up_days: int, people: People) -> HealthPublic:
-    return reading.guard("health", lambda: health_summary(evidence, at, ramp_up_days, people),
-                         lambda: unknown_health(at))
+    return reading.guard(
+        "health", lambda: named(health_summary(evidence, at, ramp_up_days), people),
+        lambda: unknown_health(at))
 
 
-def health_summary(evidence: Document, at: datetime, ramp_up_days: int,
-                   people: People) -> HealthPublic:
+def named(summary: HealthPublic, people: People) -> HealthPublic:
+    """The health with its warnings naming people, as everyone reads them."""
+    return summary.model_copy(update={"warnings": [
+        warning.model_copy(update={"message": people.in_text(warning.message)})
+        for warning in summary.warnings]})
+
+
+def health_summary(evidence: Document, at: datetime, ramp_up_days: int) -> HealthPublic:
     report = health.health_report(evidence, at, ramp_up_days)
     return HealthPublic.model_validate({
         **report["current"],
         "tenures": [{"rep_id": t["rep_id"], "from": t["from"], "to": t["to"],
                      "status": t["status"], "score": t["health"]["score"]}
                     for t in report["tenures"]],
-        "warnings": named_warnings(report["warnings"], people),
+        "warnings": report["warnings"],
         "as_of": report["as_of"],
     })
 
