@@ -189,7 +189,7 @@ def _tenure(tenure: dict[str, Any], index: int, people: Names) -> Lines:
     comparison = tenure.get("comparison")
     status = _ja(HEALTH_STATUS_JA, tenure["status"])
     shown = labels.shows_score(tenure, index)
-    score = labels.score_words(health.get("score")) if shown else labels.NOT_COMPARED_JA
+    score = labels.tenure_score(tenure, index)
     reason = f"、交代の理由: {text(tenure['reason'])}" if tenure.get("reason") else ""
     lines = [f"- {text(people(tenure['rep_id']))}: {_jst(tenure['from'])} 〜 "
              f"{_jst(tenure['to'])}（{status}、スコア {score}{reason}）"]
@@ -436,11 +436,11 @@ def _checkpoints(d: dict[str, Any], people: Names) -> Lines:
 
 
 def _health(d: dict[str, Any], people: Names) -> Lines:
+    """The current owner's health: the last tenure's, withheld as the tenure's is."""
     health = d["health"]
-    index = next((i for i in range(len(d["tenures"]) - 1, -1, -1)
-                  if d["tenures"][i]["rep_id"] == health.get("rep_id")), 0)
-    shown = not d["tenures"] or labels.shows_score(d["tenures"][index], index)
-    score = labels.score_words(health.get("score")) if shown else labels.NOT_COMPARED_JA
+    last = len(d["tenures"]) - 1
+    score = (labels.tenure_score({**d["tenures"][last], "health": health}, last) if last >= 0
+             else labels.score_words(health.get("score")))
     lines = ["## 健全度と警告", "",
              f"- 現在の担当 {text(people(health.get('rep_id')))}: スコア {score}"
              f"（{_ja(HEALTH_STATUS_JA, health['status'])}）{_computed([])}",

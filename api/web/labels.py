@@ -236,6 +236,7 @@ def shown_value(value: Any, people: Names, field: str | None = None) -> str:
 # Shared by the Markdown dossier (which escapes them) and the pages (which autoescape them).
 
 NOT_COMPARED_JA = "—（前任者と同じ期間で比べられるまで表示しません）"
+THIN_RECORDS_JA = "—（記録が少ないため点数を出しません）"
 
 
 def score_words(score: Any) -> str:
@@ -248,6 +249,16 @@ def shows_score(tenure: dict[str, Any], index: int) -> bool:
     return index == 0 or bool(tenure.get("comparison"))
 
 
+def tenure_score(tenure: dict[str, Any], index: int) -> str:
+    """A tenure's score as shown beside the others: withheld, saying why, when its records
+    are too thin to judge or when (after the first) it has no like-for-like comparison."""
+    if tenure.get("status") == "thin_records":
+        return THIN_RECORDS_JA
+    if not shows_score(tenure, index):
+        return NOT_COMPARED_JA
+    return score_words((tenure.get("health") or {}).get("score"))
+
+
 def comparison_words(comparison: dict[str, Any], tenure: dict[str, Any],
                      people: Names) -> str:
     """同じ期間で比べると（担当開始から30日）: 前任 佐藤 健さん 71点／鈴木 一郎さん 68点"""
@@ -255,11 +266,14 @@ def comparison_words(comparison: dict[str, Any], tenure: dict[str, Any],
     if predecessor is None and isinstance(comparison.get("same_length"), dict):
         predecessor = comparison["same_length"].get("score")
     score = comparison.get("score", (tenure.get("health") or {}).get("score"))
+    shown = "記録が少ない" if tenure.get("status") == "thin_records" else score_words(score)
     words = (f"{COMPARISON_JA}（担当開始から{comparison['days']}日）: 前任 "
              f"{people(comparison['predecessor_rep_id'])} {score_words(predecessor)}／"
-             f"{people(tenure['rep_id'])} {score_words(score)}")
-    season = comparison.get("same_season_last_year") or comparison.get("same_season")
-    if isinstance(season, dict):
+             f"{people(tenure['rep_id'])} {shown}")
+    season = comparison.get("same_season_last_year")
+    if comparison.get("same_season_last_year_score") is not None:
+        words += f"／前年同時期の前任 {score_words(comparison['same_season_last_year_score'])}"
+    elif isinstance(season, dict):
         words += f"／前年同時期の前任 {score_words(season.get('score'))}"
     return words
 

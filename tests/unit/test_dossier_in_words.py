@@ -156,6 +156,17 @@ def test_a_successor_score_without_its_comparison_is_not_shown(
     assert "前任者と同じ期間で比べられるまで表示しません" in printed
 
 
+def test_a_tenure_with_thin_records_shows_no_score(json_dossier: dict[str, Any]) -> None:
+    document = copy.deepcopy(json_dossier)
+    document["tenures"][1].update(status="thin_records", comparison=COMPARISON)
+    document["tenures"][1]["health"]["score"] = 95
+    document["health"].update(status="thin_records", score=95)
+    printed = markdown(document)
+    assert "95点" not in printed
+    assert printed.count("記録が少ないため点数を出しません") == 2, "the tenure and now"
+    assert "前任 佐藤 健さん 71点／鈴木 一郎さん 記録が少ない" in printed
+
+
 def baseline_of(document: dict[str, Any]) -> dict[str, Any]:
     """A baseline as the health view freezes it (projections.health_baseline): items cite
     promises, complaints and requests by id, figures carry what they were measured over."""
