@@ -60,6 +60,7 @@ from projections.records import (
 from projections.storage import ViewCursor
 
 LAST_VISITS_SHOWN = 5
+BROKEN_PROMISES_KEPT = 50
 GENERAL_NOTES_KEPT = 50
 CLOSED_PROPOSALS_KEPT = 20
 REQUEST_JA = {"rush_delivery": "短納期", "discount": "値下げ",
@@ -96,10 +97,12 @@ def _opened(e: Account.Opened) -> Document:
         "stakeholders": [],
         "open_promises": [],
         "promise_record": {"kept": 0, "broken": 0, "cancelled": 0},
+        "broken_promises": [],
         "complaints": [],
         "requests": [],
         "notes": [],
         "checkpoints": [],
+        "handover_notes": [],
         "corrections": [],
         "health": health.evolve(None, e),
     }
@@ -164,10 +167,22 @@ def _promise_renegotiated(doc: Document, e: Account.PromiseRenegotiated) -> None
 def _promise_closed(outcome: str) -> Handler:
     def close(doc: Document, e: Account.PromiseKept | Account.PromiseBroken
               | Account.PromiseCancelled) -> None:
+        promise = _find(doc["open_promises"], "promise_id", e.promise_id)
         doc["open_promises"] = [p for p in doc["open_promises"] if p["promise_id"] != e.promise_id]
         doc["promise_record"][outcome] += 1
+        if promise is not None and isinstance(e, Account.PromiseBroken):
+            _keep_broken(doc, promise, e)
 
     return close
+
+
+def _keep_broken(doc: Document, promise: dict[str, Any], e: Account.PromiseBroken) -> None:
+    """Which promise was broken, when, to whom and by whom: the customer remembers."""
+    broken = {**promise, "broken_on": local_date(e.occurred_at).isoformat(),
+              "broken_by": e.recorded_by, "note": e.note,
+              "event_ids": [*promise["event_ids"], event_id(e)]}
+    doc["broken_promises"].append(broken)
+    del doc["broken_promises"][:-BROKEN_PROMISES_KEPT]
 
 
 def _complaint_received(doc: Document, e: Account.ComplaintReceived) -> None:
@@ -310,6 +325,12 @@ def _handover_step(step: str) -> Handler:
             return
         _cite(handover, e)
         handover["steps"][step] = iso(e.occurred_at)
+        if isinstance(e, Account.HandoverJointVisitMade | Account.HandoverCustomerInformed) \
+                and e.note:
+            doc["handover_notes"].append(_item(
+                e, handover_id=e.handover_id, step=step, note=e.note,
+                from_rep_id=handover["from_rep_id"], to_rep_id=handover["to_rep_id"],
+                occurred_at=iso(e.occurred_at)))
         if isinstance(e, Account.HandoverCheckpointScheduled):
             doc["checkpoints"].append(_item(e, handover_id=e.handover_id, note=e.note,
                                             checkpoint_on=e.checkpoint_on.isoformat()))
@@ -350,7 +371,8 @@ def _corrected(doc: Document, e: Account.RecordCorrected) -> None:
                                     reason=e.reason))
     if e.corrected_kind in CORRECTED_ITEMS:
         section, names = CORRECTED_ITEMS[e.corrected_kind]
-        for item in doc[section]:
+        also = doc["broken_promises"] if section == "open_promises" else []
+        for item in [*doc[section], *also]:
             if target in item["event_ids"]:
                 item.update({k: v for k, v in fixes.items() if k in names})
                 _cite(item, e)
@@ -470,6 +492,7 @@ def present(doc: Document, at: datetime, ramp_up_days: int = health_score.RAMP_U
         "stakeholders": doc["stakeholders"],
         "open_promises": doc["open_promises"],
         "promise_record": doc["promise_record"],
+        "broken_promises": doc["broken_promises"],
         "complaints": doc["complaints"],
         "requests": doc["requests"],
         "precedents": [r for r in doc["requests"] if r["precedent"]],
@@ -477,6 +500,7 @@ def present(doc: Document, at: datetime, ramp_up_days: int = health_score.RAMP_U
         "notes": [n for n in notes if n not in cautions],
         "unfinished": _unfinished(doc),
         "checkpoints": doc["checkpoints"],
+        "handover_notes": doc["handover_notes"],
         "corrections": doc["corrections"],
         "health": report["current"],
         "warnings": report["warnings"],
@@ -517,8 +541,9 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
-    shape = 4  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
-    # evidence of shape 3 (visits by day with channel, requests, baselines…)
+    shape = 5  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
+    # evidence of shape 3 (visits by day with channel, requests, baselines…); 5: broken
+    # promises and handover notes kept
     checkpoint_every = CHECKPOINT_EVERY
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (

@@ -10,6 +10,7 @@ from fastapi import HTTPException
 
 from api.reads.common import reading_of, wait_for_views
 from api.reads.models import AccountListPublic, AccountPublic, AccountSummaryPublic, HealthPublic
+from api.reads.people import People
 from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi
@@ -35,13 +36,13 @@ def account_public(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
         reading.skipped(stood)
         doc = stood["relationship"]
         fields = {**_summary(doc), "health": _health(reading, stood["dossier"]["health"], at,
-                                                     settings.ramp_up_days),
+                                                     settings.ramp_up_days, People(app)),
                   "as_of": at.isoformat(), "as_of_basis": basis}
     else:
         reading = Reading()
         doc, evidence = relationship_and_evidence(views, settings, account.id, account, reading)
         fields = {**_summary(doc), "health": _health(reading, evidence, app.clock(),
-                                                     settings.ramp_up_days)}
+                                                     settings.ramp_up_days, People(app))}
     if reading.incomplete:
         fields["incomplete"] = reading.incomplete
     return AccountPublic.model_validate(fields)
@@ -99,9 +100,17 @@ def _summary(doc: Document) -> dict[str, Any]:
 
 
 def _health(reading: Reading, evidence: Document, at: datetime,
-            ramp_up_days: int) -> HealthPublic:
-    return reading.guard("health", lambda: health_summary(evidence, at, ramp_up_days),
-                         lambda: unknown_health(at))
+            ramp_up_days: int, people: People) -> HealthPublic:
+    return reading.guard(
+        "health", lambda: named(health_summary(evidence, at, ramp_up_days), people),
+        lambda: unknown_health(at))
+
+
+def named(summary: HealthPublic, people: People) -> HealthPublic:
+    """The health with its warnings naming people, as everyone reads them."""
+    return summary.model_copy(update={"warnings": [
+        warning.model_copy(update={"message": people.in_text(warning.message)})
+        for warning in summary.warnings]})
 
 
 def health_summary(evidence: Document, at: datetime, ramp_up_days: int) -> HealthPublic:

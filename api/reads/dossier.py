@@ -12,6 +12,7 @@ from fastapi import HTTPException
 from api.reads.accounts import account_as_of
 from api.reads.common import reading_of, wait_for_views
 from api.reads.models import DossierPublic
+from api.reads.people import People, named_warnings
 from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi
@@ -53,6 +54,7 @@ def dossier_read(app: Tsunagi, views: Views, settings: Settings, actor: Actor, a
         reading = Reading()
         document = dossier_document(views, settings, account.id, account, reading)
     presented = present(document, at or app.clock(), settings.ramp_up_days, reading)
+    presented["warnings"] = named_warnings(presented["warnings"], People(app))
     return DossierRead(presented, reading, document["version"])
 
 
@@ -74,9 +76,14 @@ def dossier_document(views: Views, settings: Settings, account_id: UUID,
 
 
 def frozen_dossier(views: Views, settings: Settings, account_id: UUID,
-                         handover_id: str) -> Document | None:
+                   handover_id: str, people: People) -> Document | None:
     """Exactly what the successor acknowledged, frozen at that moment (its own document: the
-    dossier, the handover and when), or None when that handover has none."""
+    dossier, the handover and when), or None when that handover has none; its warnings
+    name people as every read does."""
     wait_for_views(views, settings, "dossier")
     view: DossierView = views["dossier"]  # type: ignore[assignment]
-    return view.acknowledged(str(account_id), handover_id)
+    frozen = view.acknowledged(str(account_id), handover_id)
+    if frozen is not None:
+        dossier = frozen["dossier"]
+        dossier["warnings"] = named_warnings(dossier["warnings"], people)
+    return frozen

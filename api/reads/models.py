@@ -133,6 +133,7 @@ class DossierPublic(BaseModel):
     stakeholders: list[Document]
     open_promises: list[Document]
     promise_record: dict[str, int]
+    broken_promises: list[Document]
     complaints: list[Document]
     requests: list[Document]
     precedents: list[Document]
@@ -140,6 +141,7 @@ class DossierPublic(BaseModel):
     notes: list[Document]
     unfinished: list[Document]
     checkpoints: list[Document]
+    handover_notes: list[Document]
     corrections: list[Document]
     health: CurrentHealthPublic
     warnings: list[WarningPublic]

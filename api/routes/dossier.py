@@ -10,10 +10,11 @@ from fastapi.responses import PlainTextResponse, Response
 
 from api.access import allow, readable_account
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
-from api.markdown import render
+from api.markdown import SECTION_MARKERS, render
 from api.params import parse_instant
 from api.reads.dossier import dossier_read
 from api.reads.models import public
+from api.reads.people import People
 from api.responses import DocumentResponse
 from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY
 from domain.values import Role
@@ -38,19 +39,20 @@ def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDe
                         as_of_basis)
     presented = public(read.public())
     if accept and "text/markdown" in accept:
-        return PlainTextResponse(markdown(presented, read.reading),
+        return PlainTextResponse(markdown(presented, read.reading, People(app)),
                                  media_type="text/markdown; charset=utf-8")
     return DocumentResponse(presented, headers={"ETag": f'"{read.version}"'})
 
 
-INCOMPLETE_JA = ("> **注意: この資料は不完全です。** 記録の一部 ({count}件) を"
+INCOMPLETE_JA = (SECTION_MARKERS["incomplete"] + " 記録の一部 ({count}件) を"
                  "表示に反映できませんでした。管理者が確認中です (`tsunagi quarantine`)。")
 
 
-def markdown(presented: Document, reading: Reading) -> str:
-    """The printable dossier; a notice under its title when it is incomplete. A value the
-    renderer cannot print leaves the notice and the account's name, never a 500."""
-    text = reading.guard("markdown", lambda: render(presented),
+def markdown(presented: Document, reading: Reading, people: People) -> str:
+    """The printable dossier, people by name; a notice under its title when it is
+    incomplete. A value the renderer cannot print leaves the notice and the account's name,
+    never a 500."""
+    text = reading.guard("markdown", lambda: render(presented, people),
                          lambda: f"# 引き継ぎ資料: {presented['account'].get('name', '')}\n")
     incomplete = reading.incomplete
     if not incomplete:

@@ -13,6 +13,7 @@ from api.access import allow, readable_account
 from api.bodies import request_body
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.reads.dossier import frozen_dossier
+from api.reads.people import People
 from api.schemas import (
     CheckpointCreate,
     Empty,
@@ -110,7 +111,7 @@ def acknowledged_dossier(account_id: UUID, handover_id: str, app: AppDep, views:
                          settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:
     """Exactly what the successor acknowledged, frozen at that moment."""
     readable_account(app, actor, account_id)
-    frozen = frozen_dossier(views, settings, account_id, handover_id)
+    frozen = frozen_dossier(views, settings, account_id, handover_id, People(app))
     if frozen is None:
         raise HTTPException(404, f"handover {handover_id} has no acknowledged dossier")
     return frozen

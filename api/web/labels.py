@@ -1,10 +1,16 @@
-"""Japanese words for the codes the events and views use, and dates in JST."""
+"""Japanese words for the codes the events and views use, and dates in JST: the one
+catalogue the web pages and the Markdown dossier share."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
+from api.reads.people import Names
+from domain import values
 from projections.records import BUSINESS_TZ
 
 WEEKDAYS = "月火水木金土日"
@@ -26,6 +32,13 @@ KIND_JA = {
     "handover_checkpoint_scheduled": "振り返り日の設定", "handover_completed": "引き継ぎ完了",
     "handover_cancelled": "引き継ぎ中止", "record_corrected": "記録の訂正",
 }
+
+def kind_ja(kind: str) -> str:
+    """An event kind in words, by the history's name (promise_made) or its class (PromiseMade,
+    as a correction names what it corrects)."""
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
+    return KIND_JA.get("account_opened" if snake == "opened" else snake, kind)
+
 
 # The timeline's filter: a few groups a rep thinks in, each a set of event kinds.
 KIND_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -59,16 +72,36 @@ STANCE_JA = {"supportive": "好意的", "neutral": "中立", "critical": "批判
 CHANNEL_JA = {"in_person": "対面", "phone": "電話", "online": "オンライン", "email": "メール"}
 REACTION_JA = {"positive": "前向き", "neutral": "様子見", "negative": "否定的"}
 TOPIC_JA = {"general": "一般", "preference": "好み・習慣", "caution": "注意点", "taboo": "禁句"}
+PROPOSAL_KIND_JA = {"information": "情報提供", "proposal": "提案"}
 BASIS_JA = {"fact": "事実", "opinion": "意見"}
+# What Tsunagi computed from the records (a warning, a score), never what someone recorded.
+COMPUTED_JA = "推定"
 ROLE_JA = {"rep": "営業担当", "manager": "課長", "auditor": "監査", "admin": "管理者"}
 HEALTH_STATUS_JA = {"closed": "確定（引き継ぎ時点）", "active": "担当中",
-                    "ramp_up": "立ち上がり期間", "thin_records": "記録が少ない"}
+                    "ramp_up": "立ち上がり期間", "thin_records": "記録が少ない",
+                    "unknown": "計算できません"}
 COMPONENT_JA = {"cadence": "訪問リズム", "promises": "約束の履行", "complaints": "クレーム対応",
                 "renewal": "契約更新", "warmth": "関係の温度（雑談・時間厳守）"}
 WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
+# What the successor received at the handover (a tenure's ``baseline``), item by item.
+BASELINE_JA = {
+    "open_promises": "未完了の約束", "open_complaints": "未解決のクレーム",
+    "unanswered_requests": "未回答の要望", "standing_concessions": "続いている譲歩",
+    "concessions": "続いている譲歩", "small_talk_share": "雑談の割合",
+    "cadence_kept": "訪問周期の順守（直近90日）", "contract_days_left": "契約終了までの日数",
+    "stakeholders_changed": "先方担当者の変化（直近180日）", "at": "時点",
+}
 HANDOVER_STEP_JA = {"initiated": "開始", "dossier_acknowledged": "引き継ぎ資料の確認",
                     "joint_visit": "同行訪問", "customer_informed": "担当交代の連絡",
                     "checkpoint_scheduled": "振り返り日の設定"}
+# Every code a person may read, by the domain's enum: a new member without words fails a test.
+ENUM_JA: dict[type[StrEnum], dict[str, str]] = {
+    values.Role: ROLE_JA, values.PromiseOutcome: OUTCOME_JA, values.Severity: SEVERITY_JA,
+    values.RequestKind: REQUEST_KIND_JA, values.RequestAnswer: ANSWER_JA,
+    values.ProposalKind: PROPOSAL_KIND_JA, values.Reaction: REACTION_JA,
+    values.Stance: STANCE_JA, values.NoteKind: BASIS_JA, values.NoteTopic: TOPIC_JA,
+    values.Channel: CHANNEL_JA,
+}
 FIELD_JA = {
     "name": "取引先名", "owner_rep_id": "担当者", "visit_cadence_days": "訪問周期（日）",
     "purpose": "目的", "summary": "内容", "attendees": "出席者", "small_talk": "雑談",
@@ -124,8 +157,8 @@ def datetime_local(value: datetime) -> str:
     return value.astimezone(BUSINESS_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
-def headline(item: dict[str, Any]) -> str:
-    """One line that says what an event was, in the words of the work."""
+def headline(item: dict[str, Any], people: Names) -> str:
+    """One line that says what an event was, in the words of the work, people by name."""
     data, kind = item["data"], item["kind"]
     get = data.get
     lines = {
@@ -152,9 +185,10 @@ def headline(item: dict[str, Any]) -> str:
         "stakeholder_added": lambda: f"{get('name')}（{get('title') or '役職不明'}）",
         "stakeholder_left": lambda: str(get("reason") or ""),
         "note_added": lambda: f"[{TOPIC_JA.get(get('topic'), '')}] {get('text')}",
-        "handover_initiated": lambda: f"{get('from_rep_id')} → {get('to_rep_id')}（"
-                                      f"{get('reason')}）",
-        "handover_completed": lambda: f"{get('from_rep_id')} → {get('to_rep_id')}",
+        "handover_initiated": lambda: f"{people(get('from_rep_id'))} → "
+                                      f"{people(get('to_rep_id'))}（{get('reason')}）",
+        "handover_completed": lambda: f"{people(get('from_rep_id'))} → "
+                                      f"{people(get('to_rep_id'))}",
         "handover_cancelled": lambda: str(get("reason")),
         "record_corrected": lambda: f"{get('reason')}",
     }
@@ -162,16 +196,33 @@ def headline(item: dict[str, Any]) -> str:
     return line() if line else str(get("note") or "")
 
 
-def shown_value(value: Any) -> str:
-    """An event field as a person reads it."""
+# Fields that hold a user id, and fields that hold a code, wherever an event has them.
+PEOPLE_FIELDS = frozenset({"owner_rep_id", "from_rep_id", "to_rep_id", "made_by",
+                           "recorded_by", "broken_by", "author", "predecessor_rep_id"})
+CODE_FIELDS: dict[str, dict[str, str]] = {
+    "severity": SEVERITY_JA, "kind": {**REQUEST_KIND_JA, **PROPOSAL_KIND_JA, **BASIS_JA},
+    "stance": STANCE_JA, "channel": CHANNEL_JA, "topic": TOPIC_JA, "answer": ANSWER_JA,
+    "reaction": REACTION_JA, "outcome": OUTCOME_JA, "role": ROLE_JA,
+}
+
+
+def shown_value(value: Any, people: Names, field: str | None = None) -> str:
+    """An event field as a person reads it: people by name, codes in words."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and field in PEOPLE_FIELDS:
+        return people(value)
+    if isinstance(value, str) and field == "corrected_kind":
+        return kind_ja(value)
+    if isinstance(value, str) and field in CODE_FIELDS:
+        return CODE_FIELDS[field].get(value, value)
     if isinstance(value, bool):
         return "あり" if value else "なし"
     if isinstance(value, list):
-        return "、".join(shown_value(v) for v in value) or "—"
+        return "、".join(shown_value(v, people, field) for v in value) or "—"
     if isinstance(value, dict):
-        return "、".join(f"{FIELD_JA.get(k, k)}: {shown_value(v)}" for k, v in value.items())
+        return "、".join(f"{FIELD_JA.get(k, k)}: {shown_value(v, people, k)}"
+                        for k, v in value.items())
     text = str(value)
     if len(text) >= 20 and text[4:5] == "-" and "T" in text[10:11]:
         try:
@@ -179,3 +230,205 @@ def shown_value(value: Any) -> str:
         except ValueError:
             return text
     return text
+
+
+# ---------------------------------------------------------------------- fairness at handover
+# Shared by the Markdown dossier (which escapes them) and the pages (which autoescape them).
+
+NOT_COMPARED_JA = "—（前任者と同じ期間で比べられるまで表示しません）"
+THIN_RECORDS_JA = "—（記録が少ないため点数を出しません）"
+
+
+def score_words(score: Any) -> str:
+    return "—" if score is None else f"{score}点"
+
+
+def shows_score(tenure: dict[str, Any], index: int) -> bool:
+    """A tenure after the first shows its score only beside its like-for-like comparison:
+    never a successor's early score beside the predecessor's whole tenure."""
+    return index == 0 or bool(tenure.get("comparison"))
+
+
+def tenure_score(tenure: dict[str, Any], index: int) -> str:
+    """A tenure's score as shown beside the others: withheld, saying why, when its records
+    are too thin to judge or when (after the first) it has no like-for-like comparison."""
+    if tenure.get("status") == "thin_records":
+        return THIN_RECORDS_JA
+    if not shows_score(tenure, index):
+        return NOT_COMPARED_JA
+    return score_words((tenure.get("health") or {}).get("score"))
+
+
+def comparison_words(comparison: dict[str, Any], tenure: dict[str, Any],
+                     people: Names) -> str:
+    """同じ期間で比べると（担当開始から30日）: 前任 佐藤 健さん 71点／鈴木 一郎さん 68点"""
+    predecessor = comparison.get("predecessor_score")
+    if predecessor is None and isinstance(comparison.get("same_length"), dict):
+        predecessor = comparison["same_length"].get("score")
+    score = comparison.get("score", (tenure.get("health") or {}).get("score"))
+    shown = "記録が少ない" if tenure.get("status") == "thin_records" else score_words(score)
+    words = (f"{COMPARISON_JA}（担当開始から{comparison['days']}日）: 前任 "
+             f"{people(comparison['predecessor_rep_id'])} {score_words(predecessor)}／"
+             f"{people(tenure['rep_id'])} {shown}")
+    season = comparison.get("same_season_last_year")
+    if comparison.get("same_season_last_year_score") is not None:
+        words += f"／前年同時期の前任 {score_words(comparison['same_season_last_year_score'])}"
+    elif isinstance(season, dict):
+        words += f"／前年同時期の前任 {score_words(season.get('score'))}"
+    return words
+
+
+COMPARISON_JA = "同じ期間で比べると"
+
+
+@dataclass(frozen=True)
+class ComponentWords:
+    name: str
+    value: str
+    facts: list[str]
+
+
+def component_words(component: dict[str, Any]) -> ComponentWords:
+    """A health component: its name, its value and what it rests on, in words."""
+    if "score" in component:
+        value = score_words(component["score"])
+    elif component.get("value") is None:
+        value = "対象外"
+    else:
+        value = f"{round(component['value'] * 100)}%"
+    facts = []
+    if component.get("weight") is not None:
+        facts.append(f"重み {round(component['weight'] * 100)}%")
+    if component.get("evidence_count") is not None:
+        facts.append(f"根拠 {component['evidence_count']}件")
+    if component.get("provisional"):
+        facts.append("暫定（根拠が少ないため中立寄り）")
+    if component.get("detail"):
+        facts.append(str(component["detail"]))
+    return ComponentWords(COMPONENT_JA.get(component["name"], component["name"]), value, facts)
+
+
+@dataclass(frozen=True)
+class BaselineRow:
+    """One line of what the successor received: a label, how much, the items behind it."""
+
+    label: str
+    amount: str
+    items: list[tuple[str, dict[str, Any] | None]]  # each in words, with its provenance
+    event_ids: list[str]
+
+
+AMOUNT_KEYS = ("value", "share", "days", "days_left", "count", "ratio", "score")
+STAKEHOLDER_CHANGE_JA = {"added": "登録", "changed": "変更", "left": "異動・退職"}
+ITEM_IDS = ("promise_id", "complaint_id", "request_id", "stakeholder_id", "proposal_id")
+
+
+def known_items(dossier: dict[str, Any]) -> dict[str, str]:
+    """What each promise, complaint, request and person of a dossier is called, by id: the
+    baseline cites them by id."""
+    known = {p["promise_id"]: p["description"]
+             for p in [*dossier.get("open_promises", []), *dossier.get("broken_promises", [])]}
+    known |= {c["complaint_id"]: c["subject"] for c in dossier.get("complaints", [])}
+    known |= {r["request_id"]: r["detail"] for r in dossier.get("requests", [])}
+    known |= {s["stakeholder_id"]: s["name"] for s in dossier.get("stakeholders", [])}
+    return known
+
+
+def baseline_rows(baseline: dict[str, Any], people: Names,
+                  known: dict[str, str] | None = None) -> list[BaselineRow]:
+    """What the successor received, part by part (``tenures[i].baseline``)."""
+    rows = []
+    for key, value in baseline.items():
+        if key in ("event_ids", "at"):
+            continue
+        label = BASELINE_JA.get(key, key)
+        if isinstance(value, list):
+            rows.append(BaselineRow(label, f"{len(value)}件",
+                                    _things(value, people, known or {}), []))
+        elif isinstance(value, dict):
+            items = value.get("items")
+            listed = items if isinstance(items, list) else []
+            found = next((value[k] for k in AMOUNT_KEYS if k in value),
+                         len(listed) if isinstance(items, list) else None)
+            rows.append(BaselineRow(label, _amount(key, found) + _measured(value),
+                                    _things(listed, people, known or {}),
+                                    list(value.get("event_ids", []))))
+        else:
+            rows.append(BaselineRow(label, _amount(key, value), [], []))
+    return rows
+
+
+def _amount(key: str, value: Any) -> str:
+    if value is None:
+        return "記録なし"
+    if isinstance(value, bool):
+        return "あり" if value else "なし"
+    if isinstance(value, float) and 0 <= value <= 1 and ("share" in key or "kept" in key):
+        return f"{round(value * 100)}%"
+    if "days" in key:
+        return f"{value}日"
+    if isinstance(value, int | float):
+        return f"{value}件" if key.endswith(("s", "_count")) else str(value)
+    return str(value)
+
+
+def _measured(value: dict[str, Any]) -> str:
+    """Over what a figure was measured: 直近5回の訪問, 6周期中4周期, 契約終了 …"""
+    said = []
+    if value.get("visits") is not None:
+        said.append(f"直近{value['visits']}回の訪問")
+    if value.get("windows") is not None and value.get("covered") is not None:
+        said.append(f"{value['windows']}周期中{value['covered']}周期")
+    if value.get("contract_end"):
+        said.append(f"契約終了 {day(value['contract_end'])}")
+    return f"（{'、'.join(said)}）" if said else ""
+
+
+def _things(items: list[Any], people: Names,
+            known: dict[str, str]) -> list[tuple[str, dict[str, Any] | None]]:
+    return [(thing_words(item, people, known), item if isinstance(item, dict) else None)
+            for item in items]
+
+
+def thing_words(item: Any, people: Names, known: dict[str, str] | None = None) -> str:
+    """One item the successor received (a promise, a complaint, a request, a concession, a
+    person), in words, whatever section it comes from; ``known`` names what the item only
+    cites by id."""
+    if not isinstance(item, dict):
+        return str(item)
+    what = next((str(item[k]) for k in ("description", "subject", "detail", "what", "name",
+                                        "title", "concession", "precedent") if item.get(k)),
+                "")
+    if not what:
+        what = next(((known or {}).get(item[k], "") for k in ITEM_IDS if item.get(k)), "")
+    kind = item.get("kind")
+    if kind in REQUEST_KIND_JA:
+        what = f"{REQUEST_KIND_JA[kind]}: {what}" if what else REQUEST_KIND_JA[kind]
+    elif kind == "complaint":
+        what = f"クレーム対応: {what}"
+    facts = []
+    if item.get("change") in STAKEHOLDER_CHANGE_JA:
+        facts.append(STAKEHOLDER_CHANGE_JA[item["change"]])
+    if item.get("severity"):
+        facts.append(f"重大度 {SEVERITY_JA.get(item['severity'], item['severity'])}")
+    if item.get("due_date"):
+        facts.append(f"期限 {day(item['due_date'])}")
+    if item.get("overdue"):
+        facts.append("期限切れ")
+    if item.get("made_by"):
+        to = f"{item['made_to']}に" if item.get("made_to") else ""
+        facts.append(f"{people(item['made_by'])}が{to}約束")
+    if item.get("received_at"):
+        facts.append(f"受付 {jst(item['received_at'])}")
+    for key in ("age_days", "days_open", "days_waiting"):
+        if item.get(key) is not None:
+            facts.append(f"経過 {item[key]}日")
+    if item.get("responded") is False:
+        facts.append("初動なし")
+    if item.get("answer") in ANSWER_JA:
+        facts.append(ANSWER_JA[item["answer"]])
+    if item.get("on"):
+        facts.append(day(item["on"]))
+    if item.get("stance"):
+        facts.append(STANCE_JA.get(item["stance"], str(item["stance"])))
+    return (what or "（内容の記録なし）") + (f"（{'、'.join(facts)}）" if facts else "")

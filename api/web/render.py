@@ -10,9 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
+from api.reads.people import People
 from api.web import labels
 from api.web.session import CSRF_FIELD, csrf_token, session_token
-from domain.errors import UserNotFound
 from domain.values import Actor
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -44,33 +44,21 @@ environment.globals.update(
     HEALTH_STATUS_JA=labels.HEALTH_STATUS_JA, COMPONENT_JA=labels.COMPONENT_JA,
     WARNING_SEVERITY_JA=labels.WARNING_SEVERITY_JA, FIELD_JA=labels.FIELD_JA,
     HANDOVER_STEP_JA=labels.HANDOVER_STEP_JA, WEEKDAYS=labels.WEEKDAYS,
+    PROPOSAL_KIND_JA=labels.PROPOSAL_KIND_JA, COMPUTED_JA=labels.COMPUTED_JA,
+    NOT_COMPARED_JA=labels.NOT_COMPARED_JA, kind_ja=labels.kind_ja,
+    shows_score=labels.shows_score, score_words=labels.score_words,
+    tenure_score=labels.tenure_score,
+    comparison_words=labels.comparison_words, component_words=labels.component_words,
+    baseline_rows=labels.baseline_rows, known_items=labels.known_items,
     CSRF_FIELD=CSRF_FIELD,
 )
-
-
-class People:
-    """Display names of user ids, looked up once per page."""
-
-    def __init__(self, request: Request) -> None:
-        self.app = request.app.state.tsunagi
-        self.known: dict[str, str] = {}
-
-    def __call__(self, user_id: str | None) -> str:
-        if not user_id:
-            return "—"
-        if user_id not in self.known:
-            try:
-                self.known[user_id] = f"{self.app.get_user(user_id).name}さん"
-            except UserNotFound:
-                self.known[user_id] = "管理者" if user_id == "admin" else user_id
-        return self.known[user_id]
 
 
 def render(request: Request, template: str, context: dict[str, Any]) -> Markup:
     actor: Actor | None = getattr(request.state, "actor", None)
     token = session_token(request)
     return Markup(environment.get_template(template).render({
-        "request": request, "actor": actor, "person": People(request),
+        "request": request, "actor": actor, "person": People(request.app.state.tsunagi),
         "csrf": csrf_token(token) if token and actor else "", **context,
     }))
 

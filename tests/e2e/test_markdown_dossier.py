@@ -97,7 +97,7 @@ def test_a_forged_note_shows_as_its_own_text_in_one_item(office: Office) -> None
                                                                      LINE_BREAK_SHOWN_AS)
     for heading in ("注意点・禁句", "メモ"):
         (item,) = items_under(forged, heading)
-        assert shown(item).startswith(typed + " — 事実／記録: sato／出典: "), shown(item)
+        assert shown(item).startswith(typed + " — 事実／記録: 佐藤 健さん／出典: "), shown(item)
     (promise,) = items_under(forged, "未完了の約束")
     assert shown(promise).startswith(FORGED_PROMISE.replace("\n", LINE_BREAK_SHOWN_AS) + " (")
 

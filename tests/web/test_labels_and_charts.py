@@ -1,13 +1,17 @@
-"""Dates read as a person in Japan reads them; charts say in words what they show."""
+"""Dates read as a person in Japan reads them; every code in Japanese words; charts say in
+words what they show."""
 
 from __future__ import annotations
 
+import inspect
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from api.web.charts import MonthValue, health_over_time, visits_per_month
 from api.web.forms import local_time
-from api.web.labels import datetime_local, day, jst, yen
+from api.web.labels import ENUM_JA, datetime_local, day, jst, yen
 from api.web.trends import last_months
+from domain import values
 
 
 def test_times_are_shown_in_japan_time_with_the_weekday() -> None:
@@ -16,6 +20,18 @@ def test_times_are_shown_in_japan_time_with_the_weekday() -> None:
     assert day("2026-11-23") == "2026年11月23日(月)"
     assert jst(None) == "—" and day("") == "—"
     assert yen(4_800_000) == "4,800,000円"
+
+
+def test_every_code_of_the_domain_has_japanese_words() -> None:
+    """One catalogue for the web pages and the Markdown dossier: a new enum, or a new member
+    of one, without words fails here (never 「critical」 on a page people read)."""
+    enums = {member for _, member in inspect.getmembers(values, inspect.isclass)
+             if issubclass(member, StrEnum) and member is not StrEnum}
+    assert enums == set(ENUM_JA)
+    for enum, words in ENUM_JA.items():
+        assert {m.value for m in enum} <= set(words), enum
+        assert all(not word.isascii() for word in words.values()), enum
+    assert ENUM_JA[values.Stance]["critical"] == "批判的"
 
 
 def test_a_local_input_becomes_an_instant_in_japan() -> None:

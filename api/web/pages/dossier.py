@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.access import readable_account
 from api.deps import AppDep, SettingsDep, ViewsDep
 from api.reads.dossier import dossier_read, frozen_dossier
+from api.reads.people import People
 from api.settings import Settings
 from api.web.forms import local_time
 from api.web.pages.accounts import READERS, account_uuid
@@ -148,7 +149,7 @@ def acknowledged_dossier(request: Request, account_id: str, handover_id: str, ap
     require(actor, *READERS)
     found = account_uuid(account_id)
     readable_account(app, actor, found)
-    frozen = frozen_dossier(views, settings, found, handover_id)
+    frozen = frozen_dossier(views, settings, found, handover_id, People(app))
     if frozen is None:
         raise PageRefused(404, "この引き継ぎには確認済みの引き継ぎ資料がありません。")
     return render_page(request, "dossier.html", {
