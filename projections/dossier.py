@@ -49,6 +49,7 @@ from projections.quarantine import Reading
 from projections.records import (
     BUSINESS_TZ,
     account_key,
+    attended,
     event_id,
     from_json,
     iso,
@@ -140,14 +141,8 @@ def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     rhythm["last_visits"].sort(key=lambda v: v["utc"])
     del rhythm["last_visits"][:-LAST_VISITS_SHOWN]
     for stakeholder in doc["stakeholders"]:
-        if any(_same_person(stakeholder["name"], a) for a in e.attendees):
+        if attended(stakeholder["name"], e.attendees):
             stakeholder["last_contact"] = {"at": iso(e.occurred_at), "event_id": event_id(e)}
-
-
-def _same_person(name: str, attendee: str) -> bool:
-    name, attendee = name.replace(" ", "").replace("　", ""), attendee.replace(" ", "").replace(
-        "　", "")
-    return bool(name) and (name in attendee or attendee in name)
 
 
 def _promise_made(doc: Document, e: Account.PromiseMade) -> None:
@@ -541,9 +536,10 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
-    shape = 5  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
+    shape = 6  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
     # evidence of shape 3 (visits by day with channel, requests, baselines…); 5: broken
-    # promises and handover notes kept
+    # promises and handover notes kept; 6: health evidence of shape 4 (visit attendees,
+    # stakeholders' decision power and stance)
     checkpoint_every = CHECKPOINT_EVERY
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (

@@ -82,7 +82,7 @@ def _opened(e: Account.Opened) -> Document:
         "visit_cadence_days": e.visit_cadence_days, "opened_at": iso(e.occurred_at),
         "tenures": [_new_tenure(e.owner_rep_id, e.occurred_at, None)],
         "contract": None, "checkpoints": [], "open_requests": [], "concessions": [],
-        "stakeholder_changes": [],
+        "stakeholder_changes": [], "stakeholders": {},
     }
 
 
@@ -93,7 +93,8 @@ def _visit(doc: Document, e: Account.VisitRecorded) -> None:
         [e.channel, e.small_talk, e.minutes_late])
     visit = {"event_id": event_id(e), "occurred_at": iso(e.occurred_at),
              "utc": utc_key(e.occurred_at), "day": day, "small_talk": e.small_talk,
-             "minutes_late": e.minutes_late, "channel": e.channel}
+             "minutes_late": e.minutes_late, "channel": e.channel,
+             "attendees": list(e.attendees)}
     insort(tenure["recent_visits"], visit, key=_by_time)
     del tenure["recent_visits"][:-RECENT_VISITS_KEPT]
 
@@ -250,8 +251,32 @@ def _stakeholder(change: str) -> Handler:
             "stakeholder_id": e.stakeholder_id, "change": change,
             "name": getattr(e, "name", None), "on": local_date(e.occurred_at).isoformat(),
             "event_ids": [event_id(e)]}, CHANGES_KEPT)
+        _stakeholder_now(doc, e)
 
     return record
+
+
+def _stakeholder_now(doc: Document, e: Account.StakeholderAdded | Account.StakeholderChanged
+                     | Account.StakeholderLeft) -> None:
+    """Who the stakeholder is now: name, decision power (決裁権), stance, still there or
+    left (and when), with the events that said so."""
+    if isinstance(e, Account.StakeholderAdded):
+        doc["stakeholders"][e.stakeholder_id] = {
+            "name": e.name, "decision_power": e.decision_power, "stance": e.stance,
+            "added_at": iso(e.occurred_at), "left_on": None, "event_ids": [event_id(e)]}
+        return
+    stakeholder = doc["stakeholders"].get(e.stakeholder_id)
+    if stakeholder is None:
+        return
+    stakeholder["event_ids"].append(event_id(e))
+    if isinstance(e, Account.StakeholderLeft):
+        # The stance they left with is kept: a supporter who left is the warning.
+        stakeholder["left_on"] = local_date(e.occurred_at).isoformat()
+        return
+    if e.decision_power is not None:
+        stakeholder["decision_power"] = e.decision_power
+    if e.stance is not None:
+        stakeholder["stance"] = e.stance
 
 
 def _contract_renewed(doc: Document, e: Account.ContractRenewed) -> None:
@@ -291,6 +316,10 @@ def _corrected(doc: Document, e: Account.RecordCorrected) -> None:
         doc["contract"]["event_id"] == target and "contract_end" in e.corrections
     ):
         doc["contract"]["contract_end"] = json_safe(e.corrections["contract_end"])
+    elif e.corrected_kind == "StakeholderAdded" and "name" in e.corrections:
+        for stakeholder in doc["stakeholders"].values():
+            if stakeholder["event_ids"][0] == target:
+                stakeholder["name"] = e.corrections["name"]
 
 
 def _correct_visit(doc: Document, target: str, e: Account.RecordCorrected) -> None:
@@ -304,7 +333,7 @@ def _correct_visit(doc: Document, target: str, e: Account.RecordCorrected) -> No
             visit["occurred_at"] = iso(e.corrections["occurred_at"])
             visit["utc"] = utc_key(e.corrections["occurred_at"])
             visit["day"] = local_date(e.corrections["occurred_at"]).isoformat()
-        for name in ("small_talk", "minutes_late"):
+        for name in ("small_talk", "minutes_late", "attendees"):
             if name in e.corrections:
                 visit[name] = e.corrections[name]
     elif "occurred_at" in e.corrections and e.originals.get("occurred_at") is not None:
@@ -449,6 +478,7 @@ def handover_baseline(doc: Document, at: datetime) -> dict[str, Any]:
 class HealthView(AccountDocumentView):
     name: str = "health"
     table = "health_view"
-    shape = 3  # 2: closed promises and complaints counted by day; 3: visits by day with
-    # channel, records by day, requests, concessions, stakeholders, renewals, baselines
+    shape = 4  # 2: closed promises and complaints counted by day; 3: visits by day with
+    # channel, records by day, requests, concessions, stakeholders, renewals, baselines;
+    # 4: each visit's attendees, each stakeholder's decision power, stance and leaving
     evolve = staticmethod(evolve)

@@ -105,3 +105,16 @@ def parse_date(text: str) -> date:
 
 def add_days(day: str, days: int) -> str:
     return (parse_date(day) + timedelta(days=days)).isoformat()
+
+
+def same_person(name: str, attendee: str) -> bool:
+    """A stakeholder's name and an attendee as a rep wrote them (「山田 一郎 部長」), spaces
+    (half- and full-width) ignored, one within the other."""
+    name, attendee = name.replace(" ", "").replace("　", ""), attendee.replace(" ", "").replace(
+        "　", "")
+    return bool(name) and (name in attendee or attendee in name)
+
+
+def attended(name: str, attendees: list[str]) -> bool:
+    """Whether a stakeholder of that name is among a visit's attendees."""
+    return any(same_person(name, attendee) for attendee in attendees)
