@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from projections.health_warnings import REQUEST_UNANSWERED_DAYS, Limits
+
 DEFAULT_DATABASE_URL = "sqlite:///./data/tsunagi.db"
 
 
@@ -87,6 +89,8 @@ class Settings(BaseSettings):
     # one client address at a time (0: no cap); more are answered 429 and closed at once
     max_connections_per_client: int = Field(default=64, ge=0)
     ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
+    # a customer's request unanswered for longer than this raises a warning
+    request_unanswered_days: int = Field(default=REQUEST_UNANSWERED_DAYS, ge=1)
     cookie_secure: bool | None = None  # web sign-in cookie; None: Secure when served over https
     workers: int = Field(default=1, ge=1, le=64)  # `tsunagi serve` processes
 
@@ -103,6 +107,11 @@ class Settings(BaseSettings):
     def _database_url_parses(cls, value: str) -> str:
         parse_database_url(value)
         return value
+
+    @property
+    def warning_limits(self) -> Limits:
+        """The warnings' thresholds this deployment sets."""
+        return Limits(request_unanswered_days=self.request_unanswered_days)
 
     @property
     def database(self) -> DatabaseLocation:

@@ -45,6 +45,7 @@ from projections.base import (
     Handlers,
     dispatch,
 )
+from projections.health_warnings import Limits
 from projections.quarantine import Reading
 from projections.records import (
     BUSINESS_TZ,
@@ -450,12 +451,12 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
 
 
 def present(doc: Document, at: datetime, ramp_up_days: int = health_score.RAMP_UP_DAYS,
-            reading: Reading | None = None) -> Document:
+            reading: Reading | None = None, limits: Limits | None = None) -> Document:
     """The dossier as a reader gets it: health and warnings as of ``at``. Given a reading,
     health that the stored evidence cannot be scored from is shown unknown and named there
     (folding, with none, lets it raise: the event is quarantined)."""
     def report_now() -> dict[str, Any]:
-        return health.health_report(doc["health"], at, ramp_up_days)
+        return health.health_report(doc["health"], at, ramp_up_days, limits)
 
     report = report_now() if reading is None else reading.guard(
         "health", report_now, lambda: unknown_health(at))

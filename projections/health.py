@@ -32,7 +32,7 @@ from projections.health_score import (
     score_tenure,
     severity_weight,
 )
-from projections.health_warnings import warnings
+from projections.health_warnings import Limits, warnings
 from projections.records import (
     event_id,
     iso,
@@ -431,7 +431,8 @@ def evolve(doc: Document | None, event: Any) -> Document | None:
 # ---------------------------------------------------------------------- the report
 
 
-def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS) -> dict[str, Any]:
+def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS,
+                  limits: Limits | None = None) -> dict[str, Any]:
     """Each tenure's health as of ``at``: frozen for past owners, live for the current one.
 
     Every tenure after the first carries its ``baseline`` (what it received) and its
@@ -459,7 +460,7 @@ def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS)
                "score": current["health"]["score"]}
     if "comparison" in current:
         summary["comparison"] = brief_comparison(current["comparison"])
-    return {"current": summary, "tenures": tenures, "warnings": warnings(doc, at),
+    return {"current": summary, "tenures": tenures, "warnings": warnings(doc, at, limits),
             "as_of": iso(at)}
 
 

@@ -19,6 +19,7 @@ from projections import health, quarantine, relationship
 from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis, as_of
 from projections.base import Document
+from projections.health_warnings import Limits
 from projections.quarantine import Reading
 from projections.relationship import RelationshipView
 from projections.runner import Views
@@ -36,13 +37,13 @@ def account_public(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
         reading.skipped(stood)
         doc = stood["relationship"]
         fields = {**_summary(doc), "health": _health(reading, stood["dossier"]["health"], at,
-                                                     settings.ramp_up_days, People(app)),
+                                                     settings, People(app)),
                   "as_of": at.isoformat(), "as_of_basis": basis}
     else:
         reading = Reading()
         doc, evidence = relationship_and_evidence(views, settings, account.id, account, reading)
         fields = {**_summary(doc), "health": _health(reading, evidence, app.clock(),
-                                                     settings.ramp_up_days, People(app))}
+                                                     settings, People(app))}
     if reading.incomplete:
         fields["incomplete"] = reading.incomplete
     return AccountPublic.model_validate(fields)
@@ -100,9 +101,10 @@ def _summary(doc: Document) -> dict[str, Any]:
 
 
 def _health(reading: Reading, evidence: Document, at: datetime,
-            ramp_up_days: int, people: People) -> HealthPublic:
+            settings: Settings, people: People) -> HealthPublic:
     return reading.guard(
-        "health", lambda: named(health_summary(evidence, at, ramp_up_days), people),
+        "health", lambda: named(health_summary(evidence, at, settings.ramp_up_days,
+                                               settings.warning_limits), people),
         lambda: unknown_health(at))
 
 
@@ -113,8 +115,9 @@ def named(summary: HealthPublic, people: People) -> HealthPublic:
         for warning in summary.warnings]})
 
 
-def health_summary(evidence: Document, at: datetime, ramp_up_days: int) -> HealthPublic:
-    report = health.health_report(evidence, at, ramp_up_days)
+def health_summary(evidence: Document, at: datetime, ramp_up_days: int,
+                   limits: Limits | None = None) -> HealthPublic:
+    report = health.health_report(evidence, at, ramp_up_days, limits)
     return HealthPublic.model_validate({
         **report["current"],
         "tenures": [{"rep_id": t["rep_id"], "from": t["from"], "to": t["to"],

@@ -53,7 +53,8 @@ def dossier_read(app: Tsunagi, views: Views, settings: Settings, actor: Actor, a
     else:
         reading = Reading()
         document = dossier_document(views, settings, account.id, account, reading)
-    presented = present(document, at or app.clock(), settings.ramp_up_days, reading)
+    presented = present(document, at or app.clock(), settings.ramp_up_days, reading,
+                        settings.warning_limits)
     presented["warnings"] = named_warnings(presented["warnings"], People(app))
     return DossierRead(presented, reading, document["version"])
 

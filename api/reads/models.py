@@ -29,10 +29,15 @@ def public(model: BaseModel) -> dict[str, Any]:
 
 
 class WarningPublic(BaseModel):
+    """An early warning, computed (推定) from the events it cites."""
+
     code: str
     severity: str
     message: str
     event_ids: list[str]
+    user_id: Annotated[str | None, Field(
+        description="The person the warning names (whose promise, whose tenure), where it "
+                    "names one; the message names them as registered")] = None
 
 
 class ComparisonPublic(BaseModel):

@@ -80,7 +80,7 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
     scores = reading.guard("health_chart", lambda: trends.health_by_month(evidence, months),
                            lambda: nothing)
     report = reading.guard("health", lambda: health.health_report(
-        evidence, now, settings.ramp_up_days), lambda: unknown_health(now))
+        evidence, now, settings.ramp_up_days, settings.warning_limits), lambda: unknown_health(now))
     handover = doc["handover"]
     return render_page(request, "account.html", {
         "doc": doc, "account_id": str(account_id), "incomplete": reading.incomplete,

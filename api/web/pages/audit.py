@@ -42,7 +42,8 @@ def audit_page(request: Request, account_id: str, app: AppDep, views: ViewsDep,
         documents = account_as_of(app, views, settings, actor, found, at, chosen)
         stood = {"doc": documents["relationship"],
                  "report": health.health_report(documents["dossier"]["health"], at,
-                                                settings.ramp_up_days)}
+                                                settings.ramp_up_days,
+                                                settings.warning_limits)}
     verification = None
     if check and actor.role is Role.AUDITOR:
         verification = verify(chained(app.recorder), account_id=found, mapper=app.mapper)
