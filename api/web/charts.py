@@ -21,6 +21,12 @@ class MonthValue:
     month: str  # 2026-11
     value: int | None
     rep_id: str | None = None
+    tenure: int | None = None  # which tenure of the account (0 the first) the value is of
+
+    @property
+    def line(self) -> tuple[int | None, str | None]:
+        """Points of one tenure make one line; another tenure starts another."""
+        return self.tenure, self.rep_id
 
     @property
     def label(self) -> str:
@@ -93,15 +99,15 @@ def health_over_time(months: Sequence[MonthValue]) -> Markup:
                     f'text-anchor="end">{level}</text>')
     body += _axis(count, months)
     segment: list[str] = []
-    previous_rep: str | None = None
+    previous: tuple[int | None, str | None] | None = None
     for index, point in enumerate(months):
         x = _x(index, count)
-        if point.rep_id and previous_rep and point.rep_id != previous_rep:
+        if point.rep_id and previous and point.line != previous:
             body.append(f'<line class="handover-line" x1="{x - 12:.1f}" y1="{TOP}" '
                         f'x2="{x - 12:.1f}" y2="{HEIGHT - BOTTOM}"/>')
             body.append(f'<text x="{x - 10:.1f}" y="{TOP + 10}">引き継ぎ</text>')
             segment = _flush(body, segment)
-        previous_rep = point.rep_id or previous_rep
+        previous = point.line if point.rep_id else previous
         if point.value is None:
             segment = _flush(body, segment)
             continue

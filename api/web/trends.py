@@ -1,4 +1,10 @@
-"""Month by month: visits counted by the dossier fold, health scored from the evidence."""
+"""Month by month: visits counted by the dossier fold, health scored from the evidence.
+
+Each month's health is the score, at the month's end, of the tenure running then, over its
+last ``TREND_DAYS`` days and never before the tenure began: a cooling shows in the months
+it happens (a whole tenure's average would hide it), and a successor's first months are
+his alone, drawn as a line of their own (``MonthValue.tenure``), not as a continuation of
+the predecessor's."""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ from typing import Any
 
 from api.web.charts import MonthValue
 from projections import health_score
-from projections.records import BUSINESS_TZ, parse_dt
+from projections.records import BUSINESS_TZ, local_date, parse_dt
 
 MONTHS_SHOWN = 12
+TREND_DAYS = 90  # each month's health is scored over the tenure's last 90 days
 
 
 def last_months(now: datetime, count: int = MONTHS_SHOWN) -> list[tuple[str, datetime]]:
@@ -33,7 +40,8 @@ def visits_by_month(rhythm: dict[str, Any], months: list[tuple[str, datetime]]
 
 def health_by_month(evidence: dict[str, Any], months: list[tuple[str, datetime]]
                     ) -> list[MonthValue]:
-    """Each month's health at its end, scored for the tenure running then."""
+    """Each month's health at its end: the tenure running then, over its last
+    ``TREND_DAYS`` days within that tenure."""
     opened = parse_dt(evidence["opened_at"])
     points = []
     for month, at in months:
@@ -41,8 +49,11 @@ def health_by_month(evidence: dict[str, Any], months: list[tuple[str, datetime]]
         if at < opened or index is None:
             points.append(MonthValue(month, None))
             continue
-        score = health_score.score_tenure(evidence, index, at)["score"]
-        points.append(MonthValue(month, score, evidence["tenures"][index]["rep_id"]))
+        tenure = evidence["tenures"][index]
+        began = local_date(parse_dt(tenure["from"]))
+        start = max(began, local_date(at) - timedelta(days=TREND_DAYS - 1))
+        score = health_score.score_tenure(evidence, index, at, start=start)["score"]
+        points.append(MonthValue(month, score, tenure["rep_id"], index))
     return points
 
 

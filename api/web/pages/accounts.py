@@ -89,6 +89,7 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
         "known": labels.known_items(dossier),
         "visits": visits, "visits_chart": charts.visits_per_month(visits),
         "scores": scores, "health_chart": charts.health_over_time(scores),
+        "trend_days": trends.TREND_DAYS,
         "timeline": timeline(views, settings, account_id, kind, cursor),
         "may_record": account.may_record(actor),
         "is_successor": bool(handover and handover["to_rep_id"] == actor.user_id),
