@@ -180,6 +180,12 @@ def _checkpoint(doc: Document, e: Account.HandoverCheckpointScheduled) -> None:
                                "checkpoint_on": e.checkpoint_on.isoformat()})
 
 
+def _checkpoints_end(doc: Document, e: Account.HandoverCheckpointHeld
+                     | Account.HandoverCancelled) -> None:
+    """The review was held, or the handover cancelled: its checkpoints stop warning."""
+    doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] != e.handover_id]
+
+
 def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     closing = _current(doc)
     closing["to"] = iso(e.occurred_at)
@@ -258,6 +264,8 @@ HANDLERS: Handlers = {
     Account.ComplaintResolved: _complaint_step,
     Account.ContractRenewed: _contract_renewed,
     Account.HandoverCheckpointScheduled: _checkpoint,
+    Account.HandoverCheckpointHeld: _checkpoints_end,
+    Account.HandoverCancelled: _checkpoints_end,
     Account.HandoverCompleted: _handover_completed,
     Account.RecordCorrected: _corrected,
 }
@@ -267,7 +275,6 @@ IGNORED = frozenset({  # no evidence of a tenure's health
     Account.StakeholderAdded, Account.StakeholderChanged, Account.StakeholderLeft,
     Account.NoteAdded, Account.HandoverInitiated, Account.HandoverDossierAcknowledged,
     Account.HandoverJointVisitMade, Account.HandoverCustomerInformed,
-    Account.HandoverCancelled,
 })
 
 

@@ -25,6 +25,7 @@ KIND_JA = {
     "handover_joint_visit_made": "同行訪問", "handover_customer_informed": "担当交代の連絡",
     "handover_checkpoint_scheduled": "振り返り日の設定", "handover_completed": "引き継ぎ完了",
     "handover_cancelled": "引き継ぎ中止", "record_corrected": "記録の訂正",
+    "handover_checkpoint_held": "振り返りの実施",
 }
 
 # The timeline's filter: a few groups a rep thinks in, each a set of event kinds.
@@ -43,8 +44,8 @@ KIND_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "note": ("メモ", ("note_added",)),
     "handover": ("引き継ぎ", ("handover_initiated", "handover_dossier_acknowledged",
                              "handover_joint_visit_made", "handover_customer_informed",
-                             "handover_checkpoint_scheduled", "handover_completed",
-                             "handover_cancelled")),
+                             "handover_checkpoint_scheduled", "handover_checkpoint_held",
+                             "handover_completed", "handover_cancelled")),
     "correction": ("訂正", ("record_corrected",)),
 }
 
@@ -68,7 +69,7 @@ COMPONENT_JA = {"cadence": "訪問リズム", "promises": "約束の履行", "co
 WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
 HANDOVER_STEP_JA = {"initiated": "開始", "dossier_acknowledged": "引き継ぎ資料の確認",
                     "joint_visit": "同行訪問", "customer_informed": "担当交代の連絡",
-                    "checkpoint_scheduled": "振り返り日の設定"}
+                    "checkpoint_scheduled": "振り返り日の設定", "checkpoint_held": "振り返りの実施"}
 FIELD_JA = {
     "name": "取引先名", "owner_rep_id": "担当者", "visit_cadence_days": "訪問周期（日）",
     "purpose": "目的", "summary": "内容", "attendees": "出席者", "small_talk": "雑談",
