@@ -188,10 +188,40 @@ def _checkpoints_end(doc: Document, e: Account.HandoverCheckpointHeld
 
 def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     closing = _current(doc)
+    opening = _new_tenure(e.to_rep_id, e.occurred_at, e.handover_id)
+    _pass_on_later_evidence(closing, opening, e.occurred_at)
     closing["to"] = iso(e.occurred_at)
     closing["frozen"] = score_tenure(doc, len(doc["tenures"]) - 1, e.occurred_at)
-    doc["tenures"].append(_new_tenure(e.to_rep_id, e.occurred_at, e.handover_id))
+    doc["tenures"].append(opening)
     doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] == e.handover_id]
+
+
+def _pass_on_later_evidence(closing: dict[str, Any], opening: dict[str, Any],
+                            instant: datetime) -> None:
+    """A completion recorded after it happened (back-dated): what the closing tenure holds
+    from after that instant belongs to the successor's. Visits move by their time; open
+    promises by the day they were made, complaints by the day they were received (a day
+    after the handover's day; those of that very day stay with the predecessor). Promises
+    already closed stay where they closed: their counts are by day, whoever made them."""
+    after, day = utc_key(instant), local_date(instant).isoformat()
+    later = [v for v in closing["recent_visits"] if v["utc"] >= after]
+    closing["recent_visits"] = [v for v in closing["recent_visits"] if v["utc"] < after]
+    opening["recent_visits"] = later
+    for visit_day in [d for d in closing["visit_days"] if d > day]:
+        opening["visit_days"][visit_day] = closing["visit_days"].pop(visit_day)
+    later_that_day = sum(1 for v in later if v["day"] == day)
+    if later_that_day:
+        opening["visit_days"][day] = later_that_day
+        closing["visit_days"][day] -= later_that_day
+        if closing["visit_days"][day] <= 0:
+            del closing["visit_days"][day]
+    for items, when in (("open_promises", lambda p: p["made_on"]),
+                        ("open_complaints", _received_day),
+                        ("closed_complaints", _received_day)):
+        opening[items] = [i for i in closing[items] if when(i) > day]
+        closing[items] = [i for i in closing[items] if when(i) <= day]
+    for complaint_day in [d for d in closing["complaint_days"] if d > day]:
+        opening["complaint_days"][complaint_day] = closing["complaint_days"].pop(complaint_day)
 
 
 def _corrected(doc: Document, e: Account.RecordCorrected) -> None:

@@ -341,3 +341,44 @@ def test_引き継ぎ中に振り返った記録も各ビューに残り_警告�
     assert (checkpoint["held_at"], checkpoint["held_note"], checkpoint["held_by"]) == (
         held_at, "問題なし", "sato")
     assert str(events[-1].event_id) in checkpoint["event_ids"]
+
+
+def test_引き継ぎを後から記録すると_その後の記録は後任の担当期間に入る() -> None:
+    """鈴木さん has visited since 2025-10-01, recorded by 田中課長 while Tsunagi still named
+    佐藤さん the owner; the handover itself is recorded in December, dated 2025-10-01 09:00."""
+    account = Account.open(田中課長, 今, name="株式会社山田製作所", owner_rep_id="sato",
+                           visit_cadence_days=14, started_on=始まり)
+    sato_visits = [account.record_visit(佐藤さん, 今, occurred_at=when, purpose="定期訪問",
+                                        summary="", small_talk=True)
+                   for when in (datetime(2025, 9, 16, 14, 0, tzinfo=JST),
+                                datetime(2025, 10, 1, 8, 0, tzinfo=JST))]  # that morning
+    suzuki_visits = [account.record_visit(田中課長, 今, occurred_at=when, purpose="ご挨拶",
+                                         summary="")
+                     for when in (datetime(2025, 10, 1, 15, 0, tzinfo=JST),
+                                  datetime(2025, 10, 15, 10, 0, tzinfo=JST),
+                                  datetime(2025, 11, 12, 10, 0, tzinfo=JST))]
+    account.make_promise(田中課長, 今, description="見積書を送る", due_date=date(2027, 1, 10),
+                         made_to="山田部長", occurred_at=datetime(2025, 11, 12, 11, 0, tzinfo=JST))
+    account.receive_complaint(田中課長, 今, received_at=datetime(2025, 11, 20, 9, 0, tzinfo=JST),
+                              subject="納品遅延", severity="high")
+    引き継ぎ済み(account)
+    events = account.collect_events()
+    visit_ids = {e.visit_id: str(e.event_id) for e in events  # type: ignore[attr-defined]
+                 if isinstance(e, Account.VisitRecorded)}
+    evidence = folded(health, events)
+
+    sato, suzuki = evidence["tenures"]
+    assert (sato["to"], suzuki["from"]) == ("2025-10-01T09:00:00+09:00",) * 2
+    assert [v["event_id"] for v in sato["recent_visits"]] == [visit_ids[v] for v in sato_visits]
+    assert [v["event_id"] for v in suzuki["recent_visits"]] == [
+        visit_ids[v] for v in suzuki_visits]
+    assert sato["visit_days"] == {"2025-09-16": 1, "2025-10-01": 1}
+    assert suzuki["visit_days"] == {"2025-10-01": 1, "2025-10-15": 1, "2025-11-12": 1}
+    assert (len(sato["open_promises"]), len(suzuki["open_promises"])) == (0, 1)
+    assert (len(sato["open_complaints"]), len(suzuki["open_complaints"])) == (0, 1)
+    frozen = {c["name"]: c for c in sato["frozen"]["components"]}
+    assert set(frozen["warmth"]["event_ids"]) == {visit_ids[v] for v in sato_visits}
+    report = health.health_report(evidence, 今)
+    live = {c["name"]: c for c in report["tenures"][1]["health"]["components"]}
+    assert set(live["cadence"]["event_ids"]) == {visit_ids[v] for v in suzuki_visits}
+    assert live["complaints"]["evidence_count"] >= 1
