@@ -96,7 +96,8 @@ def body_schemas() -> Callable[[dict[str, Any]], dict[str, Any]]:
     return add
 
 
-def request_body(model: type[BaseModel]) -> dict[str, Any]:
-    """openapi_extra for a route whose body is parsed by ``json_body``."""
-    return {"requestBody": {"required": True, "content": {"application/json": {
+def request_body(model: type[BaseModel], *, required: bool = True) -> dict[str, Any]:
+    """openapi_extra for a route whose body is parsed by ``json_body`` (or, not required,
+    by ``api.writes.optional_write_body``)."""
+    return {"requestBody": {"required": required, "content": {"application/json": {
         "schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}}}

@@ -70,6 +70,8 @@ DOMAIN_PROBLEMS: tuple[DomainProblem, ...] = (
                   "この取引先はすでに引き継ぎ中です。"),
     DomainProblem(domain.HandoverNotOpen, 409, "handover-not-open",
                   "この引き継ぎはすでに完了または中止されています。"),
+    DomainProblem(domain.NoCheckpointPending, 409, "no-checkpoint-pending",
+                  "この引き継ぎには振り返り待ちのチェックポイントがありません。"),
     DomainProblem(IdempotencyKeyReused, 422, "idempotency-key-reused",
                   "同じ送信IDで別の内容が送られました。新しい内容として送り直してください。"),
     DomainProblem(domain.NotCorrectable, 422, "not-correctable", "この記録は訂正できません。"),

@@ -56,10 +56,14 @@ class UserPublic(BaseModel):
 
 
 class AccountCreate(Body):
-    model_config = example(name="株式会社山田製作所", owner_rep_id="sato", visit_cadence_days=14)
+    model_config = example(name="株式会社山田製作所", owner_rep_id="sato", visit_cadence_days=14,
+                           started_on="2019-04-01")
     name: str = required()
     owner_rep_id: str = required()
     visit_cadence_days: int = Field(ge=1, le=MAX_CADENCE_DAYS)
+    started_on: date | None = Field(
+        default=None, description="The day the relationship began (JST), if before today; "
+        "health counts from the start of that day. Absent: now.")
 
 
 class RecordedPublic(BaseModel):
@@ -211,12 +215,21 @@ class NoteCreate(Body):
     topic: Literal["general", "preference", "caution", "taboo"] = "general"
 
 
+STEP_TIME: Any = Field(
+    default=None, description="When this step happened (RFC 3339; past allowed, never the "
+    "future, never before the handover's previous step). Absent: now.")
+
+
 class HandoverCreate(Body):
     model_config = example(to_rep_id="suzuki", reason="佐藤さんの大阪支店への異動",
                            effective_at="2026-01-05T09:00:00+09:00")
     to_rep_id: str = required()
     reason: str = required(LONG_TEXT)
     effective_at: AwareDatetime
+    occurred_at: AwareDatetime | None = Field(
+        default=None, description="When the handover began (RFC 3339; past allowed, never "
+        "the future, never before the current owner's tenure began nor before an earlier "
+        "handover was cancelled). Absent: now.")
 
 
 class HandoverStep(Body):
@@ -230,11 +243,27 @@ class CheckpointCreate(Body):
     model_config = example(checkpoint_on="2026-04-01", note="90日後の振り返り")
     checkpoint_on: date
     note: str = Long
+    occurred_at: AwareDatetime | None = STEP_TIME
+
+
+class CheckpointHeld(Body):
+    model_config = example(occurred_at="2026-04-01T15:00:00+09:00",
+                           note="田中課長と振り返り。山田部長との関係は良好")
+    note: str = Long
+    occurred_at: AwareDatetime | None = STEP_TIME
+
+
+class HandoverMoment(Body):
+    """When a handover step without other details happened (acknowledge, complete)."""
+
+    model_config = example(occurred_at="2025-10-01T09:00:00+09:00")
+    occurred_at: AwareDatetime | None = STEP_TIME
 
 
 class HandoverCancel(Body):
     model_config = example(reason="異動が延期になった")
     reason: str = required(LONG_TEXT)
+    occurred_at: AwareDatetime | None = STEP_TIME
 
 
 class CorrectionCreate(Body):
@@ -243,7 +272,3 @@ class CorrectionCreate(Body):
     corrected_event_id: UUID
     corrections: dict[str, Any] = Field(min_length=1)
     reason: str = required(LONG_TEXT)
-
-
-class Empty(Body):
-    """No fields; an empty JSON object."""

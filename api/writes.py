@@ -89,3 +89,16 @@ def write_body(model: type[M]) -> Any:
         return await parsed_body(request, model)
 
     return Depends(parse)
+
+
+def optional_write_body(model: type[M]) -> Any:
+    """As ``write_body``, for a write whose body may be left out altogether (every field of
+    ``model`` then takes its default): a route that took no body keeps its old callers."""
+    BODY_MODELS.append(model)
+
+    async def parse(request: Request, _: WriteDep) -> M:
+        if not (await request.body()).strip():
+            return model()
+        return await parsed_body(request, model)
+
+    return Depends(parse)

@@ -20,8 +20,10 @@ from domain.errors import (
     HandoverNotOpen,
     InvalidValue,
     ItemNotFound,
+    NoCheckpointPending,
     NotCorrectable,
     NotPermitted,
+    OccursInFuture,
     PromiseAlreadyClosed,
     RequestAlreadyAnswered,
     StakeholderAlreadyLeft,
@@ -51,9 +53,11 @@ from domain.values import (
     bounded_int,
     choice,
     happened,
+    local_today,
     not_before,
     optional_text,
     required_text,
+    start_of_day,
     text_list,
 )
 
@@ -94,10 +98,16 @@ class StakeholderState:
 
 @dataclass(frozen=True)
 class HandoverState:
+    """``last_step_at``: when its latest step happened (None in snapshots of releases before
+    back-dating, whose steps are then not ordered); ``checkpoint_pending``: a checkpoint is
+    scheduled and not yet held (None there too: unknown, so a review may be recorded)."""
+
     from_rep_id: str
     to_rep_id: str
     status: str = "open"
     acknowledged: bool = False
+    last_step_at: datetime | None = None
+    checkpoint_pending: bool | None = None
 
 
 STATE_CLASSES: tuple[type, ...] = (
@@ -106,6 +116,10 @@ STATE_CLASSES: tuple[type, ...] = (
 
 
 class Account(Aggregate):
+    # 2: the state holds owner_since, and HandoverState last_step_at and checkpoint_pending
+    # (see upcast_v1_v2 for snapshots of version 1).
+    class_version = 2
+
     class Event(Aggregate.Event):
         event_id: UUID
         recorded_by: str
@@ -114,9 +128,15 @@ class Account(Aggregate):
     # ------------------------------------------------------------------ opening
 
     class Opened(Event, Aggregate.Created):
+        """``occurred_at`` is when the relationship began: the moment of opening, or the
+        start (JST) of the day it was said to have started on (``started_on``)."""
+
         name: str
         owner_rep_id: str
         visit_cadence_days: int
+
+        def apply(self, account: Account) -> None:
+            account.owner_since = self.occurred_at
 
     def __init__(self, name: str, owner_rep_id: str, visit_cadence_days: int) -> None:
         self.name = name
@@ -129,6 +149,14 @@ class Account(Aggregate):
         self.stakeholders: dict[str, StakeholderState] = {}
         self.handovers: dict[str, HandoverState] = {}
         self.open_handover_id: str | None = None
+        # When the current owner's tenure began: the opening, or the last completed handover.
+        self.owner_since: datetime | None = None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot of version 1 does not say when its owner's tenure began: unknown,
+        so a handover's initiation on it is checked against its own steps only."""
+        state.setdefault("owner_since", None)
 
     @classmethod
     def open(
@@ -139,14 +167,22 @@ class Account(Aggregate):
         name: str,
         owner_rep_id: str,
         visit_cadence_days: int,
+        started_on: date | None = None,
     ) -> Account:
+        """A new account. ``started_on``: the day the relationship began, if before today
+        (it may be years ago); its health counts from the start of that day, JST."""
         if actor.role not in (Role.MANAGER, Role.ADMIN):
             raise NotPermitted("only a manager opens an account")
+        began = aware(now, "now")
+        if started_on is not None:
+            if a_date(started_on, "started_on") > local_today(now):
+                raise OccursInFuture("started_on is in the future", field="started_on")
+            began = start_of_day(started_on)
         return cls._create(
             cls.Opened,
             event_id=uuid4(),
             recorded_by=actor.user_id,
-            occurred_at=aware(now, "now"),
+            occurred_at=began,
             name=required_text(name, "name"),
             owner_rep_id=a_user_id(owner_rep_id, "owner_rep_id"),
             visit_cadence_days=bounded_int(
@@ -743,6 +779,12 @@ class Account(Aggregate):
         return note_id
 
     # ------------------------------------------------------------------ handover (引き継ぎ)
+    #
+    # Every step may be dated in the past (an older handover recorded late, or imported),
+    # never in the future, and never before the step recorded before it: its ``occurred_at``
+    # is when it happened; absent, now. A handover begins no earlier than the current
+    # owner's tenure (the account's start, or the completion that made them owner) and no
+    # earlier than the end of a handover cancelled before it, so handovers never overlap.
 
     class HandoverInitiated(Event):
         handover_id: str
@@ -753,7 +795,8 @@ class Account(Aggregate):
 
         def apply(self, account: Account) -> None:
             account.handovers[self.handover_id] = HandoverState(
-                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id
+                from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id,
+                last_step_at=self.occurred_at, checkpoint_pending=False,
             )
             account.open_handover_id = self.handover_id
 
@@ -765,6 +808,7 @@ class Account(Aggregate):
         to_rep_id: str,
         reason: str,
         effective_at: datetime,
+        occurred_at: datetime | None = None,
     ) -> str:
         if not actor.is_manager:
             raise NotPermitted("only a manager starts a handover")
@@ -776,9 +820,18 @@ class Account(Aggregate):
             )
         if to_rep_id == self.owner_rep_id:
             raise InvalidValue("the successor is already the owner", field="to_rep_id")
+        when = happened(occurred_at or now, "occurred_at", now)
+        if self.owner_since is not None:
+            not_before(when, self.owner_since, "occurred_at",
+                       f"{self.owner_rep_id}'s tenure began ({self.owner_since.isoformat()})")
+        cancelled = [h.last_step_at for h in self.handovers.values()
+                     if h.status == "cancelled" and h.last_step_at is not None]
+        if cancelled:
+            not_before(when, max(cancelled), "occurred_at",
+                       f"the last handover was cancelled ({max(cancelled).isoformat()})")
         handover_id = new_item_id()
         self._record(
-            self.HandoverInitiated, actor, now,
+            self.HandoverInitiated, actor, when,
             handover_id=handover_id,
             from_rep_id=self.owner_rep_id,
             to_rep_id=to_rep_id,
@@ -794,14 +847,17 @@ class Account(Aggregate):
         dossier_version: int
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, acknowledged=True)
+            _change(account.handovers, self.handover_id, acknowledged=True,
+                    last_step_at=self.occurred_at)
 
-    def acknowledge_dossier(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
+    def acknowledge_dossier(self, actor: Actor, now: datetime, *, handover_id: str,
+                            occurred_at: datetime | None = None) -> None:
         handover = self._open_handover(handover_id)
         if actor.user_id != handover.to_rep_id:
             raise NotPermitted("only the successor acknowledges the dossier")
         self._record(
-            self.HandoverDossierAcknowledged, actor, now,
+            self.HandoverDossierAcknowledged, actor,
+            self._next_step_time(handover, occurred_at, now),
             handover_id=handover_id,
             dossier_version=self.version,
         )
@@ -809,6 +865,9 @@ class Account(Aggregate):
     class HandoverJointVisitMade(Event):
         handover_id: str
         note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at)
 
     def record_joint_visit(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
@@ -820,6 +879,9 @@ class Account(Aggregate):
     class HandoverCustomerInformed(Event):
         handover_id: str
         note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at)
 
     def record_customer_informed(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
@@ -833,13 +895,46 @@ class Account(Aggregate):
         checkpoint_on: date
         note: str
 
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at,
+                    checkpoint_pending=True)
+
     def schedule_checkpoint(
         self, actor: Actor, now: datetime, *, handover_id: str, checkpoint_on: date,
-        note: str = "",
+        note: str = "", occurred_at: datetime | None = None,
     ) -> None:
-        self._handover_step(self.HandoverCheckpointScheduled, actor, now, handover_id, now,
+        self._handover_step(self.HandoverCheckpointScheduled, actor, now, handover_id,
+                            occurred_at,
                             checkpoint_on=a_date(checkpoint_on, "checkpoint_on"),
                             note=optional_text(note, "note"))
+
+    class HandoverCheckpointHeld(Event):
+        """The review of a handover was held: its scheduled checkpoints stop warning. Often
+        after the handover completed, since checkpoints fall after it."""
+
+        handover_id: str
+        note: str
+
+        def apply(self, account: Account) -> None:
+            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at,
+                    checkpoint_pending=False)
+
+    def record_checkpoint_held(
+        self, actor: Actor, now: datetime, *, handover_id: str, note: str = "",
+        occurred_at: datetime | None = None,
+    ) -> None:
+        handover = self.handovers.get(an_item_id(handover_id, "handover_id"))
+        if handover is None:
+            raise ItemNotFound(f"no handover {handover_id} on this account", field="handover_id")
+        self._require_handover_party(actor, handover)
+        if handover.status == "cancelled":
+            raise HandoverNotOpen(f"handover {handover_id} was cancelled")
+        if handover.checkpoint_pending is False:
+            raise NoCheckpointPending(
+                f"handover {handover_id} has no checkpoint scheduled and not yet held")
+        self._record(self.HandoverCheckpointHeld, actor,
+                     self._next_step_time(handover, occurred_at, now),
+                     handover_id=handover_id, note=optional_text(note, "note"))
 
     class HandoverCompleted(Event):
         handover_id: str
@@ -847,16 +942,19 @@ class Account(Aggregate):
         to_rep_id: str
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, status="completed")
+            _change(account.handovers, self.handover_id, status="completed",
+                    last_step_at=self.occurred_at)
             account.owner_rep_id = self.to_rep_id
+            account.owner_since = self.occurred_at
             account.open_handover_id = None
 
-    def complete_handover(self, actor: Actor, now: datetime, *, handover_id: str) -> None:
+    def complete_handover(self, actor: Actor, now: datetime, *, handover_id: str,
+                          occurred_at: datetime | None = None) -> None:
         handover = self._open_handover(handover_id)
         if not (actor.is_manager or actor.user_id == handover.to_rep_id):
             raise NotPermitted("only a manager or the successor completes a handover")
         self._record(
-            self.HandoverCompleted, actor, now,
+            self.HandoverCompleted, actor, self._next_step_time(handover, occurred_at, now),
             handover_id=handover_id,
             from_rep_id=handover.from_rep_id,
             to_rep_id=handover.to_rep_id,
@@ -867,17 +965,20 @@ class Account(Aggregate):
         reason: str
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, status="cancelled")
+            _change(account.handovers, self.handover_id, status="cancelled",
+                    last_step_at=self.occurred_at, checkpoint_pending=False)
             account.open_handover_id = None
 
     def cancel_handover(
-        self, actor: Actor, now: datetime, *, handover_id: str, reason: str
+        self, actor: Actor, now: datetime, *, handover_id: str, reason: str,
+        occurred_at: datetime | None = None,
     ) -> None:
         if not actor.is_manager:
             raise NotPermitted("only a manager cancels a handover")
-        self._open_handover(handover_id)
-        self._record(self.HandoverCancelled, actor, now, handover_id=handover_id,
-                     reason=required_text(reason, "reason", LONG_TEXT))
+        handover = self._open_handover(handover_id)
+        self._record(self.HandoverCancelled, actor,
+                     self._next_step_time(handover, occurred_at, now),
+                     handover_id=handover_id, reason=required_text(reason, "reason", LONG_TEXT))
 
     def may_read(self, actor: Actor) -> bool:
         """Owner, the successor of an open handover, and everyone who reads all accounts."""
@@ -895,14 +996,29 @@ class Account(Aggregate):
         actor: Actor,
         now: datetime,
         handover_id: str,
-        occurred_at: datetime,
+        occurred_at: datetime | None,
         **data: Any,
     ) -> None:
         handover = self._open_handover(handover_id)
+        self._require_handover_party(actor, handover)
+        self._record(event_class, actor, self._next_step_time(handover, occurred_at, now),
+                     handover_id=handover_id, **data)
+
+    @staticmethod
+    def _require_handover_party(actor: Actor, handover: HandoverState) -> None:
         if actor.user_id not in (handover.from_rep_id, handover.to_rep_id) and not actor.is_manager:
             raise NotPermitted("only the two reps or a manager record handover steps")
-        self._record(event_class, actor, happened(occurred_at, "occurred_at", now),
-                     handover_id=handover_id, **data)
+
+    @staticmethod
+    def _next_step_time(handover: HandoverState, occurred_at: datetime | None,
+                        now: datetime) -> datetime:
+        """When a step of this handover happened: given or now, already past, and not
+        before the handover's previous step."""
+        when = happened(occurred_at or now, "occurred_at", now)
+        if handover.last_step_at is not None:
+            not_before(when, handover.last_step_at, "occurred_at",
+                       f"this handover's previous step ({handover.last_step_at.isoformat()})")
+        return when
 
     def _open_handover(self, handover_id: str) -> HandoverState:
         handover = self.handovers.get(an_item_id(handover_id, "handover_id"))

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Concatenate, ParamSpec
 from uuid import UUID, uuid5
 
@@ -225,13 +225,14 @@ class Tsunagi(Application[UUID]):
 
     def open_account(
         self, actor: Actor, *, name: str, owner_rep_id: str, visit_cadence_days: int,
-        idempotency: Idempotency | None = None,
+        started_on: date | None = None, idempotency: Idempotency | None = None,
     ) -> Recorded:
         if idempotency and (previous := self._previous(idempotency)):
             return previous
         account = Account.open(
             actor, self.clock(),
             name=name, owner_rep_id=owner_rep_id, visit_cadence_days=visit_cadence_days,
+            started_on=started_on,
         )
         recorded = Recorded(account.id, account.version, account.last_event_id)
         return self._save_recorded(account, recorded, idempotency)
@@ -450,6 +451,7 @@ class Tsunagi(Application[UUID]):
     record_joint_visit = _command(Account.record_joint_visit)
     record_customer_informed = _command(Account.record_customer_informed)
     schedule_checkpoint = _command(Account.schedule_checkpoint)
+    record_checkpoint_held = _command(Account.record_checkpoint_held)
     complete_handover = _command(Account.complete_handover)
     cancel_handover = _command(Account.cancel_handover)
 

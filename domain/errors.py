@@ -71,6 +71,10 @@ class HandoverNotOpen(DomainError):
     """The handover was completed or cancelled already, or is not the open one."""
 
 
+class NoCheckpointPending(DomainError):
+    """A handover's review is recorded as held only while a checkpoint of it awaits one."""
+
+
 class NotCorrectable(DomainError):
     """The record named by a correction does not exist or cannot be corrected so."""
 

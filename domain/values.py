@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from domain.errors import (
     ForbiddenCharacter,
@@ -24,6 +25,8 @@ MAX_CADENCE_DAYS = 365
 MAX_ANNUAL_VALUE_JPY = 10**13
 MAX_MINUTES_LATE = 24 * 60
 CLOCK_SKEW = timedelta(minutes=5)
+# Where the teams work: a day (a due date, the day a relationship began) is a day in Japan.
+BUSINESS_TZ = ZoneInfo("Asia/Tokyo")
 # Every date and time the domain accepts lies on these days (inclusive), so that any
 # arithmetic a view does on it (a cadence, an offset to UTC, a week ahead) stays within
 # what Python and the stores can represent.
@@ -195,6 +198,18 @@ def not_before(value: datetime, earlier: datetime, field: str, what: str) -> dat
     if value < earlier:
         raise OutOfOrder(f"{field} is before {what}", field=field)
     return value
+
+
+def local_today(now: datetime) -> date:
+    """Today as the teams count days: the JST date of ``now``."""
+    return now.astimezone(BUSINESS_TZ).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """The first instant of ``day`` in Japan, with its UTC offset as a store writes it
+    (+09:00), so the instant reads back exactly as it was made."""
+    midnight = datetime.combine(day, time(0), BUSINESS_TZ)
+    return midnight.replace(tzinfo=timezone(midnight.utcoffset() or timedelta(hours=9)))
 
 
 def a_date(value: date, field: str) -> date:

@@ -334,6 +334,20 @@ def _handover_step(step: str) -> Handler:
     return record
 
 
+def _checkpoint_held(doc: Document, e: Account.HandoverCheckpointHeld) -> None:
+    """The handover's review was held: its checkpoints not yet held say when, and with
+    what note (often after the handover completed, so also when no handover is open)."""
+    handover = doc["handover"]
+    if handover is not None and handover["handover_id"] == e.handover_id:
+        _cite(handover, e)
+        handover["steps"]["checkpoint_held"] = iso(e.occurred_at)
+    for checkpoint in doc["checkpoints"]:
+        if checkpoint["handover_id"] == e.handover_id and not checkpoint.get("held_at"):
+            checkpoint.update(held_at=iso(e.occurred_at), held_note=e.note,
+                              held_by=e.recorded_by)
+            _cite(checkpoint, e)
+
+
 def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     reason = doc["handover"]["reason"] if doc["handover"] else None
     doc["owners"][-1]["to"] = iso(e.occurred_at)
@@ -431,6 +445,7 @@ HANDLERS: Handlers = {
     Account.HandoverJointVisitMade: _handover_step("joint_visit"),
     Account.HandoverCustomerInformed: _handover_step("customer_informed"),
     Account.HandoverCheckpointScheduled: _handover_step("checkpoint_scheduled"),
+    Account.HandoverCheckpointHeld: _checkpoint_held,
     Account.HandoverCompleted: _handover_completed,
     Account.HandoverCancelled: _handover_cancelled,
     Account.RecordCorrected: _corrected,
@@ -537,10 +552,10 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
-    shape = 6  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
+    shape = 7  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
     # evidence of shape 3 (visits by day with channel, requests, baselines…); 5: broken
     # promises and handover notes kept; 6: health evidence of shape 4 (visit attendees,
-    # stakeholders' decision power and stance)
+    # stakeholders' decision power and stance); 7: health evidence of shape 5
     checkpoint_every = CHECKPOINT_EVERY
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (

@@ -293,14 +293,54 @@ def _checkpoint(doc: Document, e: Account.HandoverCheckpointScheduled) -> None:
                                "checkpoint_on": e.checkpoint_on.isoformat()})
 
 
+def _checkpoints_end(doc: Document, e: Account.HandoverCheckpointHeld
+                     | Account.HandoverCancelled) -> None:
+    """The review was held, or the handover cancelled: its checkpoints stop warning."""
+    doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] != e.handover_id]
+
+
 def _handover_completed(doc: Document, e: Account.HandoverCompleted) -> None:
     closing = _current(doc)
+    opening = _new_tenure(e.to_rep_id, e.occurred_at, e.handover_id)
+    _pass_on_later_evidence(closing, opening, e.occurred_at)
     closing["to"] = iso(e.occurred_at)
     closing["frozen"] = score_tenure(doc, len(doc["tenures"]) - 1, e.occurred_at)
     received = baseline(doc, e.occurred_at)
-    doc["tenures"].append(_new_tenure(e.to_rep_id, e.occurred_at, e.handover_id))
-    _current(doc)["baseline"] = received
+    doc["tenures"].append(opening)
+    opening["baseline"] = received
     doc["checkpoints"] = [c for c in doc["checkpoints"] if c["handover_id"] == e.handover_id]
+
+
+def _pass_on_later_evidence(closing: dict[str, Any], opening: dict[str, Any],
+                            instant: datetime) -> None:
+    """A completion recorded after it happened (back-dated): what the closing tenure holds
+    from after that instant belongs to the successor's. Visits move by their time; open
+    promises by the day they were made, complaints and requests by the day they were
+    received (a day after the handover's day; those of that very day stay with the
+    predecessor). Promises already closed stay where they closed: their counts are by day,
+    whoever made them; so do renewals."""
+    after, day = utc_key(instant), local_date(instant).isoformat()
+    later = [v for v in closing["recent_visits"] if v["utc"] >= after]
+    closing["recent_visits"] = [v for v in closing["recent_visits"] if v["utc"] < after]
+    opening["recent_visits"] = later
+    for visit_day in [d for d in closing["visit_days"] if d > day]:
+        opening["visit_days"][visit_day] = closing["visit_days"].pop(visit_day)
+    for visit in (v for v in later if v["day"] == day):
+        entry = [visit["channel"], visit["small_talk"], visit["minutes_late"]]
+        that_day = closing["visit_days"].get(day, [])
+        if entry in that_day:
+            that_day.remove(entry)
+            opening["visit_days"].setdefault(day, []).append(entry)
+        if not that_day:
+            closing["visit_days"].pop(day, None)
+    for items, when in (("open_promises", lambda p: p["made_on"]),
+                        ("open_complaints", received_day),
+                        ("closed_complaints", received_day)):
+        opening[items] = [i for i in closing[items] if when(i) > day]
+        closing[items] = [i for i in closing[items] if when(i) <= day]
+    for days in ("complaint_days", "request_days"):
+        for later_day in [d for d in closing[days] if d > day]:
+            opening[days][later_day] = closing[days].pop(later_day)
 
 
 def _corrected(doc: Document, e: Account.RecordCorrected) -> None:
@@ -410,6 +450,8 @@ HANDLERS: Handlers = {
     Account.StakeholderLeft: _stakeholder("left"),
     Account.ContractRenewed: _contract_renewed,
     Account.HandoverCheckpointScheduled: _checkpoint,
+    Account.HandoverCheckpointHeld: _checkpoints_end,
+    Account.HandoverCancelled: _checkpoints_end,
     Account.HandoverCompleted: _handover_completed,
     Account.RecordCorrected: _corrected,
 }
@@ -417,7 +459,6 @@ IGNORED = frozenset({  # no evidence of a tenure's health
     Account.ProposalGiven, Account.ProposalReactionRecorded,
     Account.NoteAdded, Account.HandoverInitiated, Account.HandoverDossierAcknowledged,
     Account.HandoverJointVisitMade, Account.HandoverCustomerInformed,
-    Account.HandoverCancelled,
 })
 
 
@@ -479,7 +520,8 @@ def handover_baseline(doc: Document, at: datetime) -> dict[str, Any]:
 class HealthView(AccountDocumentView):
     name: str = "health"
     table = "health_view"
-    shape = 4  # 2: closed promises and complaints counted by day; 3: visits by day with
+    shape = 5  # 2: closed promises and complaints counted by day; 3: visits by day with
     # channel, records by day, requests, concessions, stakeholders, renewals, baselines;
-    # 4: each visit's attendees, each stakeholder's decision power, stance and leaving
+    # 4: each visit's attendees, each stakeholder's decision power, stance and leaving;
+    # 5: a cancelled handover's checkpoints end, a back-dated completion splits at its time
     evolve = staticmethod(evolve)

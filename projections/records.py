@@ -7,13 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import orjson
 
 from domain.account import Account
+from domain.values import BUSINESS_TZ as BUSINESS_TZ  # the views' and pages' too
 
-BUSINESS_TZ = ZoneInfo("Asia/Tokyo")
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "event_id", "recorded_by",
             "occurred_at")
 

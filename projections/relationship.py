@@ -166,7 +166,7 @@ def _handover_initiated(doc: Document, e: Account.HandoverInitiated) -> None:
 def _handover_step(step: str) -> Handler:
     def record(doc: Document, e: Account.HandoverDossierAcknowledged
                | Account.HandoverJointVisitMade | Account.HandoverCustomerInformed
-               | Account.HandoverCheckpointScheduled) -> None:
+               | Account.HandoverCheckpointScheduled | Account.HandoverCheckpointHeld) -> None:
         handover = doc["handover"]
         if handover is not None and handover["handover_id"] == e.handover_id:
             handover["steps"][step] = iso(e.occurred_at)
@@ -229,6 +229,7 @@ HANDLERS: Handlers = {
     Account.HandoverJointVisitMade: _handover_step("joint_visit"),
     Account.HandoverCustomerInformed: _handover_step("customer_informed"),
     Account.HandoverCheckpointScheduled: _handover_step("checkpoint_scheduled"),
+    Account.HandoverCheckpointHeld: _handover_step("checkpoint_held"),  # while open
     Account.HandoverCompleted: _handover_completed,
     Account.HandoverCancelled: _handover_cancelled,
     Account.RecordCorrected: _record_corrected,

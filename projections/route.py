@@ -258,6 +258,7 @@ IGNORED = frozenset({  # nothing a rep must act on by a date
     Account.StakeholderAdded, Account.StakeholderChanged, Account.StakeholderLeft,
     Account.NoteAdded, Account.HandoverDossierAcknowledged, Account.HandoverJointVisitMade,
     Account.HandoverCustomerInformed, Account.HandoverCheckpointScheduled,
+    Account.HandoverCheckpointHeld,
 })
 
 

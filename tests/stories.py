@@ -16,7 +16,7 @@ EVERY_KIND = [
     "ProposalReactionRecorded", "ContractRenewed", "StakeholderAdded", "StakeholderChanged",
     "StakeholderLeft", "NoteAdded", "HandoverInitiated", "HandoverDossierAcknowledged",
     "HandoverJointVisitMade", "HandoverCustomerInformed", "HandoverCheckpointScheduled",
-    "HandoverCompleted", "RecordCorrected",
+    "HandoverCompleted", "HandoverCheckpointHeld", "RecordCorrected",
 ]
 
 
@@ -71,6 +71,7 @@ def 山田製作所の三年間(start: datetime = datetime(2023, 11, 1, 9, 0, tz
     account.schedule_checkpoint(田中課長, day, handover_id=handover,
                                 checkpoint_on=(day + timedelta(days=90)).date())
     account.complete_handover(鈴木さん, day, handover_id=handover)
+    account.record_checkpoint_held(田中課長, day, handover_id=handover, note="振り返り済み")
     made = next(e for e in account.pending_events if isinstance(e, Account.PromiseMade))
     account.correct(鈴木さん, day, target=CorrectionTarget(made.event_id, made.originator_version,
                                                          "PromiseMade", dict(vars(made))),

@@ -1,5 +1,7 @@
 """Handovers (引き継ぎ): initiated → dossier acknowledged → joint visit → customer informed →
-checkpoint → completed. From initiation the successor may read the account."""
+checkpoint → completed, and the checkpoint held (often after completion). From initiation
+the successor may read the account. Every step may be dated in the past (``occurred_at``),
+never in the future nor before the handover's previous step."""
 
 from __future__ import annotations
 
@@ -16,13 +18,14 @@ from api.reads.dossier import frozen_dossier
 from api.reads.people import People
 from api.schemas import (
     CheckpointCreate,
-    Empty,
+    CheckpointHeld,
     HandoverCancel,
     HandoverCreate,
+    HandoverMoment,
     HandoverStep,
     RecordedPublic,
 )
-from api.writes import WriteDep, write_body
+from api.writes import WriteDep, optional_write_body, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -42,11 +45,13 @@ def initiate(account_id: UUID, payload: Annotated[HandoverCreate, write_body(Han
 
 @router.post("/{handover_id}/acknowledge", response_model=RecordedPublic,
              dependencies=[allow(Role.REP)], summary="Acknowledge the dossier",
-             openapi_extra=request_body(Empty))
+             openapi_extra=request_body(HandoverMoment))
 def acknowledge(account_id: UUID, handover_id: str,
-                payload: Annotated[Empty, write_body(Empty)], write: WriteDep) -> JSONResponse:
+                payload: Annotated[HandoverMoment, write_body(HandoverMoment)],
+                write: WriteDep) -> JSONResponse:
     """The successor has read the dossier; it is frozen as it stands now."""
-    return write.record(account_id, Account.acknowledge_dossier, {"handover_id": handover_id},
+    return write.record(account_id, Account.acknowledge_dossier,
+                        {"handover_id": handover_id, **payload.model_dump()},
                         item_key="handover_id", status=200)
 
 
@@ -86,11 +91,28 @@ def checkpoint(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
+@router.post("/{handover_id}/checkpoint-held", response_model=RecordedPublic,
+             dependencies=[PARTIES], summary="Record that the checkpoint was held",
+             openapi_extra=request_body(CheckpointHeld))
+def checkpoint_held(account_id: UUID, handover_id: str,
+                    payload: Annotated[CheckpointHeld, write_body(CheckpointHeld)],
+                    write: WriteDep) -> JSONResponse:
+    """The handover's review took place (振り返り実施); its checkpoint warning ends."""
+    return write.record(account_id, Account.record_checkpoint_held,
+                        {"handover_id": handover_id, **payload.model_dump()},
+                        item_key="handover_id", status=200)
+
+
 @router.post("/{handover_id}/complete", response_model=RecordedPublic,
-             dependencies=[PARTIES], summary="Complete the handover")
-def complete(account_id: UUID, handover_id: str, write: WriteDep) -> JSONResponse:
-    """The successor becomes the owner; the predecessor loses access."""
-    return write.record(account_id, Account.complete_handover, {"handover_id": handover_id},
+             dependencies=[PARTIES], summary="Complete the handover",
+             openapi_extra=request_body(HandoverMoment, required=False))
+def complete(account_id: UUID, handover_id: str,
+             payload: Annotated[HandoverMoment, optional_write_body(HandoverMoment)],
+             write: WriteDep) -> JSONResponse:
+    """The successor becomes the owner, from occurred_at if given; the predecessor loses
+    access."""
+    return write.record(account_id, Account.complete_handover,
+                        {"handover_id": handover_id, **payload.model_dump()},
                         item_key="handover_id", status=200)
 
 

@@ -31,6 +31,7 @@ KIND_JA = {
     "handover_joint_visit_made": "同行訪問", "handover_customer_informed": "担当交代の連絡",
     "handover_checkpoint_scheduled": "振り返り日の設定", "handover_completed": "引き継ぎ完了",
     "handover_cancelled": "引き継ぎ中止", "record_corrected": "記録の訂正",
+    "handover_checkpoint_held": "振り返りの実施",
 }
 
 def kind_ja(kind: str) -> str:
@@ -56,8 +57,8 @@ KIND_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "note": ("メモ", ("note_added",)),
     "handover": ("引き継ぎ", ("handover_initiated", "handover_dossier_acknowledged",
                              "handover_joint_visit_made", "handover_customer_informed",
-                             "handover_checkpoint_scheduled", "handover_completed",
-                             "handover_cancelled")),
+                             "handover_checkpoint_scheduled", "handover_checkpoint_held",
+                             "handover_completed", "handover_cancelled")),
     "correction": ("訂正", ("record_corrected",)),
 }
 
@@ -93,7 +94,7 @@ BASELINE_JA = {
 }
 HANDOVER_STEP_JA = {"initiated": "開始", "dossier_acknowledged": "引き継ぎ資料の確認",
                     "joint_visit": "同行訪問", "customer_informed": "担当交代の連絡",
-                    "checkpoint_scheduled": "振り返り日の設定"}
+                    "checkpoint_scheduled": "振り返り日の設定", "checkpoint_held": "振り返りの実施"}
 # Every code a person may read, by the domain's enum: a new member without words fails a test.
 ENUM_JA: dict[type[StrEnum], dict[str, str]] = {
     values.Role: ROLE_JA, values.PromiseOutcome: OUTCOME_JA, values.Severity: SEVERITY_JA,

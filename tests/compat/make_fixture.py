@@ -87,6 +87,7 @@ def write_store(app: Tsunagi, clock: FixedClock) -> Story:
 def _yamada(app: Tsunagi, clock: FixedClock) -> Story:
     opened = app.open_account(
         田中課長, name="株式会社山田製作所", owner_rep_id="sato", visit_cadence_days=14,
+        started_on=date(2023, 4, 1),  # the relationship began before Tsunagi
         idempotency=Idempotency("tanaka", "open-yamada-2025-06", "fixture-open-yamada"))
     yamada = opened.account_id
     clock.step(hours=1)
@@ -166,7 +167,11 @@ def _yamada(app: Tsunagi, clock: FixedClock) -> Story:
     app.schedule_checkpoint(鈴木さん, yamada, handover_id=handover,
                             checkpoint_on=(clock.now + timedelta(days=30)).date(),
                             note="一か月後に確認")
-    app.complete_handover(田中課長, yamada, handover_id=handover)
+    completed_at = clock.now + timedelta(hours=1)
+    clock.step(days=1)  # recorded a day late, back-dated
+    app.complete_handover(田中課長, yamada, handover_id=handover, occurred_at=completed_at)
+    app.record_checkpoint_held(田中課長, yamada, handover_id=handover,
+                               occurred_at=clock.step(days=30), note="振り返り済み。関係は良好")
     last = app.record_visit(鈴木さん, yamada, occurred_at=clock.step(days=2),
                             purpose="ご挨拶", summary="新担当として訪問")
     return Story(yamada, last.version)

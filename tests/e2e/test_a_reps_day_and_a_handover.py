@@ -107,8 +107,8 @@ def test_a_handover_from_sato_to_suzuki(office: Office) -> None:
     frozen = suzuki.get(f"{base}/handovers/{handover_id}/dossier").json()
     assert frozen["acknowledged_by"] == "suzuki"
     assert frozen["dossier"]["open_promises"] == dossier["open_promises"]
-    assert sato.post(f"{base}/handovers/{handover_id}/joint-visit", {
-        "occurred_at": "2026-11-20T09:00:00+09:00", "note": "同行訪問"}).status_code == 200
+    assert sato.post(f"{base}/handovers/{handover_id}/joint-visit", {  # not before it began
+        "occurred_at": "2026-11-20T10:00:00+09:00", "note": "同行訪問"}).status_code == 200
     assert suzuki.post(f"{base}/handovers/{handover_id}/complete").status_code == 200
 
     assert sato.get(base).status_code == 404, "the predecessor loses access"

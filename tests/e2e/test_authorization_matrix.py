@@ -96,8 +96,8 @@ ROUTES: list[tuple[str, str, dict[str, Any] | None, tuple[int, ...]]] = [
      CHANGE),
     ("POST", "/v1/accounts/{account}/stakeholders/{stakeholder}/change", {"stance": "critical"},
      CHANGE),
-    ("POST", "/v1/accounts/{account}/handovers/{handover}/joint-visit",
-     {"occurred_at": "2026-11-20T09:00:00+09:00"}, (200, 404, 200, 200, 403, 403, 401)),
+    ("POST", "/v1/accounts/{account}/handovers/{handover}/joint-visit",  # as it began
+     {"occurred_at": "2026-11-20T10:00:00+09:00"}, (200, 404, 200, 200, 403, 403, 401)),
     ("POST", "/v1/accounts/{account}/handovers/{handover}/checkpoint",
      {"checkpoint_on": "2027-03-01"}, (200, 404, 200, 200, 403, 403, 401)),
     ("GET", "/v1/accounts/{account}/handovers/{handover}/dossier", None,

@@ -106,3 +106,18 @@ def test_a_rep_cannot_ask_for_the_dossier_as_of_an_instant(web: WebOffice) -> No
     assert bad.status_code == 400
     missing = web.監査の伊藤さん.get(f"/accounts/{account}/handovers/nope/dossier")
     assert missing.status_code == 404
+
+
+def test_the_review_held_after_completion_shows_beside_its_checkpoint(web: WebOffice) -> None:
+    account, handover = yamada_with_history(web)
+    office, base = web.office, f"/v1/accounts/{account}/handovers/{handover}"
+    office.田中課長.post(f"{base}/checkpoint", {"checkpoint_on": "2026-11-20",
+                                              "note": "振り返り"})
+    assert office.鈴木さん.post(f"{base}/complete").status_code == 200
+    assert office.鈴木さん.post(f"{base}/checkpoint-held", {
+        "note": "田中課長と確認済み"}).status_code == 200
+    text = web.鈴木さん.get(f"/accounts/{account}/dossier").text
+    held = text.split('id="checkpoints"')[1]
+    assert "振り返り済み 2026年11月20日(金) 10:00 田中課長と確認済み" in held
+    timeline = web.鈴木さん.get(f"/accounts/{account}").text
+    assert "振り返りの実施" in timeline
