@@ -11,6 +11,7 @@ from typing import Any
 
 from api.reads.people import Names
 from domain import values
+from projections import health_score as score
 from projections.records import BUSINESS_TZ
 
 WEEKDAYS = "月火水木金土日"
@@ -433,3 +434,31 @@ def thing_words(item: Any, people: Names, known: dict[str, str] | None = None) -
     if item.get("stance"):
         facts.append(STANCE_JA.get(item["stance"], str(item["stance"])))
     return (what or "（内容の記録なし）") + (f"（{'、'.join(facts)}）" if facts else "")
+
+
+def scoring_explained() -> list[str]:
+    """How a health score is reached, in words a 課長 can argue with, built from the very
+    constants the scoring uses (projections.health_score), so page and code cannot differ."""
+    def share(weights: dict[str, float], names: dict[str, str]) -> str:
+        return "、".join(f"{names.get(k, k)} {v:.0%}" for k, v in weights.items())
+    low, medium, high = (score.RESPONSE_HOURS[s] for s in ("low", "medium", "high"))
+    return [
+        f"5つの要素の加重平均です: {share(score.WEIGHTS, COMPONENT_JA)}。",
+        f"訪問リズムは約束の訪問周期ごとに最もよい接触で数えます: "
+        f"{share(score.CHANNEL_WEIGHTS, CHANNEL_JA)}。",
+        f"約束は期限どおりに守れば満点、遅れるほど下がり、{score.PROMISE_LATE_ZERO_DAYS}日遅れで0、"
+        "守れなかった約束は0です。前任者の約束を期限どおりに守れば後任者の点になり、"
+        "前任者の約束の遅れは誰の点にもなりません。",
+        f"クレームは初動と解決の速さを重大度ごとの目安で見ます（初動の目安: 低 {low[0]}時間、"
+        f"中 {medium[0]}時間、高 {high[0]}時間）。重大度による重み: " + "、".join(
+            f"{SEVERITY_JA.get(k, k)} {v:g}" for k, v in score.SEVERITY_WEIGHTS.items()) + "。",
+        f"契約更新は担当期間中の更新で見ます。期限切れのまま{score.RENEWAL_LAPSE_ZERO_DAYS}日で0です。",
+        f"関係の温度は雑談（メールは数えません）の割合が、引き継いだ時点の直近{score.MOOD_WINDOW}回"
+        f"（最初の担当者は自分の最初の{score.MOOD_WINDOW}回）と比べて保たれているかと、時間どおりの訪問（{score.PUNCTUAL_MINUTES}分までは満点、"
+        f"{score.LATE_ZERO_MINUTES}分遅れで0）で見ます。引き継いだ時点の温度は後任者の責任にしません。",
+        f"根拠が{score.FULL_EVIDENCE}件未満の要素は「暫定」で、重みを減らし50点寄りに表示します"
+        "（1件だけで0点や100点にはなりません）。",
+        f"記録が月{score.THIN_RECORDS_PER_MONTH:g}件未満の担当期間は点数を出さず「記録が少ない」と表示します。",
+        f"後任者の最初の{score.RAMP_UP_DAYS}日は立ち上がり期間です。後任者の点数は、前任者の担当開始から"
+        "同じ日数の点数（と前年同時期）と並べて示し、前任者の期間全体の点数とは比べません。",
+    ]

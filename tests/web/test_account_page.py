@@ -262,3 +262,19 @@ def test_a_choice_that_is_not_offered_is_refused_in_japanese(web: WebOffice) -> 
         "occurred_at": "2026-11-20T09:45", "purpose": "定期訪問", "channel": "pigeon"})
     assert odd.status_code == 422
     assert "選択肢から選んでください。" in odd.text
+
+
+def test_the_score_is_explained_beside_it_from_the_rules_themselves(web: WebOffice) -> None:
+    """A 課長 who doubts 佐藤さん's score opens 「この点数の出し方」 next to it: the weights and
+    thresholds there are the scoring's own constants, so the page cannot tell another story."""
+    from projections import health_score
+
+    account = record_a_day(web.office)
+    text = web.佐藤さん.get(f"/accounts/{account}").text
+    explained = text[text.index("この点数の出し方"):text.index('id="warnings"')]
+    cadence = round(health_score.WEIGHTS["cadence"] * 100)
+    email = round(health_score.CHANNEL_WEIGHTS["email"] * 100)
+    assert f"訪問リズム {cadence}%" in explained and f"メール {email}%" in explained
+    assert f"{health_score.PROMISE_LATE_ZERO_DAYS}日遅れで0" in explained
+    assert f"根拠が{health_score.FULL_EVIDENCE}件未満" in explained and "暫定" in explained
+    assert "前任者の期間全体の点数とは比べません" in explained
