@@ -98,9 +98,10 @@ class StakeholderState:
 
 @dataclass(frozen=True)
 class HandoverState:
-    """``last_step_at``: when its latest step happened (None in snapshots of releases before
-    back-dating, whose steps are then not ordered); ``checkpoint_pending``: a checkpoint is
-    scheduled and not yet held (None there too: unknown, so a review may be recorded)."""
+    """``initiated_at``: when the handover began; ``last_step_at``: when its latest step
+    happened (both None in snapshots of releases before back-dating, whose steps are then
+    not ordered); ``checkpoint_pending``: a checkpoint is scheduled and not yet held (None
+    there too: unknown, so a review may be recorded)."""
 
     from_rep_id: str
     to_rep_id: str
@@ -108,6 +109,7 @@ class HandoverState:
     acknowledged: bool = False
     last_step_at: datetime | None = None
     checkpoint_pending: bool | None = None
+    initiated_at: datetime | None = None
 
 
 STATE_CLASSES: tuple[type, ...] = (
@@ -797,6 +799,7 @@ class Account(Aggregate):
             account.handovers[self.handover_id] = HandoverState(
                 from_rep_id=self.from_rep_id, to_rep_id=self.to_rep_id,
                 last_step_at=self.occurred_at, checkpoint_pending=False,
+                initiated_at=self.occurred_at,
             )
             account.open_handover_id = self.handover_id
 
@@ -848,7 +851,7 @@ class Account(Aggregate):
 
         def apply(self, account: Account) -> None:
             _change(account.handovers, self.handover_id, acknowledged=True,
-                    last_step_at=self.occurred_at)
+                    last_step_at=_latest(account.handovers[self.handover_id], self.occurred_at))
 
     def acknowledge_dossier(self, actor: Actor, now: datetime, *, handover_id: str,
                             occurred_at: datetime | None = None) -> None:
@@ -867,7 +870,8 @@ class Account(Aggregate):
         note: str
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at)
+            _change(account.handovers, self.handover_id,
+                    last_step_at=_latest(account.handovers[self.handover_id], self.occurred_at))
 
     def record_joint_visit(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
@@ -881,7 +885,8 @@ class Account(Aggregate):
         note: str
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at)
+            _change(account.handovers, self.handover_id,
+                    last_step_at=_latest(account.handovers[self.handover_id], self.occurred_at))
 
     def record_customer_informed(
         self, actor: Actor, now: datetime, *, handover_id: str, occurred_at: datetime,
@@ -896,7 +901,8 @@ class Account(Aggregate):
         note: str
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at,
+            _change(account.handovers, self.handover_id,
+                    last_step_at=_latest(account.handovers[self.handover_id], self.occurred_at),
                     checkpoint_pending=True)
 
     def schedule_checkpoint(
@@ -916,7 +922,8 @@ class Account(Aggregate):
         note: str
 
         def apply(self, account: Account) -> None:
-            _change(account.handovers, self.handover_id, last_step_at=self.occurred_at,
+            _change(account.handovers, self.handover_id,
+                    last_step_at=_latest(account.handovers[self.handover_id], self.occurred_at),
                     checkpoint_pending=False)
 
     def record_checkpoint_held(
@@ -933,7 +940,7 @@ class Account(Aggregate):
             raise NoCheckpointPending(
                 f"handover {handover_id} has no checkpoint scheduled and not yet held")
         self._record(self.HandoverCheckpointHeld, actor,
-                     self._next_step_time(handover, occurred_at, now),
+                     self._closing_step_time(handover, occurred_at, now),
                      handover_id=handover_id, note=optional_text(note, "note"))
 
     class HandoverCompleted(Event):
@@ -954,7 +961,7 @@ class Account(Aggregate):
         if not (actor.is_manager or actor.user_id == handover.to_rep_id):
             raise NotPermitted("only a manager or the successor completes a handover")
         self._record(
-            self.HandoverCompleted, actor, self._next_step_time(handover, occurred_at, now),
+            self.HandoverCompleted, actor, self._closing_step_time(handover, occurred_at, now),
             handover_id=handover_id,
             from_rep_id=handover.from_rep_id,
             to_rep_id=handover.to_rep_id,
@@ -977,7 +984,7 @@ class Account(Aggregate):
             raise NotPermitted("only a manager cancels a handover")
         handover = self._open_handover(handover_id)
         self._record(self.HandoverCancelled, actor,
-                     self._next_step_time(handover, occurred_at, now),
+                     self._closing_step_time(handover, occurred_at, now),
                      handover_id=handover_id, reason=required_text(reason, "reason", LONG_TEXT))
 
     def may_read(self, actor: Actor) -> bool:
@@ -1012,12 +1019,25 @@ class Account(Aggregate):
     @staticmethod
     def _next_step_time(handover: HandoverState, occurred_at: datetime | None,
                         now: datetime) -> datetime:
-        """When a step of this handover happened: given or now, already past, and not
-        before the handover's previous step."""
+        """When a step between the start and the end of this handover happened (the dossier
+        read, a joint visit, the customer told, a checkpoint set): given or now, already
+        past, not before the handover began. These steps may happen in any order: a joint
+        visit made yesterday can be recorded after the dossier was acknowledged today."""
+        when = happened(occurred_at or now, "occurred_at", now)
+        if handover.initiated_at is not None:
+            not_before(when, handover.initiated_at, "occurred_at",
+                       f"this handover began ({handover.initiated_at.isoformat()})")
+        return when
+
+    @staticmethod
+    def _closing_step_time(handover: HandoverState, occurred_at: datetime | None,
+                           now: datetime) -> datetime:
+        """When the handover was completed or cancelled, or its review held: given or now,
+        already past, and not before any step recorded so far."""
         when = happened(occurred_at or now, "occurred_at", now)
         if handover.last_step_at is not None:
             not_before(when, handover.last_step_at, "occurred_at",
-                       f"this handover's previous step ({handover.last_step_at.isoformat()})")
+                       f"this handover's latest step ({handover.last_step_at.isoformat()})")
         return when
 
     def _open_handover(self, handover_id: str) -> HandoverState:
@@ -1102,6 +1122,13 @@ class Account(Aggregate):
     def promise_made_at(self) -> dict[int, str]:
         """Promise ids by the version of their PromiseMade event."""
         return {p.made_at_version: pid for pid, p in self.promises.items()}
+
+
+def _latest(handover: HandoverState, occurred_at: datetime) -> datetime:
+    """The later of a handover's latest step so far and this one."""
+    if handover.last_step_at is None:
+        return occurred_at
+    return max(handover.last_step_at, occurred_at)
 
 
 def _change(items: dict[str, Any], item_id: str, **changes: Any) -> None:

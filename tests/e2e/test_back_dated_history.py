@@ -175,7 +175,8 @@ def test_bad_dates_are_refused_naming_the_field_and_nothing_is_appended(
     ):
         problem = refused(person, f"{hurl}/{path}", {**body, "occurred_at": at("2025-08-31")},
                           "occurred_at")
-        assert "previous step" in problem["detail"]
+        closing = path in ("complete", "cancel")
+        assert ("latest step" if closing else "this handover began") in problem["detail"]
         refused(person, f"{hurl}/{path}", {**body, "occurred_at": at("2026-11-21")},
                 "occurred_at")
     refused(tanaka, f"{hurl}/checkpoint-held", {}, "", status=409)  # none scheduled

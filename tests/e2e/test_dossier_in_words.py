@@ -41,7 +41,7 @@ def 山田製作所を鈴木さんへ(office: Office) -> str:
         "effective_at": "2026-12-01T09:00:00+09:00"})["handover_id"]
     steps = f"{base}/handovers/{handover}"
     posted(suzuki, f"{steps}/acknowledge", {})
-    posted(sato, f"{steps}/joint-visit", {"occurred_at": "2026-11-19T10:00:00+09:00",
+    posted(sato, f"{steps}/joint-visit", {"occurred_at": "2026-11-20T10:00:00+09:00",
                                           "note": "今井課長は無言"})
     posted(suzuki, f"{steps}/complete")
     return base

@@ -145,27 +145,39 @@ def test_引き継ぎの手順は未来に記録できない() -> None:
         assert refused.field == "occurred_at"  # type: ignore[attr-defined]
 
 
-def test_引き継ぎの手順は前の手順より前に記録できない() -> None:
+def test_引き継ぎの手順は始まる前にも_それまでの手順より前の完了にもできない() -> None:
+    """Steps between start and end come in any order (a joint visit made yesterday is
+    recorded after today's acknowledgement), never before the start; completing, cancelling
+    and holding the review come after every step recorded so far."""
     account = 山田製作所()
     handover = 引き継ぎ中(account)
     account.record_joint_visit(佐藤さん, 今, handover_id=handover,
                                occurred_at=引き継ぎ開始 + timedelta(days=10))
     account.collect_events()
-    earlier = 引き継ぎ開始 + timedelta(days=9)
+    before_start = 引き継ぎ開始 - timedelta(hours=1)
     for command, actor, extra in (
         (account.acknowledge_dossier, 鈴木さん, {}),
         (account.record_joint_visit, 佐藤さん, {}),
         (account.record_customer_informed, 佐藤さん, {}),
         (account.schedule_checkpoint, 田中課長, {"checkpoint_on": date(2026, 1, 5)}),
+    ):
+        refused = refuses(account, OutOfOrder, command, actor=actor, now=今,
+                          handover_id=handover, occurred_at=before_start, **extra)
+        assert refused.field == "occurred_at"  # type: ignore[attr-defined]
+        assert "this handover began" in str(refused)
+    earlier = 引き継ぎ開始 + timedelta(days=9)
+    for command, actor, extra in (
         (account.complete_handover, 鈴木さん, {}),
         (account.cancel_handover, 田中課長, {"reason": "延期"}),
     ):
         refused = refuses(account, OutOfOrder, command, actor=actor, now=今,
                           handover_id=handover, occurred_at=earlier, **extra)
         assert refused.field == "occurred_at"  # type: ignore[attr-defined]
-        assert "previous step" in str(refused)
-    account.record_customer_informed(佐藤さん, 今, handover_id=handover,  # the same instant
-                                     occurred_at=引き継ぎ開始 + timedelta(days=10))
+        assert "latest step" in str(refused)
+    account.record_customer_informed(佐藤さん, 今, handover_id=handover, occurred_at=earlier)
+    account.acknowledge_dossier(鈴木さん, 今, handover_id=handover, occurred_at=earlier)
+    account.complete_handover(鈴木さん, 今, handover_id=handover,  # the latest step's instant
+                              occurred_at=引き継ぎ開始 + timedelta(days=10))
 
 
 def test_引き継ぎは今の担当者の担当期間より前に始められない() -> None:
