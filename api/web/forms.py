@@ -159,6 +159,7 @@ def pydantic_message(error: Any) -> str:
 FIELD_HINTS: dict[tuple[type[domain.DomainError], str], str] = {
     (domain.InvalidValue, "concession"): "了承・一部了承のときは、譲歩した内容を入力してください。",
     (domain.InvalidValue, "to_rep_id"): "後任者は今の担当者とは別の人にしてください。",
+    (domain.OutOfOrder, "resolved_at"): "受付より前の日時は記録できません。",
 }
 
 

@@ -15,8 +15,8 @@ def handed_over(server: Server) -> str:
     with server.api("tanaka") as tanaka, server.api("sato") as sato, \
             server.api("suzuki") as suzuki:
         account = str(tanaka.post("/v1/accounts", json={
-            "name": "株式会社山田製作所", "owner_rep_id": "sato",
-            "visit_cadence_days": 14}).json()["account_id"])
+            "name": "株式会社山田製作所", "owner_rep_id": "sato", "visit_cadence_days": 14,
+            "started_on": "2026-10-01"}).json()["account_id"])
         base = f"/v1/accounts/{account}"
         for body in (
             ("visits", {"occurred_at": "2026-11-02T10:00:00+09:00", "purpose": "定期訪問",
@@ -35,7 +35,8 @@ def handed_over(server: Server) -> str:
             assert sato.post(f"{base}/{body[0]}", json=body[1]).status_code == 201
         handover = tanaka.post(f"{base}/handovers", json={
             "to_rep_id": "suzuki", "reason": "佐藤さんの大阪支店への異動",
-            "effective_at": "2026-12-01T09:00:00+09:00"}).json()["handover_id"]
+            "effective_at": "2026-12-01T09:00:00+09:00",
+            "occurred_at": "2026-11-03T09:00:00+09:00"}).json()["handover_id"]
         steps = f"{base}/handovers/{handover}"
         assert suzuki.post(f"{steps}/acknowledge", json={}).status_code == 200
         assert sato.post(f"{steps}/joint-visit", json={
