@@ -117,8 +117,13 @@ REQUEST_ANSWER = FormSpec("request_answer", schemas.RequestAnswer, Account.answe
 HANDOVER = FormSpec("handover", schemas.HandoverCreate, Account.initiate_handover, {
     "to_rep_id": text, "reason": text, "effective_at": local_time,
 }, "引き継ぎを開始しました。", roles=(Role.MANAGER,))
+CHECKPOINT_HELD = FormSpec(
+    "checkpoint_held", schemas.CheckpointHeld, Account.record_checkpoint_held, {
+    "occurred_at": optional(local_time), "note": text,
+}, "振り返りの実施を記録しました。引き継ぎの振り返りの警告は消えます。")
 SPECS = {spec.name: spec for spec in (VISIT, PROMISE, PROMISE_CLOSE, COMPLAINT,
-                                      COMPLAINT_RESOLVE, REQUEST, REQUEST_ANSWER, HANDOVER)}
+                                      COMPLAINT_RESOLVE, REQUEST, REQUEST_ANSWER, HANDOVER,
+                                      CHECKPOINT_HELD)}
 
 
 def validate(spec: FormSpec, form: dict[str, str]) -> tuple[BaseModel | None, dict[str, str]]:

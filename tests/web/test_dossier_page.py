@@ -121,3 +121,31 @@ def test_the_review_held_after_completion_shows_beside_its_checkpoint(web: WebOf
     assert "振り返り済み 2026年11月20日(金) 10:00 田中課長と確認済み" in held
     timeline = web.鈴木さん.get(f"/accounts/{account}").text
     assert "振り返りの実施" in timeline
+
+
+def test_suzuki_records_the_review_held_from_the_account_page(web: WebOffice) -> None:
+    """The checkpoint 田中課長 set falls due; on his phone 鈴木さん opens the account, records
+    the review beside its warning, and the warning ends."""
+    from tests.web.test_account_page import form_id, post
+
+    account, handover = yamada_with_history(web)
+    office, base = web.office, f"/v1/accounts/{account}/handovers/{handover}"
+    office.田中課長.post(f"{base}/checkpoint", {"checkpoint_on": "2026-11-20", "note": "振り返り"})
+    assert office.鈴木さん.post(f"{base}/complete").status_code == 200
+    page = web.鈴木さん.get(f"/accounts/{account}").text
+    assert "引き継ぎの振り返り日 2026-11-20" in page, "the warning"
+    assert f"/handovers/{handover}/checkpoint-held" in page, "the form beside it"
+
+    too_early = post(web.鈴木さん, account, f"/handovers/{handover}/checkpoint-held",
+                     {"occurred_at": "2020-01-01T10:00", "note": "早すぎる"})
+    assert too_early.status_code == 422
+    assert "より前の日時は記録できません" in too_early.text and "早すぎる" in too_early.text
+    held = post(web.鈴木さん, account, f"/handovers/{handover}/checkpoint-held",
+                {"occurred_at": "", "note": "田中課長と確認済み",  # blank: now
+                 "form_id": form_id()})
+    assert held.status_code == 303 and held.headers["location"].endswith("#checkpoints")
+    after = web.鈴木さん.get(held.headers["location"]).text
+    assert "振り返りの実施を記録しました。" in after
+    assert "引き継ぎの振り返り日 2026-11-20" not in after, "the warning ended"
+    dossier = web.鈴木さん.get(f"/accounts/{account}/dossier").text
+    assert "田中課長と確認済み" in dossier.split('id="checkpoints"')[1]

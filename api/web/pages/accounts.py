@@ -86,6 +86,7 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
         "doc": doc, "account_id": str(account_id), "incomplete": reading.incomplete,
         "report": report,
         "open_requests": [r for r in dossier["requests"] if r["answer"] is None],
+        "checkpoints": evidence["checkpoints"],  # scheduled and not yet held
         "known": labels.known_items(dossier),
         "visits": visits, "visits_chart": charts.visits_per_month(visits),
         "scores": scores, "health_chart": charts.health_over_time(scores),

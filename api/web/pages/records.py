@@ -27,7 +27,7 @@ router = APIRouter(include_in_schema=False)
 ANCHORS = {"visit": "timeline", "promise": "open-promises", "promise_close": "open-promises",
            "complaint": "open-complaints", "complaint_resolve": "open-complaints",
            "request": "open-requests", "request_answer": "open-requests",
-           "handover": "relationship"}
+           "handover": "relationship", "checkpoint_held": "checkpoints"}
 
 
 async def submit(request: Request, app: Tsunagi, views: Views, settings: Settings,
@@ -123,3 +123,11 @@ async def answer_request(request: Request, account_id: str, request_id: str, app
 async def initiate_handover(request: Request, account_id: str, app: AppDep, views: ViewsDep,
                             settings: SettingsDep, actor: PageActor) -> Response:
     return await submit(request, app, views, settings, actor, account_id, forms.HANDOVER)
+
+
+@router.post("/accounts/{account_id}/handovers/{handover_id}/checkpoint-held")
+async def record_checkpoint_held(request: Request, account_id: str, handover_id: str,
+                                 app: AppDep, views: ViewsDep, settings: SettingsDep,
+                                 actor: PageActor) -> Response:
+    return await submit(request, app, views, settings, actor, account_id,
+                        forms.CHECKPOINT_HELD, ("handover_id", handover_id))
