@@ -217,7 +217,8 @@ class NoteCreate(Body):
 
 STEP_TIME: Any = Field(
     default=None, description="When this step happened (RFC 3339; past allowed, never the "
-    "future, never before the handover's previous step). Absent: now.")
+    "future, never before the handover began; completing, cancelling and the review held "
+    "never before any step recorded so far). Absent: now.")
 
 
 class HandoverCreate(Body):

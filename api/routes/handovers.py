@@ -1,7 +1,8 @@
 """Handovers (引き継ぎ): initiated → dossier acknowledged → joint visit → customer informed →
 checkpoint → completed, and the checkpoint held (often after completion). From initiation
 the successor may read the account. Every step may be dated in the past (``occurred_at``),
-never in the future nor before the handover's previous step."""
+never in the future nor before the handover began; the domain says which step may follow
+which (``Account._next_step_time``, ``Account._closing_step_time``)."""
 
 from __future__ import annotations
 
