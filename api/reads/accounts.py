@@ -32,9 +32,7 @@ def account_public(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     """Owner, rhythm, open promises and complaints, contract and health: now, or as the
     account stood at ``at`` (auditors and managers)."""
     if at is not None:
-        stood = account_as_of(app, views, settings, actor, account.id, at, basis)
-        reading = reading_of(views, account.id, AS_OF_VIEWS)
-        reading.skipped(stood)
+        stood, reading = stood_as_of(app, views, settings, actor, account.id, at, basis)
         doc = stood["relationship"]
         fields = {**_summary(doc), "health": _health(reading, stood["dossier"]["health"], at,
                                                      settings, People(app)),
@@ -72,6 +70,15 @@ def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     if stood is None:
         raise HTTPException(404, f"account {account_id} did not exist at {at.isoformat()}")
     return stood
+
+
+def stood_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
+                account_id: UUID, at: datetime, basis: Basis) -> tuple[dict[str, Any], Reading]:
+    """The documents as they stood, and what of them the views quarantined or skipped."""
+    stood = account_as_of(app, views, settings, actor, account_id, at, basis)
+    reading = reading_of(views, account_id, AS_OF_VIEWS)
+    reading.skipped(stood)
+    return stood, reading
 
 
 def relationship_and_evidence(views: Views, settings: Settings, account_id: UUID,

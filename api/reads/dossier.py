@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import HTTPException
 
-from api.reads.accounts import account_as_of
+from api.reads.accounts import stood_as_of
 from api.reads.common import reading_of, wait_for_views
 from api.reads.models import DossierPublic
 from api.reads.people import People, named_warnings
@@ -18,7 +18,6 @@ from domain.account import Account
 from domain.application import Tsunagi
 from domain.values import Actor
 from projections import quarantine
-from projections.asof import VIEWS as AS_OF_VIEWS
 from projections.asof import Basis
 from projections.base import Document
 from projections.dossier import DossierView, evolve, present
@@ -46,9 +45,7 @@ def dossier_read(app: Tsunagi, views: Views, settings: Settings, actor: Actor, a
     """Everything a successor must know, each item with the events it came from: now, or as
     it stood at ``at`` (auditors and managers)."""
     if at is not None:
-        stood = account_as_of(app, views, settings, actor, account.id, at, basis)
-        reading = reading_of(views, account.id, AS_OF_VIEWS)
-        reading.skipped(stood)
+        stood, reading = stood_as_of(app, views, settings, actor, account.id, at, basis)
         document = stood["dossier"]
     else:
         reading = Reading()
