@@ -58,6 +58,7 @@ DOMAIN_PROBLEMS: tuple[DomainProblem, ...] = (
     DomainProblem(domain.ItemNotFound, 404, "item-not-found",
                   "対象の記録が見つかりません。画面を読み込み直してください。"),
     DomainProblem(domain.UserExists, 409, "user-exists", "このユーザーIDはすでに使われています。"),
+    DomainProblem(domain.UserInactive, 409, "user-inactive", "このユーザーは無効化されています。"),
     DomainProblem(domain.PromiseAlreadyClosed, 409, "promise-already-closed",
                   "この約束はすでに結果が記録されています。"),
     DomainProblem(domain.ComplaintAlreadyResolved, 409, "complaint-already-resolved",
@@ -84,6 +85,8 @@ DOMAIN_PROBLEMS: tuple[DomainProblem, ...] = (
                   "使えない制御文字が含まれています。"),
     DomainProblem(domain.NotAUserId, 422, "invalid-value",
                   "ユーザーID（英小文字・数字・_ . -、64文字まで）で入力してください。"),
+    DomainProblem(domain.NotAnActiveRep, 422, "not-an-active-rep",
+                  "登録済みで有効な担当者（営業担当）のユーザーIDを指定してください。"),
     DomainProblem(domain.InvalidValue, 422, "invalid-value", "入力内容を確認してください。"),
     DomainProblem(domain.DomainError, 422, "refused", "この操作は記録できません。"),
 )

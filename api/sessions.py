@@ -51,6 +51,7 @@ class Holder:
 
     actor: Actor
     token_hash: str  # of their current token
+    active: bool = True  # a deactivated user's sessions sign nobody in
 
 
 def session_valid(session: WebSession, holder: Holder | None, now: float) -> bool:
@@ -58,6 +59,7 @@ def session_valid(session: WebSession, holder: Holder | None, now: float) -> boo
     holder as stored now, such as being an active user, belongs here, on ``Holder``)."""
     return (
         holder is not None
+        and holder.active
         and holder.actor.user_id == session.user_id
         and hmac.compare_digest(holder.token_hash, session.token_hash)
         and now < session.expires_at
@@ -127,6 +129,11 @@ class SessionStore:
         with self._transaction() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE session_hash = ?",
                            (session_hash(session_id),))
+
+    def end_all_of(self, user_id: str) -> None:
+        """Delete every session of this person (a deactivated user)."""
+        with self._transaction() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE user_id = ?", (user_id,))
 
     def count(self, user_id: str) -> int:
         """How many sessions of this person are stored (valid or not yet swept)."""

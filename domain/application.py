@@ -39,6 +39,7 @@ from domain.errors import (
     AccountUnreadable,
     ConcurrencyConflict,
     DomainError,
+    NotAnActiveRep,
     NotCorrectable,
     StoreUnavailable,
     UserExists,
@@ -48,7 +49,7 @@ from domain.errors import (
 from domain.idempotency import Idempotency, IdempotentRequest
 from domain.transcodings import register_tsunagi_transcodings
 from domain.users import User, hash_secret, new_token, split_token, user_aggregate_id
-from domain.values import Actor
+from domain.values import Actor, Role
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)  # rendered by structlog, configured at the edge
@@ -234,6 +235,7 @@ class Tsunagi(Application[UUID]):
             name=name, owner_rep_id=owner_rep_id, visit_cadence_days=visit_cadence_days,
             started_on=started_on,
         )
+        self._check_new_owners(account)
         recorded = Recorded(account.id, account.version, account.last_event_id)
         return self._save_recorded(account, recorded, idempotency)
 
@@ -329,6 +331,7 @@ class Tsunagi(Application[UUID]):
         if expected_version is not None and account.version != expected_version:
             raise VersionMismatch(expected_version, account.version)
         item_id = command(account, self.clock())
+        self._check_new_owners(account)
         recorded = Recorded(account.id, account.version, account.last_event_id, item_id)
         recorded = self._save_recorded(account, recorded, idempotency)
         if not recorded.replayed:
@@ -387,15 +390,59 @@ class Tsunagi(Application[UUID]):
         token, token_hash = new_token(user_id)
         user.issue_token(by, token_hash)
         self._save(user)
-        self._tokens = {k: v for k, v in self._tokens.items() if v[0].user_id != user_id}
+        self.forget_tokens_of(user_id)
         return token
+
+    def deactivate_user(self, by: Actor, user_id: str) -> User:
+        """The user signs in no more: at once in this process, within
+        ``TOKEN_MEMORY_SECONDS`` in others (their web sessions end on their next page)."""
+        user = self.get_user(user_id)
+        user.deactivate(by)
+        self._save(user)
+        self.forget_tokens_of(user_id)
+        return user
+
+    def forget_tokens_of(self, user_id: str) -> None:
+        """Tokens of this user accepted lately are looked up in the store again."""
+        self._tokens = {k: v for k, v in self._tokens.items() if v[0].user_id != user_id}
+
+    def _check_new_owners(self, account: Account) -> None:
+        """Before an account is saved: whoever its new events give it to (a first owner, a
+        successor) is an active rep. Only new events are judged, so an account whose owner
+        was never registered (an older store) still takes every other write."""
+        for event in account.pending_events:
+            field = GIVEN_TO.get(type(event))
+            if field is not None:
+                self.check_owner(getattr(event, field), field)
+
+    def is_rep(self, user_id: str) -> bool:
+        """Whether this user id names a registered rep (active or deactivated since)."""
+        try:
+            return self.get_user(user_id).role == Role.REP.value
+        except UserNotFound:
+            return False
+
+    def check_owner(self, user_id: str, field: str) -> None:
+        """An account is given (a new owner, a successor) only to a registered, active rep,
+        as the store has them now; ``field`` names the value refused."""
+        try:
+            user = self.get_user(user_id)
+        except UserNotFound:
+            user = None
+        if user is None or not user.is_active_rep:
+            why = ("no such user" if user is None else
+                   "deactivated" if not user.active else f"a {user.role}, not a rep")
+            raise NotAnActiveRep(f"{user_id!r} is not an active rep ({why})", field=field)
 
     def get_user(self, user_id: str) -> User:
         try:
             with _store_errors():
-                return self.repository.get(user_aggregate_id(user_id))
+                found: Aggregate = self.repository.get(user_aggregate_id(user_id))
         except AggregateNotFoundError:
             raise UserNotFound(f"no user {user_id}", field="user_id") from None
+        if not isinstance(found, User):  # an account's or an idempotency key's stream
+            raise UserNotFound(f"no user {user_id}", field="user_id")
+        return found
 
     def authenticate(self, token: str) -> Actor | None:
         """The token's user. A token accepted here is remembered for
@@ -446,6 +493,7 @@ class Tsunagi(Application[UUID]):
     change_stakeholder = _command(Account.change_stakeholder)
     stakeholder_left = _command(Account.stakeholder_left)
     add_note = _command(Account.add_note)
+
     initiate_handover = _command(Account.initiate_handover)
     acknowledge_dossier = _command(Account.acknowledge_dossier)
     record_joint_visit = _command(Account.record_joint_visit)
@@ -491,6 +539,11 @@ class Tsunagi(Application[UUID]):
                                 values=dict(vars(found[0])))
 
 
+# The events that give an account to someone, and the field naming them (the request's too).
+GIVEN_TO: dict[type[Any], str] = {
+    Account.Opened: "owner_rep_id",
+    Account.HandoverInitiated: "to_rep_id",
+}
 UNREADABLE = (MapperDeserialisationError, TopicError)  # a stored row that is no event
 
 

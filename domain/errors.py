@@ -107,3 +107,11 @@ class UserExists(DomainError):
 
 class UserNotFound(DomainError):
     """No user with that id."""
+
+
+class UserInactive(DomainError):
+    """The user was deactivated: no new token, no sign-in."""
+
+
+class NotAnActiveRep(InvalidValue):
+    """An account is given (a new owner, a successor) only to a registered, active rep."""

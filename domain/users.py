@@ -13,7 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import InvalidValue, NotPermitted
+from domain.errors import InvalidValue, NotPermitted, UserInactive
 from domain.values import MAX_USER_ID, USER_ID, Actor, Role, a_user_id, choice, required_text
 
 # Principals that record without being registered users: the bootstrap admin
@@ -59,12 +59,21 @@ class User(Aggregate):
         def apply(self, user: User) -> None:
             user.token_hash = self.token_hash
 
+    class Deactivated(Aggregate.Event):
+        """The user may no longer sign in, nor be given accounts; their history stays."""
+
+        deactivated_by: str
+
+        def apply(self, user: User) -> None:
+            user.active = False
+
     def __init__(self, user_id: str, name: str, role: str, token_hash: str,
                  registered_by: str) -> None:
         self.user_id = user_id
         self.name = name
         self.role = role
         self.token_hash = token_hash
+        self.active = True
 
     @classmethod
     def register(cls, by: Actor, *, user_id: str, name: str, role: str,
@@ -87,10 +96,25 @@ class User(Aggregate):
     def issue_token(self, by: Actor, token_hash: str) -> None:
         if by.role is not Role.ADMIN:
             raise NotPermitted("only an admin issues tokens")
+        if not self.active:
+            raise UserInactive(f"user {self.user_id} is deactivated", field="user_id")
         self.trigger_event(self.TokenIssued, token_hash=token_hash, issued_by=by.user_id)
 
+    def deactivate(self, by: Actor) -> None:
+        """From now on the user's token is refused; deactivating twice records nothing."""
+        if by.role is not Role.ADMIN:
+            raise NotPermitted("only an admin deactivates users")
+        if self.active:
+            self.trigger_event(self.Deactivated, deactivated_by=by.user_id)
+
+    @property
+    def is_active_rep(self) -> bool:
+        """Whether accounts may be given to this user (a new owner or a successor)."""
+        return self.active and self.role == Role.REP.value
+
     def accepts(self, secret: str) -> bool:
-        return hmac.compare_digest(self.token_hash, hash_secret(secret))
+        """Whether this secret signs the user in: theirs, and the user still active."""
+        return self.active and hmac.compare_digest(self.token_hash, hash_secret(secret))
 
     @property
     def actor(self) -> Actor:

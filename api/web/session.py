@@ -84,7 +84,7 @@ def holder(app: Tsunagi, settings: Settings, user_id: str) -> Holder | None:
         user = app.get_user(user_id)
     except UserNotFound:
         return None
-    return Holder(user.actor, user.token_hash)
+    return Holder(user.actor, user.token_hash, active=user.active)
 
 
 def signed_in(request: Request, app: Tsunagi, settings: Settings) -> Actor | None:

@@ -81,6 +81,8 @@ def write_store(app: Tsunagi, clock: FixedClock) -> Story:
     generate(app, accounts=1, seed=DEMO_SEED, reps=2, until=UNTIL)
     app.register_user(ADMIN, user_id="suzuki", name="鈴木 一郎", role="rep")
     app.issue_token(ADMIN, "sato")  # User.TokenIssued
+    app.register_user(ADMIN, user_id="kobayashi", name="小林 誠", role="rep")
+    app.deactivate_user(ADMIN, "kobayashi")  # User.Deactivated: he left
     return _yamada(app, clock)
 
 
