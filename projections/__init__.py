@@ -9,6 +9,7 @@ from projections.base import View
 from projections.dossier import DossierView
 from projections.health import HealthView
 from projections.history import HistoryView
+from projections.people import PeopleView
 from projections.relationship import RelationshipView
 from projections.route import RouteView
 
@@ -18,5 +19,6 @@ ALL_VIEWS: tuple[type[View], ...] = (
     RouteView,
     DossierView,
     HealthView,
+    PeopleView,
 )
 VIEW_NAMES = tuple(view.name for view in ALL_VIEWS)

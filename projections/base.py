@@ -16,7 +16,7 @@ from eventsourcing.projection import Projection
 
 from domain.account import Account
 from projections import quarantine
-from projections.quarantine import TRANSIENT, CannotApply
+from projections.quarantine import TRANSIENT, CannotApply, Undecodable
 from projections.records import account_key, from_json, to_json, utc_key
 from projections.storage import ViewCursor, ViewRecorder
 
@@ -56,6 +56,14 @@ class View(Projection[ViewRecorder]):
             self._empty_if_reshaped(cursor)
             if cursor.postgres:
                 self._prepare_postgres(cursor)
+
+    @classmethod
+    def follows(cls, event: Any) -> bool:
+        """Whether this view applies this event: the accounts' events, by default (users'
+        and idempotency keys' are not theirs); a row that does not decode, if it was one."""
+        if isinstance(event, Undecodable):
+            return event.is_account_event
+        return isinstance(event, Account.Event)
 
     def _prepare_postgres(self, cursor: ViewCursor) -> None:
         """PostgreSQL-only settings of the view's tables (none by default)."""

@@ -26,7 +26,6 @@ from typing import Any
 
 from eventsourcing.persistence import PersistenceError
 
-from domain.account import Account
 from domain.application import Tsunagi
 from projections.base import View
 from projections.lease import Lease, lease_for
@@ -51,13 +50,6 @@ LEASE_SECONDS = 1.0  # how often a projector confirms its leases and tries the o
 # than their read-your-writes budget while one client wrote back to back
 LOCKED_RETRY_SECONDS = 0.05
 Progress = Callable[[str, int, int], None]  # view name, position reached, head of the log
-
-
-def _for_views(event: Any) -> bool:
-    """Views follow the accounts' events only (users and idempotency keys are not theirs)."""
-    if isinstance(event, Undecodable):
-        return event.is_account_event
-    return isinstance(event, Account.Event)
 
 
 def lingering(applied: int, batch_size: int) -> bool:
@@ -259,12 +251,12 @@ class Projector(Views):
     def _process(self, name: str, batch: list[tuple[int, Any]], after: int) -> None:
         """The batch's account events and its last position, in one view transaction, taken
         only if the view's stored position is still ``after``."""
-        accounts_only = [e for _, e in batch if _for_views(e)]
-        for event in accounts_only:
+        view = self.by_name[name]
+        followed = [e for _, e in batch if view.follows(e)]
+        for event in followed:
             if isinstance(event, Undecodable):
                 raise CannotApply(event.error)
-        self.by_name[name].process_batch(
-            accounts_only, BatchTracking(self.app.name, batch[-1][0], after))
+        view.process_batch(followed, BatchTracking(self.app.name, batch[-1][0], after))
 
     def _isolate(self, name: str, batch: list[tuple[int, Any]], after: int,
                  error: str) -> None:
