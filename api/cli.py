@@ -7,7 +7,8 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, NoReturn
 from uuid import UUID
@@ -22,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from api.bootstrap import StartupError, build_application, build_views
+from api.bootstrap import StartupError, build_application, build_sessions, build_views
 from api.demo import generate, people, register
 from api.logging import configure_logging
 from api.main import create_app
@@ -38,6 +39,7 @@ from domain.errors import DomainError
 from domain.values import Actor, Role
 from projections import VIEW_NAMES, quarantine
 from projections.listening import LogListener
+from projections.people import PeopleView
 from projections.runner import Progress, Projector, Views
 from projections.status import statuses
 
@@ -231,6 +233,9 @@ def _print_quarantine(held: list[dict[str, object]]) -> None:
     Console().print(table)
 
 
+CLI_ADMIN = Actor("cli", Role.ADMIN)  # who `tsunagi user …` records as
+
+
 @user_cli.command("add")
 def user_add(
     user_id: Annotated[str, typer.Argument(help="Sign-in id, e.g. sato")],
@@ -238,14 +243,81 @@ def user_add(
     role: Annotated[str, typer.Option(help="rep, manager, auditor or admin")] = "rep",
 ) -> None:
     """Register a user and print their bearer token (shown once)."""
+    with _user_command() as application:
+        _, token = application.register_user(CLI_ADMIN, user_id=user_id, name=name, role=role)
+        typer.echo(token)
+
+
+@user_cli.command("list")
+def user_list(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object a line")] = False,
+) -> None:
+    """Every registered user: id, name, role, and whether still active."""
+    settings, application = _started()
+    try:
+        views = Projector(application, build_views(application, settings, ["people"]))
+    except StartupError as exc:
+        fail(str(exc))
+    led = views.claim()  # a running projector that leads the view keeps it up to date
+    if led:
+        views.catch_up(led)
+    view: PeopleView = views["people"]  # type: ignore[assignment]
+    people = view.people()
+    if as_json:
+        for person in people:
+            typer.echo(json.dumps(asdict(person), ensure_ascii=False))
+    else:
+        table = Table("user_id", "name", "role", "active")
+        for person in people:
+            table.add_row(person.user_id, person.name, person.role,
+                          "yes" if person.active else "no (deactivated)")
+        Console().print(table)
+    views.close()
+    application.close()
+
+
+@user_cli.command("deactivate")
+def user_deactivate(
+    user_id: Annotated[str, typer.Argument(help="Sign-in id, e.g. sato")],
+) -> None:
+    """Deactivate a user: their token is refused (within seconds in running servers) and
+    their web sessions end; their accounts and history stay."""
+    settings, application = _started()
+    try:
+        application.deactivate_user(CLI_ADMIN, user_id)
+        build_sessions(application, settings).end_all_of(user_id)
+    except (DomainError, StartupError) as exc:
+        application.close()
+        fail(_said(exc))
+    typer.echo(f"deactivated {user_id}")
+    application.close()
+
+
+@user_cli.command("token")
+def user_token(
+    user_id: Annotated[str, typer.Argument(help="Sign-in id, e.g. sato")],
+) -> None:
+    """Issue a user a new bearer token and print it (the old one, and the web sessions
+    started with it, stop working)."""
+    with _user_command() as application:
+        typer.echo(application.issue_token(CLI_ADMIN, user_id))
+
+
+@contextlib.contextmanager
+def _user_command() -> Iterator[Tsunagi]:
+    """The application for one user command; a refusal is one line and exit 2."""
     _, application = _started()
     try:
-        _, token = application.register_user(Actor("cli", Role.ADMIN), user_id=user_id,
-                                              name=name, role=role)
+        yield application
     except DomainError as exc:
-        fail(f"{exc.field + ': ' if exc.field else ''}{exc}")
-    typer.echo(token)
+        application.close()
+        fail(_said(exc))
     application.close()
+
+
+def _said(exc: Exception) -> str:
+    field = getattr(exc, "field", None)
+    return f"{field + ': ' if field else ''}{exc}"
 
 
 @cli.command()

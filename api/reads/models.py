@@ -173,3 +173,27 @@ class RoutePublic(BaseModel):
     complaints_open: list[Document]
     handovers: list[Document]
     on: date = Field(alias="date")
+
+
+# ---------------------------------------------------------------------- users
+
+
+class UserListItemPublic(BaseModel):
+    """A registered user; an inactive one signs in no more and is given no account."""
+
+    user_id: str
+    name: str
+    role: str
+    active: bool
+
+
+class UserListPublic(BaseModel):
+    items: list[UserListItemPublic]
+
+
+class MePublic(BaseModel):
+    """The signed-in user."""
+
+    user_id: str
+    name: str
+    role: str

@@ -34,9 +34,12 @@ def my_route(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDe
             dependencies=[allow(Role.MANAGER)])
 def rep_route(rep_id: Annotated[str, REP_ID], app: AppDep, views: ViewsDep, settings: SettingsDep,
               on: Annotated[str | None, DAY_QUERY] = None) -> dict[str, Any]:
-    """A manager looks at one rep's day; a rep id no user could have is 422."""
+    """A manager looks at one rep's day; a rep id no user could have is 422, one that
+    names no registered rep 404 (a rep deactivated since still has a route)."""
     if not rep_id:
         raise HTTPException(404, "no rep")
     rep_id = domain_checked(a_user_id, rep_id, ("path", "rep_id"))
+    if not app.is_rep(rep_id):
+        raise HTTPException(404, f"no rep {rep_id}")
     return public(route_public(views, settings, rep_id,
                                parse_day(on, "date") or local_date(app.clock())))

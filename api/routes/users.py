@@ -1,20 +1,33 @@
-"""Users: an admin registers reps, managers and auditors and hands them their tokens."""
+"""Users: an admin registers reps, managers and auditors, hands them their tokens and
+deactivates them; managers read who is who."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.access import allow
 from api.bodies import json_body, request_body
-from api.deps import ActorDep, AppDep
+from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
+from api.reads.models import MePublic, UserListItemPublic, UserListPublic
+from api.reads.people import PRINCIPALS_JA
+from api.reads.users import users_public
 from api.schemas import UserCreate, UserPublic
+from api.sessions import SessionStore
 from api.write_headers import IdempotencyDep
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
+
+
+@router.get("", response_model=UserListPublic, summary="List users",
+            dependencies=[allow(Role.MANAGER, Role.ADMIN)])
+def list_users(views: ViewsDep, settings: SettingsDep) -> UserListPublic:
+    """Every registered user by user id: name, role, and whether still active."""
+    return users_public(views, settings)
 
 
 @router.post("", status_code=201, response_model=UserPublic, summary="Register a user",
@@ -30,7 +43,8 @@ def register_user(payload: Annotated[UserCreate, json_body(UserCreate)], app: Ap
 
 
 @router.post("/{user_id}/token", response_model=UserPublic, summary="Issue a new token",
-             dependencies=[allow(Role.ADMIN)])
+             dependencies=[allow(Role.ADMIN)],
+             responses={409: {"description": "the user is deactivated"}})
 def issue_token(user_id: str, app: AppDep, actor: ActorDep) -> JSONResponse:
     """Replace a user's token (the old one stops working at once)."""
     token = app.issue_token(actor, user_id)
@@ -39,7 +53,22 @@ def issue_token(user_id: str, app: AppDep, actor: ActorDep) -> JSONResponse:
                          "token": token})
 
 
-@router.get("/me", summary="Who am I")
-def me(actor: ActorDep) -> dict[str, str]:
-    """The signed-in user and role."""
-    return {"user_id": actor.user_id, "role": actor.role.value}
+@router.post("/{user_id}/deactivate", response_model=UserListItemPublic,
+             summary="Deactivate a user", dependencies=[allow(Role.ADMIN)])
+async def deactivate_user(user_id: str, request: Request, app: AppDep,
+                          actor: ActorDep) -> UserListItemPublic:
+    """The user's token is refused from now on and their web sessions end; their history
+    and accounts stay (a manager hands the accounts over). Deactivating again changes
+    nothing."""
+    user = await run_in_threadpool(app.deactivate_user, actor, user_id)
+    sessions: SessionStore = request.app.state.sessions
+    await run_in_threadpool(sessions.end_all_of, user_id)
+    return UserListItemPublic(user_id=user.user_id, name=user.name, role=user.role,
+                              active=user.active)
+
+
+@router.get("/me", response_model=MePublic, summary="Who am I")
+def me(app: AppDep, actor: ActorDep) -> MePublic:
+    """The signed-in user: id, name and role."""
+    name = PRINCIPALS_JA.get(actor.user_id) or app.get_user(actor.user_id).name
+    return MePublic(user_id=actor.user_id, name=name, role=actor.role.value)

@@ -50,6 +50,8 @@ def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsD
     today = local_date(app.clock())
     on = _day(date, today)
     rep_id = actor.user_id if actor.role is Role.REP else _rep(rep)
+    if rep_id and actor.role is Role.MANAGER and not app.is_rep(rep_id):
+        raise PageRefused(404, "その担当者は登録されていません。")
     route = route_of(views, settings, rep_id, on) if rep_id else None
     return render_page(request, "route.html", {
         "route": route, "on": on, "today": today, "rep_id": rep_id,
