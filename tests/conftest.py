@@ -20,6 +20,7 @@ import pytest
 from api.bootstrap import build_application, build_views
 from api.settings import Settings
 from domain.application import Tsunagi
+from domain.errors import UserNotFound
 from domain.values import Actor, Role
 from projections.runner import Projector
 
@@ -32,6 +33,26 @@ PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres", "dbname": "test"}
 鈴木さん = Actor("suzuki", Role.REP)
 高橋さん = Actor("takahashi", Role.REP)
 監査の伊藤さん = Actor("ito", Role.AUDITOR)
+# Who they are as registered: an account is given only to a registered, active rep.
+CAST_NAMES = {"tanaka": "田中 課長", "sato": "佐藤 健", "suzuki": "鈴木 一郎",
+              "takahashi": "高橋 花子", "ito": "伊藤 監査"}
+THE_CAST = (田中課長, 佐藤さん, 鈴木さん, 高橋さん, 監査の伊藤さん)
+人事の管理者 = Actor("admin", Role.ADMIN)
+
+
+def register_cast(app: Tsunagi, cast: tuple[Actor, ...] = THE_CAST) -> dict[str, str]:
+    """Register the people of our stories (those not registered yet); their tokens by
+    user id (an already registered person keeps their token and is left out)."""
+    tokens = {}
+    for person in cast:
+        try:
+            app.get_user(person.user_id)
+        except UserNotFound:
+            _, token = app.register_user(人事の管理者, user_id=person.user_id,
+                                         name=CAST_NAMES[person.user_id],
+                                         role=person.role.value)
+            tokens[person.user_id] = token or ""
+    return tokens
 
 
 class Clock:
@@ -118,10 +139,23 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def store(settings: Settings, clock: Clock) -> Iterator[Tsunagi]:
+def empty_store(settings: Settings, clock: Clock) -> Iterator[Tsunagi]:
+    """A store with nobody registered in it."""
     app = build_application(settings, clock=clock)
     yield app
     app.close()
+
+
+@pytest.fixture
+def cast_tokens(empty_store: Tsunagi) -> dict[str, str]:
+    """The cast registered in the store: each one's bearer token by user id."""
+    return register_cast(empty_store)
+
+
+@pytest.fixture
+def store(empty_store: Tsunagi, cast_tokens: dict[str, str]) -> Tsunagi:
+    """A store where the cast of our stories is registered (so accounts can be theirs)."""
+    return empty_store
 
 
 @pytest.fixture

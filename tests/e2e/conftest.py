@@ -57,22 +57,19 @@ class Office:
 
 
 @pytest.fixture
-def office(store: Tsunagi, settings: Settings, clock: Clock) -> Iterator[Office]:
+def office(store: Tsunagi, cast_tokens: dict[str, str], settings: Settings,
+           clock: Clock) -> Iterator[Office]:
+    """The cast (registered in the store as the admin would) signed in over HTTP."""
     settings = Settings(**{**settings.model_dump(), "admin_token": ADMIN_TOKEN})
     with TestClient(create_app(settings, application=store)) as client:
-        admin = Person(client, ADMIN_TOKEN)
 
-        def register(user_id: str, name: str, role: str) -> Person:
-            response = admin.post("/v1/users", {"user_id": user_id, "name": name, "role": role})
-            assert response.status_code == 201, response.text
-            return Person(client, response.json()["token"])
+        def signed_in(user_id: str) -> Person:
+            return Person(client, cast_tokens[user_id])
 
         yield Office(
-            client=client, admin=admin,
-            田中課長=register("tanaka", "田中 課長", "manager"),
-            佐藤さん=register("sato", "佐藤 健", "rep"),
-            鈴木さん=register("suzuki", "鈴木 一郎", "rep"),
-            高橋さん=register("takahashi", "高橋 花子", "rep"),
-            監査の伊藤さん=register("ito", "伊藤 監査", "auditor"),
+            client=client, admin=Person(client, ADMIN_TOKEN),
+            田中課長=signed_in("tanaka"), 佐藤さん=signed_in("sato"),
+            鈴木さん=signed_in("suzuki"), 高橋さん=signed_in("takahashi"),
+            監査の伊藤さん=signed_in("ito"),
             store=store, clock=clock,
         )

@@ -18,11 +18,12 @@ from typing import Any
 from api.bootstrap import build_application, build_views
 from api.settings import Settings
 from domain.application import Tsunagi
+from projections import VIEW_NAMES
 from projections.runner import Projector, Views
 from tests.e2e.test_serve import TSUNAGI
 from tests.stories import 山田製作所の三年間
 
-VIEWS = ["relationship", "history", "route", "dossier", "health"]
+VIEWS = list(VIEW_NAMES)
 TAKEOVER_SECONDS = 5.0
 
 

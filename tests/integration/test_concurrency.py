@@ -13,12 +13,15 @@ from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi
 from domain.errors import AccountNotFound, ConcurrencyConflict, VersionMismatch
-from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長, 鈴木さん
+from tests.conftest import Clock, postgres_settings, register_cast, 佐藤さん, 田中課長, 鈴木さん
 
 
 def two_processes(settings: Settings, clock: Clock) -> tuple[Tsunagi, Tsunagi]:
     """Two application instances on one store, as two API workers would be."""
-    return build_application(settings, clock=clock), build_application(settings, clock=clock)
+    first, second = build_application(settings, clock=clock), build_application(settings,
+                                                                                  clock=clock)
+    register_cast(first)
+    return first, second
 
 
 def visit(clock: Clock, purpose: str) -> dict[str, object]:
@@ -64,6 +67,7 @@ def test_racing_writers_on_postgres_each_land_once_or_are_told(postgres_database
     """Eight workers, each its own application, record on one account at once."""
     settings = postgres_settings(postgres_database)
     setup = build_application(settings, clock=clock)
+    register_cast(setup)
     opened = setup.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
                                 visit_cadence_days=14)
     workers = [build_application(settings, clock=clock) for _ in range(8)]

@@ -14,7 +14,7 @@ from api.bootstrap import build_application, build_views
 from domain.application import Tsunagi
 from projections.listening import LogListener
 from projections.runner import Projector
-from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長
+from tests.conftest import Clock, postgres_settings, register_cast, 佐藤さん, 田中課長
 
 pytestmark = pytest.mark.postgres
 POLL_SECONDS = 120  # far longer than any wait below: only a notification can wake the views
@@ -26,6 +26,7 @@ def worker_and_projector(postgres_database: str,
                          clock: Clock) -> Iterator[tuple[Tsunagi, Projector, LogListener]]:
     settings = postgres_settings(postgres_database)
     worker = build_application(settings, clock=clock)  # an API worker: it cannot wake them
+    register_cast(worker)
     following = build_application(settings, clock=clock)  # `tsunagi project`'s own
     projector = Projector(following, build_views(following, settings),
                           idle_seconds=POLL_SECONDS)

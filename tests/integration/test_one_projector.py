@@ -18,13 +18,14 @@ from api.bootstrap import build_application, build_views
 from api.main import create_app
 from api.settings import Settings
 from domain.application import Tsunagi
+from projections import VIEW_NAMES
 from projections.lease import SoleLease
 from projections.runner import Projector, Views
 from projections.storage import BatchTracking, PositionMoved
 from tests.conftest import Clock, 佐藤さん, 田中課長
 from tests.stories import 山田製作所の三年間
 
-VIEWS = ["relationship", "history", "route", "dossier", "health"]
+VIEWS = list(VIEW_NAMES)
 
 
 def dumps(views: Views) -> dict[str, Any]:
@@ -201,20 +202,16 @@ def test_the_standby_takes_over_when_the_leader_stops(
 
 
 def test_a_second_server_reads_its_own_writes_while_another_leads(
-        store: Tsunagi, settings: Settings, clock: Clock) -> None:
+        store: Tsunagi, cast_tokens: dict[str, str], settings: Settings, clock: Clock) -> None:
     """Two `tsunagi serve` with in-process projectors on one store: the second is a hot
     standby, yet 佐藤さん's visit written through it is in the next read through it."""
     settings = Settings(**{**settings.model_dump(), "admin_token": "two-servers-admin"})
     second_store = build_application(settings, clock=clock)
-    admin = {"Authorization": "Bearer two-servers-admin"}
     with TestClient(create_app(settings, application=store)) as first, \
             TestClient(create_app(settings, application=second_store)) as second:
         assert first.app.state.views.leading  # type: ignore[attr-defined]
         assert not second.app.state.views.leading  # type: ignore[attr-defined]
-        token = second.post("/v1/users", headers=admin, json={
-            "user_id": "sato", "name": "佐藤 健", "role": "rep"}).json()["token"]
-        manager = second.post("/v1/users", headers=admin, json={
-            "user_id": "tanaka", "name": "田中 課長", "role": "manager"}).json()["token"]
+        token, manager = cast_tokens["sato"], cast_tokens["tanaka"]
         sato = {"Authorization": f"Bearer {token}"}
         opened = second.post("/v1/accounts", headers={"Authorization": f"Bearer {manager}"},
                              json={"name": "株式会社山田製作所", "owner_rep_id": "sato",

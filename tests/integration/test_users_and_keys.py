@@ -22,7 +22,8 @@ from tests.conftest import Clock, 佐藤さん, 田中課長
 管理者 = Actor("admin", Role.ADMIN)
 
 
-def test_a_registered_user_signs_in_with_their_token_only(store: Tsunagi) -> None:
+def test_a_registered_user_signs_in_with_their_token_only(empty_store: Tsunagi) -> None:
+    store = empty_store
     user, token = store.register_user(管理者, user_id="sato", name="佐藤 健", role="rep")
     assert token is not None and token.startswith("sato.")
     assert store.authenticate(token) == Actor("sato", Role.REP)
@@ -54,7 +55,8 @@ def test_another_process_stops_accepting_a_rotated_token_within_seconds(
     admin_worker.close()
 
 
-def test_user_ids_are_unique_and_only_admins_register(store: Tsunagi) -> None:
+def test_user_ids_are_unique_and_only_admins_register(empty_store: Tsunagi) -> None:
+    store = empty_store
     store.register_user(管理者, user_id="sato", name="佐藤 健", role="rep")
     with pytest.raises(UserExists):
         store.register_user(管理者, user_id="sato", name="佐藤 次郎", role="rep")
@@ -91,10 +93,11 @@ def test_a_repeated_key_returns_the_first_result_and_records_nothing(store: Tsun
 def test_racing_copies_of_one_request_record_it_once(postgres_database: str,
                                                     clock: Clock) -> None:
     from api.bootstrap import build_application
-    from tests.conftest import postgres_settings
+    from tests.conftest import postgres_settings, register_cast
 
     settings = postgres_settings(postgres_database)
     apps = [build_application(settings, clock=clock) for _ in range(6)]
+    register_cast(apps[0])
     opened = apps[0].open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
                                   visit_cadence_days=14)
     claim = Idempotency("sato", "retry-me", fingerprint="same")
@@ -119,8 +122,8 @@ def test_racing_copies_of_one_request_record_it_once(postgres_database: str,
         app.close()
 
 
-def test_views_ignore_users_and_keys(store: Tsunagi, projector: Projector) -> None:
-    store.register_user(管理者, user_id="sato", name="佐藤 健", role="rep")
+def test_account_views_ignore_users_and_keys(store: Tsunagi, projector: Projector) -> None:
+    store.register_user(管理者, user_id="kobayashi", name="小林 誠", role="rep")
     projector.catch_up()
     assert projector.position("history") == store.recorder.max_notification_id()
     assert projector["history"].dump() == {"history_events": []}

@@ -22,6 +22,7 @@ def test_twenty_writers_each_land_once_or_hear_409(postgres_database: str,
            "TSUNAGI_POSTGRES_SCHEMA": f"writers_{uuid.uuid4().hex[:8]}"}
     with serving(env, tmp_path) as server:
         manager = {"Authorization": f"Bearer {server.register('tanaka', '田中', 'manager')}"}
+        server.register("sato", "佐藤", "rep")  # an account is given only to a registered rep
         auditor = {"Authorization": f"Bearer {server.register('ito', '伊藤', 'auditor')}"}
         account = httpx.post(f"{server.url}/v1/accounts", headers=manager, timeout=10, json={
             "name": "株式会社山田製作所", "owner_rep_id": "sato", "visit_cadence_days": 14,

@@ -44,6 +44,7 @@ def test_an_outage_loses_nothing_and_heals_itself(postgres_database: str,
            "TSUNAGI_POSTGRES_SCHEMA": f"outage_{uuid.uuid4().hex[:8]}"}
     with serving(env, tmp_path) as server:
         manager = {"Authorization": f"Bearer {server.register('tanaka', '田中', 'manager')}"}
+        server.register("sato", "佐藤", "rep")  # an account is given only to a registered rep
         account = httpx.post(f"{server.url}/v1/accounts", headers=manager, timeout=10, json={
             "name": "株式会社山田製作所", "owner_rep_id": "sato", "visit_cadence_days": 14,
         }).json()["account_id"]

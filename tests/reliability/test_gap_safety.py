@@ -20,7 +20,7 @@ import pytest
 
 from api.bootstrap import build_application, build_views
 from projections.runner import Projector
-from tests.conftest import Clock, postgres_settings, 佐藤さん, 田中課長
+from tests.conftest import Clock, postgres_settings, register_cast, 佐藤さん, 田中課長
 
 
 @pytest.mark.postgres
@@ -28,6 +28,7 @@ def test_a_stalled_insert_is_not_skipped(postgres_database: str, clock: Clock) -
     settings = postgres_settings(postgres_database)
     slow, fast = build_application(settings, clock=clock), build_application(settings, clock=clock)
     reader = build_application(settings, clock=clock)
+    register_cast(slow)
     projector = Projector(reader, build_views(reader, settings))
     accounts = [slow.open_account(田中課長, name=f"株式会社{n}", owner_rep_id="sato",
                                   visit_cadence_days=14).account_id for n in ("山田", "田中")]
