@@ -42,7 +42,7 @@ def test_demo_fills_the_store_and_its_people_can_sign_in(tmp_path: Path) -> None
         assert all(name.startswith("株式会社") for name in names)
         me = client.get("/v1/users/me",
                         headers={"Authorization": f"Bearer {added.stdout.strip()}"})
-        assert me.json() == {"user_id": "suzuki", "role": "rep"}
+        assert me.json() == {"user_id": "suzuki", "name": "鈴木 一郎", "role": "rep"}
 
     same_seed = tmp_path / "again"
     same_seed.mkdir()

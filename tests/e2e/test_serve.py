@@ -84,6 +84,8 @@ def test_two_workers_share_the_store_and_the_views(tmp_path: Path) -> None:
             admin = {"Authorization": "Bearer admin-token"}
             manager = httpx.post(f"{url}/v1/users", headers=admin, timeout=10, json={
                 "user_id": "tanaka", "name": "田中 課長", "role": "manager"}).json()["token"]
+            httpx.post(f"{url}/v1/users", headers=admin, timeout=10, json={
+                "user_id": "sato", "name": "佐藤 健", "role": "rep"}).raise_for_status()
             with httpx.Client(base_url=url, timeout=30,
                               headers={"Authorization": f"Bearer {manager}"}) as 田中課長:
                 opened = [田中課長.post("/v1/accounts", json={
