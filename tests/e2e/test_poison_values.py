@@ -179,9 +179,12 @@ def test_a_rep_id_no_user_could_have_is_422_naming_it(office: Office, yamada: st
     every_read_answers(office, yamada)
 
 
-def test_a_rep_nobody_is_has_an_empty_route(office: Office) -> None:
+def test_a_rep_nobody_is_has_no_route_and_a_rep_with_no_accounts_an_empty_one(
+        office: Office) -> None:
     answer = office.田中課長.get("/v1/reps/nobody/route", params={"date": "2026-11-24"})
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 404, answer.text
+    quiet = office.田中課長.get("/v1/reps/takahashi/route", params={"date": "2026-11-24"})
+    assert quiet.status_code == 200 and quiet.json()["visits_due"] == [], quiet.text
 
 
 def test_the_first_and_last_days_are_recorded_and_every_view_answers(office: Office) -> None:
