@@ -11,6 +11,7 @@ from projections.health import HealthView
 from projections.history import HistoryView
 from projections.relationship import RelationshipView
 from projections.route import RouteView
+from projections.team import TeamView
 
 ALL_VIEWS: tuple[type[View], ...] = (
     RelationshipView,
@@ -18,5 +19,6 @@ ALL_VIEWS: tuple[type[View], ...] = (
     RouteView,
     DossierView,
     HealthView,
+    TeamView,
 )
 VIEW_NAMES = tuple(view.name for view in ALL_VIEWS)
