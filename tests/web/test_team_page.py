@@ -15,8 +15,8 @@ def test_課長はチームボードを日本語で見て各一覧をCSVで持�
     page = web.田中課長.get("/team", params={"date": "2026-11-20"})
     assert page.status_code == 200, page.text
     text = page.text
-    for heading in ("担当者別", "期限切れの約束", "進行中の引き継ぎ", "引き継ぎ後のチェックポイント",
-                    "90日以内の契約更新", "直近90日の譲歩"):
+    for heading in ("担当者別", "期限切れの約束", "進行中の引き継ぎ",
+                    "引き継ぎ後のチェックポイント", "90日以内の契約更新", "直近90日の譲歩"):
         assert heading in text, heading
     assert "佐藤 健" in text and "鈴木 一郎" in text, "people by name"
     assert "1件（うち引き継ぎ 1件）" in text, "鈴木さん's inherited figures are said as such"

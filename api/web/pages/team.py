@@ -88,7 +88,8 @@ def _steps(row: Row, _: People) -> Cell:
 
 LISTS = (
     TeamList("reps", "担当者別", "担当している取引先のある担当者はいません。", (
-        Column("担当者", lambda row, people: (people(row["rep_id"]), f"/route?rep={row['rep_id']}")),
+        Column("担当者", lambda row, people: (people(row["rep_id"]),
+                                              f"/route?rep={row['rep_id']}")),
         Column("取引先", _with_inherited("accounts")),
         Column("訪問期限超過", lambda row, _: f"{row['visits_overdue']}件"),
         Column("期限切れの約束", _with_inherited("promises_overdue")),
@@ -113,9 +114,11 @@ LISTS = (
         Column("手順", _steps),
         Column("チェックポイント", lambda row, _: row.get("checkpoint_on") or "未設定"),
     ), lambda board: board.handovers),
-    TeamList("checkpoints", "引き継ぎ後のチェックポイント", "予定されたチェックポイントはありません。", (
+    TeamList("checkpoints", "引き継ぎ後のチェックポイント",
+             "予定されたチェックポイントはありません。", (
         Column("取引先", _account),
-        Column("予定日", lambda row, _: row["checkpoint_on"] + ("（超過）" if row["overdue"] else "")),
+        Column("予定日", lambda row, _: row["checkpoint_on"] + (
+            "（超過）" if row["overdue"] else "")),
         Column("前任 → 後任", lambda row, people: f"{people(row['from_rep_id'])} → "
                                                  f"{people(row['to_rep_id'])}"),
         Column("メモ", lambda row, _: row.get("note") or "—"),
@@ -126,7 +129,8 @@ LISTS = (
         Column("年間取引額", _yen),
         Column("担当者", _person("owner_rep_id")),
     ), lambda board: board.renewals),
-    TeamList("concessions", "直近90日の譲歩（前例になりうるもの）", "直近90日に譲歩した記録はありません。", (
+    TeamList("concessions", "直近90日の譲歩（前例になりうるもの）",
+             "直近90日に譲歩した記録はありません。", (
         Column("取引先", _account),
         Column("譲歩", lambda row, _: row["concession"]),
         Column("きっかけ", lambda row, _: (
