@@ -10,6 +10,7 @@ from functools import partial
 from bench.busy_writer import busy_writer_figures
 from bench.harness import Figure, an_account_with, p50, report, store, timed
 from bench.large import large_figures
+from bench.team import team_figures
 from bench.throughput import throughput_figures
 from domain.application import Tsunagi
 from projections.asof import as_of
@@ -141,7 +142,7 @@ def http_figures(backend: str, events: int, repeat: int,
     return figures
 
 
-FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]
+FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"]
 
 
 def main() -> None:
@@ -163,6 +164,8 @@ def main() -> None:
             figures += catch_up_figures(backend, 20 if args.quick else 300)
         if "P5" in only:
             figures += as_of_figures(backend, events, repeat)
+        if "P9" in only:
+            figures += team_figures(backend, *((60, 6, 5) if args.quick else (10_000, 300, 200)))
         if only & {"P2", "P3"}:
             figures += http_figures(backend, events, repeat)
             if backend == "postgres":
