@@ -7,8 +7,10 @@ precedents). Visits, promises and complaints are the route view's rows (``route_
 the board reads both, so nothing is folded twice.
 
 A handover's completion moves the account's rows (the account, its open requests) to the
-successor; what the successor inherited stays visible, since each row keeps who owned the
-account when it began (``received_under``) and the account keeps ``owner_since``.
+successor; what the successor inherited stays countable in SQL: each row keeps in
+``origin_rep_id`` the rep under whom it began (for the account itself: the predecessor it
+came from, or its first owner), and the account's row keeps in ``since`` the day its owner
+took it over.
 """
 
 from __future__ import annotations
@@ -82,11 +84,14 @@ class _Rows:
         self.cursor.executemany(
             "DELETE FROM team_items WHERE account_id = ? AND item_id = ?", sorted(self.deleted))
         self.cursor.executemany(
-            "INSERT INTO team_items (account_id, item_id, kind, rep_id, day, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, item_id) DO UPDATE SET "
-            "kind = excluded.kind, rep_id = excluded.rep_id, day = excluded.day, "
+            "INSERT INTO team_items (account_id, item_id, kind, rep_id, day, origin_rep_id, "
+            "since, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (account_id, item_id) DO UPDATE SET kind = excluded.kind, "
+            "rep_id = excluded.rep_id, day = excluded.day, "
+            "origin_rep_id = excluded.origin_rep_id, since = excluded.since, "
             "payload = excluded.payload",
-            [(*key, kind, rep_id, day, to_json(payload))
+            [(*key, kind, rep_id, day, payload.get("origin_rep_id", ""),
+              payload.get("since", ""), to_json(payload))
              for key in sorted(self.changed)
              for kind, rep_id, day, payload in [self.rows[key]]],
         )
@@ -98,7 +103,7 @@ def _day(value: Any) -> str:
 
 def _opened(rows: _Rows, account_id: str, e: Account.Opened) -> None:
     rows.put(account_id, ACCOUNT, ACCOUNT, e.owner_rep_id, "", {
-        "name": e.name, "opened_at": iso(e.occurred_at), "owner_since": iso(e.occurred_at),
+        "name": e.name, "origin_rep_id": e.owner_rep_id, "since": _day(e.occurred_at),
         "contract_end": None,
         "annual_value_jpy": None, "renewal_event_id": None, "parties": {}})
 
@@ -114,7 +119,7 @@ def _request_received(rows: _Rows, account_id: str, e: Account.CustomerRequestRe
     rep_id, account = rows.account(account_id)
     rows.put(account_id, e.request_id, REQUEST, rep_id, _day(e.occurred_at), {
         "name": account["name"], "request_id": e.request_id, "kind": e.kind,
-        "detail": e.detail, "received_at": iso(e.occurred_at), "received_under": rep_id,
+        "detail": e.detail, "received_at": iso(e.occurred_at), "origin_rep_id": rep_id,
         "event_id": event_id(e)})
 
 
@@ -193,7 +198,7 @@ def _checkpoint_held(rows: _Rows, account_id: str, e: Account.HandoverCheckpoint
 
 def _handover_completed(rows: _Rows, account_id: str, e: Account.HandoverCompleted) -> None:
     rows.delete(account_id, f"{HANDOVER}:{e.handover_id}")
-    rows.account(account_id)[1]["owner_since"] = iso(e.occurred_at)
+    rows.account(account_id)[1].update(origin_rep_id=e.from_rep_id, since=_day(e.occurred_at))
     for item_id, (kind, _, day, payload) in rows.of_kind(account_id, ACCOUNT) + rows.of_kind(
             account_id, REQUEST):
         rows.put(account_id, item_id, kind, e.to_rep_id, day, payload)
@@ -263,13 +268,14 @@ class TeamView(View):
         "team_items": (
             "CREATE TABLE IF NOT EXISTS team_items ("
             "account_id TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL, "
-            "rep_id TEXT NOT NULL, day TEXT NOT NULL, payload TEXT NOT NULL, "
+            "rep_id TEXT NOT NULL, day TEXT NOT NULL, origin_rep_id TEXT NOT NULL, "
+            "since TEXT NOT NULL, payload TEXT NOT NULL, "
             "PRIMARY KEY (account_id, item_id))"
         ),
     }
     indexes: ClassVar[list[str]] = [
         "CREATE INDEX IF NOT EXISTS team_items_kind ON team_items (kind, day)",
-        "CREATE INDEX IF NOT EXISTS team_items_rep ON team_items (kind, rep_id)",
+        "CREATE INDEX IF NOT EXISTS team_items_rep ON team_items (kind, rep_id, origin_rep_id)",
     ]
 
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:

@@ -15,9 +15,9 @@ from typing import Any
 from api.reads.common import wait_for_views
 from api.reads.people import People
 from api.settings import Settings
-from projections.records import from_json, parse_dt
+from projections.records import from_json
 from projections.runner import Views
-from projections.team import ACCOUNT, CHECKPOINT, CONCESSION, HANDOVER, REQUEST
+from projections.team import ACCOUNT, CHECKPOINT, CONCESSION, HANDOVER
 
 RENEWAL_HORIZON_DAYS = 90
 CONCESSIONS_SINCE_DAYS = 90
@@ -56,72 +56,78 @@ def _age(on: date, day: str) -> str:
     return next((label for limit, label in COMPLAINT_AGES if days <= limit), "31+")
 
 
+# Per rep, counted by the database: (rep, how many, how many inherited).
+ACCOUNTS = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
+            "FROM team_items WHERE kind = 'account' GROUP BY rep_id")
+REQUESTS = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
+            "FROM team_items WHERE kind = 'request' GROUP BY rep_id")
+VISITS_OVERDUE = ("SELECT rep_id, COUNT(*), 0 FROM route_items "
+                  "WHERE kind = 'visit' AND due_on < ? GROUP BY rep_id")
+# Each open complaint's day received, and whether before its owner took the account over.
+COMPLAINTS = ("SELECT r.rep_id, r.due_on, CASE WHEN r.due_on < t.since THEN 1 ELSE 0 END "
+              "FROM route_items r JOIN team_items t "
+              "ON t.account_id = r.account_id AND t.item_id = 'account' "
+              "WHERE r.kind = 'complaint'")
+PROMISES_OVERDUE = ("SELECT account_id, rep_id, due_on, payload FROM route_items "
+                    "WHERE kind = 'promise' AND due_on < ? ORDER BY due_on, account_id, item_id")
+LISTED = ("SELECT account_id, kind, rep_id, day, payload FROM team_items "
+          "WHERE kind IN ('handover', 'checkpoint') "
+          "OR (kind = 'concession' AND day >= ?) "
+          "OR (kind = 'account' AND day >= ? AND day <= ?) ORDER BY day, account_id, item_id")
+
+
 def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
     """The board as the route and team views have it, once they have applied every
-    acknowledged write."""
+    acknowledged write: counted by the database; only the listed rows' documents are read."""
     wait_for_views(views, settings, "route", "team")
     day = on.isoformat()
-    with views["team"].view.reading() as cursor:
-        cursor.execute("SELECT account_id, rep_id, payload FROM team_items WHERE kind = ?",
-                       (ACCOUNT,))
-        accounts = {account_id: (rep_id, from_json(payload))
-                    for account_id, rep_id, payload in cursor.fetchall()}
-        cursor.execute(
-            "SELECT account_id, kind, rep_id, day, payload FROM team_items "
-            "WHERE kind IN (?, ?, ?) OR (kind = ? AND day >= ?) ORDER BY day, account_id",
-            (REQUEST, HANDOVER, CHECKPOINT, CONCESSION,
-             (on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat()))
-        items = cursor.fetchall()
-        cursor.execute(
-            "SELECT account_id, kind, rep_id, due_on, payload FROM route_items "
-            "WHERE (kind IN ('visit', 'promise') AND due_on < ?) OR kind = 'complaint' "
-            "ORDER BY due_on, account_id, item_id", (day,))
-        route_rows = cursor.fetchall()
-
     reps: dict[str, RepFigures] = {}
 
     def rep(rep_id: str) -> RepFigures:
         return reps.setdefault(rep_id, RepFigures(rep_id))
 
-    def owner_since(account_id: str) -> str:
-        return accounts[account_id][1]["owner_since"] if account_id in accounts else ""
-
-    for rep_id, account in accounts.values():
-        figures = rep(rep_id)
-        figures.accounts += 1
-        figures.accounts_inherited += account["owner_since"] != account["opened_at"]
-
-    promises_overdue: list[dict[str, Any]] = []
-    for account_id, kind, rep_id, due_on, payload_text in route_rows:
-        figures = rep(rep_id)
-        if kind == "visit":
-            figures.visits_overdue += 1
-            continue
-        payload = from_json(payload_text)
-        if kind == "promise":
-            inherited = payload.get("made_by") != rep_id
-            figures.promises_overdue += 1
-            figures.promises_overdue_inherited += inherited
-            promises_overdue.append({
-                "account_id": account_id, "name": payload.get("name"),
-                "promise_id": payload.get("promise_id"), "owner_rep_id": rep_id,
-                "made_by": payload.get("made_by"), "description": payload.get("description"),
-                "due_date": due_on, "overdue_days": (on - date.fromisoformat(due_on)).days,
-                "inherited": inherited})
-        else:
+    with views["team"].view.reading() as cursor:
+        for query, params, count, inherited in (
+                (ACCOUNTS, (), "accounts", "accounts_inherited"),
+                (REQUESTS, (), "requests_unanswered", "requests_unanswered_inherited"),
+                (VISITS_OVERDUE, (day,), "visits_overdue", None)):
+            cursor.execute(query, params)
+            for rep_id, how_many, of_which in cursor.fetchall():
+                figures = rep(rep_id)
+                setattr(figures, count, int(how_many))
+                if inherited:
+                    setattr(figures, inherited, int(of_which or 0))
+        cursor.execute(COMPLAINTS)
+        for rep_id, received_on, before in cursor.fetchall():
+            figures = rep(rep_id)
             figures.complaints_open += 1
-            figures.complaints_open_inherited += _before(payload.get("received_at"),
-                                                         owner_since(account_id))
-            figures.complaints_by_age[_age(on, due_on)] += 1
+            figures.complaints_open_inherited += int(before)
+            figures.complaints_by_age[_age(on, received_on)] += 1
+        cursor.execute(PROMISES_OVERDUE, (day,))
+        promise_rows = cursor.fetchall()
+        horizon = (on + timedelta(days=RENEWAL_HORIZON_DAYS)).isoformat()
+        cursor.execute(LISTED, ((on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat(),
+                                day, horizon))
+        listed = cursor.fetchall()
+
+    promises_overdue = []
+    for account_id, rep_id, due_on, payload_text in promise_rows:
+        payload = from_json(payload_text)
+        inherited = payload.get("made_by") != rep_id
+        figures = rep(rep_id)
+        figures.promises_overdue += 1
+        figures.promises_overdue_inherited += inherited
+        promises_overdue.append({
+            "account_id": account_id, "name": payload.get("name"),
+            "promise_id": payload.get("promise_id"), "owner_rep_id": rep_id,
+            "made_by": payload.get("made_by"), "description": payload.get("description"),
+            "due_date": due_on, "overdue_days": (on - date.fromisoformat(due_on)).days,
+            "inherited": inherited})
 
     handovers, checkpoints, renewals, concessions = [], [], [], []
-    for account_id, kind, rep_id, day_text, payload_text in items:
+    for account_id, kind, rep_id, day_text, payload_text in listed:
         payload = from_json(payload_text)
-        if kind == REQUEST:
-            figures = rep(rep_id)
-            figures.requests_unanswered += 1
-            figures.requests_unanswered_inherited += payload.get("received_under") != rep_id
-        elif kind == HANDOVER:
+        if kind == HANDOVER:
             handovers.append({"account_id": account_id, **payload,
                               "acknowledged": payload.get("acknowledged_at") is not None,
                               "completed": False})
@@ -130,23 +136,14 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
                                 "overdue": day_text < day})
         elif kind == CONCESSION:
             concessions.append({"account_id": account_id, "owner_rep_id": rep_id, **payload})
-    horizon = (on + timedelta(days=RENEWAL_HORIZON_DAYS)).isoformat()
-    for account_id, (rep_id, account) in accounts.items():
-        end = account.get("contract_end")
-        if end and day <= end <= horizon:
-            renewals.append({"account_id": account_id, "name": account["name"],
-                             "owner_rep_id": rep_id, "contract_end": end,
-                             "days_left": (date.fromisoformat(end) - on).days,
-                             "annual_value_jpy": account.get("annual_value_jpy")})
-    renewals.sort(key=lambda r: (r["contract_end"], r["account_id"]))
+        elif kind == ACCOUNT:
+            renewals.append({"account_id": account_id, "name": payload["name"],
+                             "owner_rep_id": rep_id, "contract_end": day_text,
+                             "days_left": (date.fromisoformat(day_text) - on).days,
+                             "annual_value_jpy": payload.get("annual_value_jpy")})
     return TeamBoard(date=on, reps=sorted(reps.values(), key=lambda r: r.rep_id),
                      promises_overdue=promises_overdue, handovers=handovers,
                      checkpoints=checkpoints, renewals=renewals, concessions=concessions)
-
-
-def _before(received_at: str | None, since: str) -> bool:
-    """Received before the owner's tenure began (both instants as the views store them)."""
-    return bool(received_at and since) and parse_dt(str(received_at)) < parse_dt(since)
 
 
 def team_json(board: TeamBoard, people: People) -> dict[str, Any]:
