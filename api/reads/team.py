@@ -84,7 +84,9 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
     reps: dict[str, RepFigures] = {}
 
     def rep(rep_id: str) -> RepFigures:
-        return reps.setdefault(rep_id, RepFigures(rep_id))
+        if rep_id not in reps:
+            reps[rep_id] = RepFigures(rep_id)
+        return reps[rep_id]
 
     with views["team"].view.reading() as cursor:
         for query, params, count, inherited in (
