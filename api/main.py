@@ -34,6 +34,7 @@ from api.routes import (
     requests,
     route,
     stakeholders,
+    team,
     users,
     visits,
 )
@@ -51,7 +52,7 @@ from projections.status import statuses
 YOUNG_GENERATION_THRESHOLD = 2_000
 
 ROUTERS = (users, accounts, visits, promises, complaints, requests, proposals, renewals,
-           stakeholders, notes, handovers, corrections, history, dossier, route, audit)
+           stakeholders, notes, handovers, corrections, history, dossier, route, team, audit)
 
 
 def create_app(settings: Settings | None = None, application: Tsunagi | None = None,

@@ -22,8 +22,8 @@ import psycopg
 
 from api import devserver
 from bench.harness import PG, Figure
+from projections import VIEW_NAMES
 
-VIEWS = ("relationship", "history", "route", "dossier", "health")
 
 
 def rss_mb(pid: int) -> float:
@@ -92,7 +92,7 @@ def projector_rss(env: dict[str, str], events: int, early: int) -> tuple[float, 
             try:
                 reached = min(int(_sql(env, f"SELECT COALESCE(MAX(notification_id), 0) "
                                             f"FROM {view}_tracking")[0][0])  # type: ignore[call-overload]
-                              for view in VIEWS)
+                              for view in VIEW_NAMES)
             except psycopg.Error:
                 continue  # the projector is still creating its tables
             if reached >= early and not first:

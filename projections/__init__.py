@@ -12,6 +12,7 @@ from projections.history import HistoryView
 from projections.people import PeopleView
 from projections.relationship import RelationshipView
 from projections.route import RouteView
+from projections.team import TeamView
 
 ALL_VIEWS: tuple[type[View], ...] = (
     RelationshipView,
@@ -19,6 +20,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     RouteView,
     DossierView,
     HealthView,
+    TeamView,
     PeopleView,
 )
 VIEW_NAMES = tuple(view.name for view in ALL_VIEWS)

@@ -13,10 +13,10 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.web import errors
-from api.web.pages import accounts, audit, dossier, records, route, session
+from api.web.pages import accounts, audit, dossier, records, route, session, team
 
 STATIC = Path(__file__).with_name("static")
-PAGES = (session, route, accounts, records, dossier, audit)
+PAGES = (session, route, accounts, records, dossier, audit, team)
 
 
 def install(app: FastAPI) -> None:

@@ -37,7 +37,7 @@ def test_rebuild_completes_and_reports_what_it_quarantined_and_status_and_listin
     assert rebuilt.returncode == 0, rebuilt.stderr
     quarantined = [line for line in rebuilt.stdout.splitlines() if "quarantined" in line]
     count = int(quarantined[0].split()[1])
-    assert count >= 6, rebuilt.stdout  # the undecodable row in all five views, the visit in some
+    assert count >= 6, rebuilt.stdout  # the undecodable row in every view, the visit in some
     assert str(poison)[:8] in rebuilt.stdout
     assert "event_quarantined" in rebuilt.stderr, "each one alerted"
 

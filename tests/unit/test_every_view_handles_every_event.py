@@ -13,11 +13,11 @@ from types import ModuleType
 import pytest
 
 from domain.account import Account
-from projections import dossier, health, relationship, route
+from projections import dossier, health, relationship, route, team
 from projections.records import EVENT_CLASSES
 
 FOLDS = (relationship, dossier, health)  # the opening makes their document (base.dispatch)
-VIEWS = (*FOLDS, route)
+VIEWS = (*FOLDS, route, team)
 
 
 def handled(view: ModuleType) -> set[type[Account.Event]]:

@@ -18,7 +18,7 @@ from projections.records import local_date
 router = APIRouter(include_in_schema=False)
 
 
-def _day(text: str | None, today: date) -> date:
+def page_day(text: str | None, today: date) -> date:
     if not text:
         return today
     try:
@@ -48,7 +48,7 @@ def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsD
         return RedirectResponse("/accounts", status_code=303)
     require(actor, Role.REP, Role.MANAGER)
     today = local_date(app.clock())
-    on = _day(date, today)
+    on = page_day(date, today)
     rep_id = actor.user_id if actor.role is Role.REP else _rep(rep)
     if rep_id and actor.role is Role.MANAGER and not app.is_rep(rep_id):
         raise PageRefused(404, "その担当者は登録されていません。")

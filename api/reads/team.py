@@ -1,0 +1,163 @@
+"""The team board (チームボード): a 課長's view across every rep, for one day.
+
+Counted in the database from two views' rows — the route's (visits, promises, complaints)
+and the board's own (accounts, requests, handovers, checkpoints, concessions) — never by
+loading account documents. Every figure a rep is judged on is split: what they inherited
+(items begun before they owned the account) beside what began in their own tenure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from api.reads.common import wait_for_views
+from api.reads.people import People
+from api.settings import Settings
+from projections.records import from_json
+from projections.runner import Views
+from projections.team import ACCOUNT, CHECKPOINT, CONCESSION, HANDOVER
+
+RENEWAL_HORIZON_DAYS = 90
+CONCESSIONS_SINCE_DAYS = 90
+COMPLAINT_AGES = ((7, "0-7"), (30, "8-30"))  # older: "31+"
+
+
+@dataclass
+class RepFigures:
+    rep_id: str
+    accounts: int = 0
+    accounts_inherited: int = 0  # came to them by a handover
+    visits_overdue: int = 0
+    promises_overdue: int = 0
+    promises_overdue_inherited: int = 0  # made by someone else
+    complaints_open: int = 0
+    complaints_open_inherited: int = 0  # received before they owned the account
+    complaints_by_age: dict[str, int] = field(
+        default_factory=lambda: {"0-7": 0, "8-30": 0, "31+": 0})
+    requests_unanswered: int = 0
+    requests_unanswered_inherited: int = 0  # received before they owned the account
+
+
+@dataclass
+class TeamBoard:
+    date: date
+    reps: list[RepFigures]
+    promises_overdue: list[dict[str, Any]]
+    handovers: list[dict[str, Any]]
+    checkpoints: list[dict[str, Any]]
+    renewals: list[dict[str, Any]]
+    concessions: list[dict[str, Any]]
+
+
+def _age(on: date, day: str) -> str:
+    days = (on - date.fromisoformat(day)).days
+    return next((label for limit, label in COMPLAINT_AGES if days <= limit), "31+")
+
+
+# Per rep, counted by the database: (rep, how many, how many inherited).
+ACCOUNTS = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
+            "FROM team_items WHERE kind = 'account' GROUP BY rep_id")
+REQUESTS = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
+            "FROM team_items WHERE kind = 'request' GROUP BY rep_id")
+VISITS_OVERDUE = ("SELECT rep_id, COUNT(*), 0 FROM route_items "
+                  "WHERE kind = 'visit' AND due_on < ? GROUP BY rep_id")
+# Each open complaint's day received, and whether before its owner took the account over.
+COMPLAINTS = ("SELECT r.rep_id, r.due_on, CASE WHEN r.due_on < t.since THEN 1 ELSE 0 END "
+              "FROM route_items r JOIN team_items t "
+              "ON t.account_id = r.account_id AND t.item_id = 'account' "
+              "WHERE r.kind = 'complaint'")
+PROMISES_OVERDUE = ("SELECT account_id, rep_id, due_on, payload FROM route_items "
+                    "WHERE kind = 'promise' AND due_on < ? ORDER BY due_on, account_id, item_id")
+LISTED = ("SELECT account_id, kind, rep_id, day, payload FROM team_items "
+          "WHERE kind IN ('handover', 'checkpoint') "
+          "OR (kind = 'concession' AND day >= ?) "
+          "OR (kind = 'account' AND day >= ? AND day <= ?) ORDER BY day, account_id, item_id")
+
+
+def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
+    """The board as the route and team views have it, once they have applied every
+    acknowledged write: counted by the database; only the listed rows' documents are read."""
+    wait_for_views(views, settings, "route", "team")
+    day = on.isoformat()
+    reps: dict[str, RepFigures] = {}
+
+    def rep(rep_id: str) -> RepFigures:
+        if rep_id not in reps:
+            reps[rep_id] = RepFigures(rep_id)
+        return reps[rep_id]
+
+    with views["team"].view.reading() as cursor:
+        for query, params, count, inherited in (
+                (ACCOUNTS, (), "accounts", "accounts_inherited"),
+                (REQUESTS, (), "requests_unanswered", "requests_unanswered_inherited"),
+                (VISITS_OVERDUE, (day,), "visits_overdue", None)):
+            cursor.execute(query, params)
+            for rep_id, how_many, of_which in cursor.fetchall():
+                figures = rep(rep_id)
+                setattr(figures, count, int(how_many))
+                if inherited:
+                    setattr(figures, inherited, int(of_which or 0))
+        cursor.execute(COMPLAINTS)
+        for rep_id, received_on, before in cursor.fetchall():
+            figures = rep(rep_id)
+            figures.complaints_open += 1
+            figures.complaints_open_inherited += int(before)
+            figures.complaints_by_age[_age(on, received_on)] += 1
+        cursor.execute(PROMISES_OVERDUE, (day,))
+        promise_rows = cursor.fetchall()
+        horizon = (on + timedelta(days=RENEWAL_HORIZON_DAYS)).isoformat()
+        cursor.execute(LISTED, ((on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat(),
+                                day, horizon))
+        listed = cursor.fetchall()
+
+    promises_overdue = []
+    for account_id, rep_id, due_on, payload_text in promise_rows:
+        payload = from_json(payload_text)
+        inherited = payload.get("made_by") != rep_id
+        figures = rep(rep_id)
+        figures.promises_overdue += 1
+        figures.promises_overdue_inherited += inherited
+        promises_overdue.append({
+            "account_id": account_id, "name": payload.get("name"),
+            "promise_id": payload.get("promise_id"), "owner_rep_id": rep_id,
+            "made_by": payload.get("made_by"), "description": payload.get("description"),
+            "due_date": due_on, "overdue_days": (on - date.fromisoformat(due_on)).days,
+            "inherited": inherited})
+
+    handovers, checkpoints, renewals, concessions = [], [], [], []
+    for account_id, kind, rep_id, day_text, payload_text in listed:
+        payload = from_json(payload_text)
+        if kind == HANDOVER:
+            handovers.append({"account_id": account_id, **payload,
+                              "acknowledged": payload.get("acknowledged_at") is not None,
+                              "completed": False})
+        elif kind == CHECKPOINT:
+            checkpoints.append({"account_id": account_id, **payload,
+                                "overdue": day_text < day})
+        elif kind == CONCESSION:
+            concessions.append({"account_id": account_id, "owner_rep_id": rep_id, **payload})
+        elif kind == ACCOUNT:
+            renewals.append({"account_id": account_id, "name": payload["name"],
+                             "owner_rep_id": rep_id, "contract_end": day_text,
+                             "days_left": (date.fromisoformat(day_text) - on).days,
+                             "annual_value_jpy": payload.get("annual_value_jpy")})
+    return TeamBoard(date=on, reps=sorted(reps.values(), key=lambda r: r.rep_id),
+                     promises_overdue=promises_overdue, handovers=handovers,
+                     checkpoints=checkpoints, renewals=renewals, concessions=concessions)
+
+
+def team_json(board: TeamBoard, people: People) -> dict[str, Any]:
+    """The board as /v1/team answers it: ids, with each rep's registered name beside."""
+    return {
+        "date": board.date.isoformat(),
+        "reps": [{"rep_id": figures.rep_id, "name": people.name(figures.rep_id),
+                  **{k: v for k, v in asdict(figures).items() if k != "rep_id"}}
+                 for figures in board.reps],
+        "promises_overdue": board.promises_overdue,
+        "handovers": board.handovers,
+        "checkpoints": board.checkpoints,
+        "renewals": board.renewals,
+        "concessions": board.concessions,
+    }
