@@ -83,3 +83,10 @@ class PeopleView(View):
                            "ORDER BY user_id", params)
             rows = cursor.fetchall()
         return [Person(str(r[0]), str(r[1]), str(r[2]), bool(r[3])) for r in rows]
+
+    def name_of(self, user_id: str) -> str | None:
+        """The registered name of a user id, or None for one that names nobody."""
+        with self.view.reading() as cursor:
+            cursor.execute("SELECT name FROM people WHERE user_id = ?", (user_id,))
+            found = cursor.fetchone()
+        return None if found is None else str(found[0])

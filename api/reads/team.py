@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from api.reads.common import wait_for_views
-from api.reads.people import People
 from api.settings import Settings
+from projections.people import PeopleView
 from projections.records import from_json
 from projections.runner import Views
 from projections.team import ACCOUNT, CHECKPOINT, CONCESSION, HANDOVER
@@ -27,6 +27,8 @@ COMPLAINT_AGES = ((7, "0-7"), (30, "8-30"))  # older: "31+"
 @dataclass
 class RepFigures:
     rep_id: str
+    name: str | None = None  # as registered; None for an owner id that names nobody
+    active: bool = False  # a registered rep who has not left: may be given accounts
     accounts: int = 0
     accounts_inherited: int = 0  # came to them by a handover
     visits_overdue: int = 0
@@ -44,6 +46,7 @@ class RepFigures:
 class TeamBoard:
     date: date
     reps: list[RepFigures]
+    needing_handover: list[dict[str, Any]]  # owned by someone who left, or who is no rep
     promises_overdue: list[dict[str, Any]]
     handovers: list[dict[str, Any]]
     checkpoints: list[dict[str, Any]]
@@ -79,13 +82,16 @@ LISTED = ("SELECT account_id, kind, rep_id, day, payload FROM team_items "
 def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
     """The board as the route and team views have it, once they have applied every
     acknowledged write: counted by the database; only the listed rows' documents are read."""
-    wait_for_views(views, settings, "route", "team")
+    wait_for_views(views, settings, "route", "team", "people")
     day = on.isoformat()
-    reps: dict[str, RepFigures] = {}
+    people: PeopleView = views["people"]  # type: ignore[assignment]
+    reps: dict[str, RepFigures] = {
+        person.user_id: RepFigures(person.user_id, person.name, person.active)
+        for person in people.people(role="rep") if person.active}
 
     def rep(rep_id: str) -> RepFigures:
         if rep_id not in reps:
-            reps[rep_id] = RepFigures(rep_id)
+            reps[rep_id] = RepFigures(rep_id, people.name_of(rep_id))
         return reps[rep_id]
 
     with views["team"].view.reading() as cursor:
@@ -111,6 +117,15 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
         cursor.execute(LISTED, ((on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat(),
                                 day, horizon))
         listed = cursor.fetchall()
+        gone = sorted(rep_id for rep_id, figures in reps.items()
+                      if not figures.active and figures.accounts)
+        orphans = []
+        if gone:
+            cursor.execute(
+                "SELECT account_id, rep_id, payload FROM team_items WHERE kind = 'account' "
+                f"AND rep_id IN ({', '.join('?' for _ in gone)}) ORDER BY rep_id, account_id",
+                gone)
+            orphans = cursor.fetchall()
 
     promises_overdue = []
     for account_id, rep_id, due_on, payload_text in promise_rows:
@@ -143,18 +158,23 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
                              "owner_rep_id": rep_id, "contract_end": day_text,
                              "days_left": (date.fromisoformat(day_text) - on).days,
                              "annual_value_jpy": payload.get("annual_value_jpy")})
+    in_flight = {h["account_id"] for h in handovers}
+    needing_handover = [
+        {"account_id": account_id, "name": from_json(payload)["name"], "owner_rep_id": rep_id,
+         "owner_name": reps[rep_id].name, "handover_in_flight": account_id in in_flight}
+        for account_id, rep_id, payload in orphans]
     return TeamBoard(date=on, reps=sorted(reps.values(), key=lambda r: r.rep_id),
+                     needing_handover=needing_handover,
                      promises_overdue=promises_overdue, handovers=handovers,
                      checkpoints=checkpoints, renewals=renewals, concessions=concessions)
 
 
-def team_json(board: TeamBoard, people: People) -> dict[str, Any]:
+def team_json(board: TeamBoard) -> dict[str, Any]:
     """The board as /v1/team answers it: ids, with each rep's registered name beside."""
     return {
         "date": board.date.isoformat(),
-        "reps": [{"rep_id": figures.rep_id, "name": people.name(figures.rep_id),
-                  **{k: v for k, v in asdict(figures).items() if k != "rep_id"}}
-                 for figures in board.reps],
+        "reps": [asdict(figures) for figures in board.reps],
+        "needing_handover": board.needing_handover,
         "promises_overdue": board.promises_overdue,
         "handovers": board.handovers,
         "checkpoints": board.checkpoints,

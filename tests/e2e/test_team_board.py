@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.account import Account
+from domain.values import Actor, Role
 from tests.e2e.conftest import Office, Person
 
 
@@ -129,3 +131,22 @@ def test_期限切れの約束が守られると一覧から消え_日付を進�
     (checkpoint,) = later["checkpoints"]
     assert checkpoint["overdue"] is True
     assert later["renewals"][0]["days_left"] == 41
+
+
+def test_退職した担当者と未登録の担当者の取引先は引き継ぎが必要として並ぶ(office: Office) -> None:
+    story = the_story(office)
+    ghost = Account.open(Actor("tanaka", Role.MANAGER), office.clock(), name="幽霊商会",
+                         owner_rep_id="ghost", visit_cadence_days=30)
+    office.store.save(ghost)  # as a store written before owners had to exist holds it
+    ok(office.admin.post("/v1/users/sato/deactivate", {}), 200)
+
+    board = ok(office.田中課長.get("/v1/team", params={"date": "2026-11-20"}), 200)
+    reps = {rep["rep_id"]: rep for rep in board["reps"]}
+    assert (reps["sato"]["name"], reps["sato"]["active"]) == ("佐藤 健", False)
+    assert (reps["ghost"]["name"], reps["ghost"]["active"]) == (None, False)
+    assert reps["takahashi"]["active"] and reps["takahashi"]["accounts"] == 0, \
+        "every active rep is on the board, with or without accounts"
+    needing = {(n["account_id"], n["owner_rep_id"], n["handover_in_flight"])
+               for n in board["needing_handover"]}
+    assert needing == {(story["yamada"], "sato", False), (story["osaka"], "sato", True),
+                       (str(ghost.id), "ghost", False)}

@@ -18,6 +18,7 @@ from api.web import labels
 from api.web.pages.route import page_day
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, require
+from domain.application import Tsunagi
 from domain.values import Role
 from projections.records import local_date, parse_dt
 
@@ -86,10 +87,15 @@ def _steps(row: Row, _: People) -> Cell:
     return "済: " + ("、".join(done) or "なし") + " ／ 未: " + ("、".join(todo) or "なし")
 
 
+def _rep(row: Row, people: People) -> Cell:
+    if row["active"]:
+        return (people(row["rep_id"]), f"/route?rep={row['rep_id']}")
+    return f"{people(row['rep_id'])}（{'退職' if row['name'] else '未登録'}）"
+
+
 LISTS = (
-    TeamList("reps", "担当者別", "担当している取引先のある担当者はいません。", (
-        Column("担当者", lambda row, people: (people(row["rep_id"]),
-                                              f"/route?rep={row['rep_id']}")),
+    TeamList("reps", "担当者別", "担当者がいません。", (
+        Column("担当者", _rep),
         Column("取引先", _with_inherited("accounts")),
         Column("訪問期限超過", lambda row, _: f"{row['visits_overdue']}件"),
         Column("期限切れの約束", _with_inherited("promises_overdue")),
@@ -97,6 +103,13 @@ LISTS = (
         Column("クレームの経過日数", _ages),
         Column("未回答の要望", _with_inherited("requests_unanswered")),
     ), lambda board: [asdict(figures) for figures in board.reps]),
+    TeamList("needing_handover", "引き継ぎが必要な取引先（担当者が退職・未登録）",
+             "退職・未登録の担当者の取引先はありません。", (
+        Column("取引先", _account),
+        Column("担当者", lambda row, people: f"{people(row['owner_rep_id'])}（"
+                                              f"{'退職' if row['owner_name'] else '未登録'}）"),
+        Column("引き継ぎ", lambda row, _: "進行中" if row["handover_in_flight"] else "未開始"),
+    ), lambda board: board.needing_handover),
     TeamList("promises", "期限切れの約束", "期限切れの約束はありません。", (
         Column("約束", lambda row, _: row.get("description") or "—"),
         Column("取引先", _account),
@@ -149,6 +162,10 @@ def _board(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: PageActor
     return team_board(views, settings, page_day(day, local_date(app.clock())))
 
 
+def _people(app: Tsunagi, board: TeamBoard) -> People:
+    return People(app).knowing({figures.rep_id: figures.name for figures in board.reps})
+
+
 def _text(cell: Cell) -> str:
     return cell[0] if isinstance(cell, tuple) else cell
 
@@ -157,7 +174,7 @@ def _text(cell: Cell) -> str:
 def team_page(request: Request, app: AppDep, views: ViewsDep, settings: SettingsDep,
               actor: PageActor, date: str | None = None) -> Response:
     board = _board(app, views, settings, actor, date)
-    people = People(app)
+    people = _people(app, board)
     tables = [(team_list, [[column.cell(row, people) for column in team_list.columns]
                            for row in team_list.rows(board)]) for team_list in LISTS]
     return render_page(request, "team.html", {"board": board, "tables": tables,
@@ -172,7 +189,7 @@ def team_csv(slug: str, app: AppDep, views: ViewsDep, settings: SettingsDep, act
     if team_list is None:
         raise PageRefused(404, "その一覧はありません。")
     board = _board(app, views, settings, actor, date)
-    people = People(app)
+    people = _people(app, board)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(column.title for column in team_list.columns)
