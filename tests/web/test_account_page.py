@@ -251,7 +251,9 @@ def test_tanaka_starts_a_handover_from_the_page(web: WebOffice) -> None:
 def test_tanaka_looks_at_satos_route(web: WebOffice) -> None:
     record_a_day(web.office)
     empty = web.田中課長.get("/route")
-    assert empty.status_code == 200 and "担当者IDを入力すると" in empty.text
+    assert empty.status_code == 200 and "担当者を選ぶと" in empty.text
+    assert '<option value="sato" >佐藤 健</option>' in empty.text, "picked by name, not typed"
+    assert '<option value="tanaka"' not in empty.text, "reps only"
     sato = web.田中課長.get("/route?rep=sato&date=2026-11-20")
     assert "（佐藤 健さん）" in sato.text and "カタログを送る" in sato.text
 

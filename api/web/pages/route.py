@@ -8,12 +8,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep
+from api.reads.common import wait_for_views
 from api.reads.route import route_of
+from api.settings import Settings
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, require
 from domain.errors import InvalidValue
 from domain.values import Role, a_date, a_user_id
+from projections.people import PeopleView, Person
 from projections.records import local_date
+from projections.runner import Views
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,4 +60,12 @@ def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsD
     return render_page(request, "route.html", {
         "route": route, "on": on, "today": today, "rep_id": rep_id,
         "is_today": on == today,
+        "reps": reps_to_pick(views, settings) if actor.role is Role.MANAGER else [],
     })
+
+
+def reps_to_pick(views: Views, settings: Settings) -> list[Person]:
+    """The reps a 課長 picks from, by name: those still here first, then those who left."""
+    wait_for_views(views, settings, "people")
+    people: PeopleView = views["people"]  # type: ignore[assignment]
+    return sorted(people.people(role="rep"), key=lambda p: (not p.active, p.user_id))
