@@ -12,6 +12,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
 from api import errors
 from api.bodies import body_schemas
@@ -79,13 +80,14 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
                 tsunagi.close()
 
     app = FastAPI(
-        title="Tsunagi つなぎ",
+        title="Tsunagi",
         summary="Event-sourced account relationships for route sales (ルート営業).",
         description="Every visit, promise, complaint, request, renewal and handover is an "
                     "immutable event on the account. Times are RFC 3339 with offset "
                     "(clients in Japan send +09:00); dates are YYYY-MM-DD.",
         version="1.0.0",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     errors.install(app)
@@ -129,6 +131,13 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """A short camelCase operationId, from the route function's name (record_visit →
+    recordVisit), for the method names of a generated client."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.title() for word in rest)
 
 
 @contextmanager
