@@ -14,7 +14,6 @@ from api.settings import Settings
 from domain.application import Tsunagi
 from domain.values import Actor, Role
 
-
 BEARER = HTTPBearer(
     auto_error=False, scheme_name="bearer", bearerFormat="<user_id>.<secret>",
     description="A user's token as `POST /v1/users` printed it (or TSUNAGI_ADMIN_TOKEN).")

@@ -37,8 +37,9 @@ PARTIES = allow(Role.REP, Role.MANAGER)
 
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[MANAGERS],
              summary="Start a handover", openapi_extra=request_body(HandoverCreate))
-def initiate_handover(account_id: UUID, payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
-             write: WriteDep) -> JSONResponse:
+def initiate_handover(account_id: UUID,
+                      payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
+                      write: WriteDep) -> JSONResponse:
     """Name the successor; from now on they may read the account."""
     return write.record(account_id, Account.initiate_handover, payload.model_dump(),
                         item_key="handover_id")
