@@ -14,7 +14,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from api import errors
+from api import docs, errors
 from api.bodies import body_schemas
 from api.bootstrap import STORE_DOWN, build_application, build_read_side, build_sessions
 from api.logging import configure_logging
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
         version="1.0.0",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None, redoc_url=None,  # served from local files: api/docs.py
     )
     app.state.settings = settings
     errors.install(app)
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     for module in ROUTERS:
         app.include_router(module.router)
     install_web(app)
+    docs.install(app)
 
     @app.get("/health", summary="Whether the store answers and the views keep up",
              tags=["health"])

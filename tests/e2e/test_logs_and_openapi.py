@@ -78,3 +78,13 @@ def test_a_token_in_another_scheme_or_none_is_401_with_the_bearer_challenge(
         assert answer.status_code == 401, headers
         assert answer.headers["WWW-Authenticate"].startswith("Bearer"), headers
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_docs_and_redoc_name_no_other_host_and_their_assets_are_served(office: Office) -> None:
+    for page in ("/docs", "/redoc"):
+        html = office.client.get(page)
+        assert html.status_code == 200
+        assert not re.search(r"(src|href)=[\"']?(https?:)?//", html.text), \
+            f"{page} loads something from another host"
+        for asset in re.findall(r"(?:src|href)=[\"'](/[^/\"'][^\"']*)", html.text):
+            assert office.client.get(asset).status_code == 200, asset
