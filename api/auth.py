@@ -5,17 +5,22 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Header, Request
+from fastapi import Depends, Request
 from fastapi.exceptions import HTTPException
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.settings import Settings
 from domain.application import Tsunagi
 from domain.values import Actor, Role
 
+BEARER = HTTPBearer(
+    auto_error=False, scheme_name="bearer", bearerFormat="<user_id>.<secret>",
+    description="A user's token as `POST /v1/users` printed it (or TSUNAGI_ADMIN_TOKEN).")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
 
-async def current_actor(request: Request,
-                        authorization: Annotated[str | None, Header()] = None) -> Actor:
+
+async def current_actor(request: Request, credentials: Credentials) -> Actor:
     """The bearer token's user; 401 when missing or unknown. Tokens are never logged.
 
     A token accepted a moment ago is answered on the event loop; only a lookup in the store
@@ -24,9 +29,8 @@ async def current_actor(request: Request,
     and this one is used by every other.)"""
     app: Tsunagi = request.app.state.tsunagi
     settings: Settings = request.app.state.settings
-    scheme, _, token = (authorization or "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = credentials.credentials.strip() if credentials else ""
+    if not token:
         raise HTTPException(401, "send Authorization: Bearer <token>",
                             headers={"WWW-Authenticate": "Bearer"})
     actor = admin(settings, token) or app.remembered(token)

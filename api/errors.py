@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match, Route
 
+from api.messages import STATUS_JA, invalid_en, invalid_ja, refused_ja, wants_japanese
 from domain import errors as domain
 from domain.idempotency import IdempotencyKeyReused
 
@@ -115,14 +116,18 @@ def problem(status: int, detail: str, *, slug: str | None = None,
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM)
 
 
-def domain_problem(exc: domain.DomainError) -> JSONResponse:
+def domain_problem(exc: domain.DomainError, *, japanese: bool = False) -> JSONResponse:
     rule = problem_of(exc)
     status = rule.status
+    detail = rule.ja if japanese else str(exc)
     errors = None
     if status == 422 and exc.field:
         where = "header" if exc.field[0].isupper() else "body"
-        errors = [{"loc": [where, *exc.field.split(".")], "msg": str(exc)}]
-    return problem(status, str(exc), slug=rule.slug, errors=errors)
+        field = exc.field.split("[")[0].split(".")[0]
+        message = refused_ja(rule.error, field, rule.ja) if japanese else str(exc)
+        errors = [{"loc": [where, *exc.field.split(".")], "msg": message}]
+        detail = message
+    return problem(status, detail, slug=rule.slug, errors=errors)
 
 
 def _loc(error: dict[str, Any]) -> list[Any]:
@@ -139,32 +144,43 @@ def _allowed_methods(app: FastAPI, request: Request) -> list[str]:
     return sorted(methods)
 
 
-def validation_problem(exc: RequestValidationError) -> JSONResponse:
-    errors = [{"loc": _loc(e), "msg": e.get("msg", "invalid")} for e in exc.errors()]
+def validation_problem(exc: RequestValidationError, *, japanese: bool = False) -> JSONResponse:
+    """One entry per field refused (the first thing wrong with it), never a pattern."""
+    errors: list[dict[str, Any]] = []
+    for error in exc.errors():
+        loc = _loc(error)
+        if any(seen["loc"] == loc for seen in errors):
+            continue
+        errors.append({"loc": loc, "msg": invalid_ja(error) if japanese else invalid_en(error)})
     where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors) or "request"
-    return problem(422, f"invalid {where}", slug="invalid-request", errors=errors)
+    detail = f"入力内容を確認してください（{where}）。" if japanese else f"invalid {where}"
+    return problem(422, detail, slug="invalid-request", errors=errors)
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return validation_problem(exc)
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_problem(exc, japanese=wants_japanese(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(app, request))
-        return problem(exc.status_code, str(exc.detail), headers=headers or None)
+        detail = str(exc.detail)
+        if wants_japanese(request):
+            detail = STATUS_JA.get(exc.status_code, detail)
+        return problem(exc.status_code, detail, headers=headers or None)
 
     @app.exception_handler(domain.DomainError)
-    async def on_domain(_: Request, exc: domain.DomainError) -> JSONResponse:
-        return domain_problem(exc)
+    async def on_domain(request: Request, exc: domain.DomainError) -> JSONResponse:
+        return domain_problem(exc, japanese=wants_japanese(request))
 
     @app.exception_handler(Exception)
-    async def on_bug(_: Request, exc: Exception) -> JSONResponse:
+    async def on_bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", error=repr(exc))
-        return problem(500, "an unexpected error; the server log has it under this request id",
+        return problem(500, STATUS_JA[500] if wants_japanese(request) else
+                       "an unexpected error; the server log has it under this request id",
                        slug="internal")
 
 

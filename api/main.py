@@ -12,8 +12,9 @@ import structlog
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 
-from api import errors
+from api import docs, errors
 from api.bodies import body_schemas
 from api.bootstrap import STORE_DOWN, build_application, build_read_side, build_sessions
 from api.logging import configure_logging
@@ -80,13 +81,15 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
                 tsunagi.close()
 
     app = FastAPI(
-        title="Tsunagi つなぎ",
+        title="Tsunagi",
         summary="Event-sourced account relationships for route sales (ルート営業).",
         description="Every visit, promise, complaint, request, renewal and handover is an "
                     "immutable event on the account. Times are RFC 3339 with offset "
                     "(clients in Japan send +09:00); dates are YYYY-MM-DD.",
         version="1.0.0",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url=None, redoc_url=None,  # served from local files: api/docs.py
     )
     app.state.settings = settings
     errors.install(app)
@@ -96,6 +99,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     for module in ROUTERS:
         app.include_router(module.router)
     install_web(app)
+    docs.install(app)
 
     @app.get("/health", summary="Whether the store answers and the views keep up",
              tags=["health"])
@@ -130,6 +134,13 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """A short camelCase operationId, from the route function's name (record_visit →
+    recordVisit), for the method names of a generated client."""
+    first, *rest = route.name.split("_")
+    return first + "".join(word.title() for word in rest)
 
 
 @contextmanager

@@ -9,9 +9,11 @@ import uuid
 from typing import Any
 
 import structlog
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import problem
+from api.messages import STATUS_JA, wants_japanese
 
 MAX_BODY_BYTES = 1024 * 1024
 BODY_TIMEOUT_SECONDS = 15.0
@@ -108,9 +110,12 @@ class BodyLimit:
             async with asyncio.timeout(self.timeout):
                 messages = await self._buffered(receive)
         except TimeoutError:
-            response: Any = problem(408, f"the body did not arrive within {self.timeout} s;"
-                                         " nothing was recorded", slug="body-timeout",
-                                    headers={"Connection": "close"})
+            response: Any = problem(
+                408, f"{STATUS_JA[408]}（{self.timeout}秒以内に届きませんでした。"
+                     "何も記録していません）"
+                if wants_japanese(Request(scope)) else
+                f"the body did not arrive within {self.timeout} s; nothing was recorded",
+                slug="body-timeout", headers={"Connection": "close"})
             await response(scope, receive, send)
             return
         if messages is None:
@@ -139,6 +144,8 @@ class BodyLimit:
                 return messages
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response: Any = problem(413, f"the body is over {self.limit} bytes; nothing was recorded",
-                                slug="body-too-large")
+        response: Any = problem(
+            413, f"{STATUS_JA[413]}（{self.limit}バイトまで。何も記録していません）"
+            if wants_japanese(Request(scope)) else
+            f"the body is over {self.limit} bytes; nothing was recorded", slug="body-too-large")
         await response(scope, receive, send)

@@ -50,7 +50,7 @@ def head_digest(app: AppDep) -> dict[str, Any]:
 @router.get("/export", summary="Export the timeline", dependencies=[allow(Role.AUDITOR)],
             response_class=StreamingResponse,
             responses={200: {"content": {"application/x-ndjson": {}, "text/csv": {}}}})
-def export(app: AppDep, account_id: UUID | None = None,
+def export_timeline(app: AppDep, account_id: UUID | None = None,
            format: Literal["jsonl", "csv"] = "jsonl",
            bom: Annotated[bool, Query(description="UTF-8 BOM, for Excel")] = False,
            ) -> StreamingResponse:

@@ -38,7 +38,7 @@ def receive_complaint(account_id: UUID,
 @router.post("/{complaint_id}/acknowledge", response_model=RecordedPublic,
              dependencies=[WRITERS], summary="Acknowledge a complaint",
              openapi_extra=request_body(ComplaintStep))
-def acknowledge(account_id: UUID, complaint_id: str,
+def acknowledge_complaint(account_id: UUID, complaint_id: str,
                 payload: Annotated[ComplaintStep, write_body(ComplaintStep)],
                 write: WriteDep) -> JSONResponse:
     """First response: the customer knows we have it (初動)."""
@@ -50,7 +50,7 @@ def acknowledge(account_id: UUID, complaint_id: str,
 @router.post("/{complaint_id}/apologise", response_model=RecordedPublic,
              dependencies=[WRITERS], summary="Apologise for a complaint",
              openapi_extra=request_body(ComplaintStep))
-def apologise(account_id: UUID, complaint_id: str,
+def apologise_for_complaint(account_id: UUID, complaint_id: str,
               payload: Annotated[ComplaintStep, write_body(ComplaintStep)],
               write: WriteDep) -> JSONResponse:
     """Record the apology (謝罪)."""
@@ -72,7 +72,7 @@ def propose_remedy(account_id: UUID, complaint_id: str,
 
 @router.post("/{complaint_id}/resolve", response_model=RecordedPublic, dependencies=[WRITERS],
              summary="Resolve a complaint", openapi_extra=request_body(ComplaintResolve))
-def resolve(account_id: UUID, complaint_id: str,
+def resolve_complaint(account_id: UUID, complaint_id: str,
             payload: Annotated[ComplaintResolve, write_body(ComplaintResolve)],
             write: WriteDep) -> JSONResponse:
     """Record the resolution and any concession (値引き, 特別対応)."""

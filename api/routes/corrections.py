@@ -45,8 +45,9 @@ def _typed(corrections: dict[str, Any]) -> dict[str, Any]:
 @router.post("", status_code=201, response_model=RecordedPublic,
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Correct an earlier record",
              openapi_extra=request_body(CorrectionCreate))
-def correct(account_id: UUID, payload: Annotated[CorrectionCreate, write_body(CorrectionCreate)],
-            write: WriteDep, views: ViewsDep, settings: SettingsDep) -> JSONResponse:
+def correct_record(account_id: UUID,
+                   payload: Annotated[CorrectionCreate, write_body(CorrectionCreate)],
+                   write: WriteDep, views: ViewsDep, settings: SettingsDep) -> JSONResponse:
     """Say what was wrong in an earlier event; views show the corrected value, history keeps
     the original."""
     wait_for_views(views, settings, "history")

@@ -37,8 +37,9 @@ PARTIES = allow(Role.REP, Role.MANAGER)
 
 @router.post("", status_code=201, response_model=RecordedPublic, dependencies=[MANAGERS],
              summary="Start a handover", openapi_extra=request_body(HandoverCreate))
-def initiate(account_id: UUID, payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
-             write: WriteDep) -> JSONResponse:
+def initiate_handover(account_id: UUID,
+                      payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
+                      write: WriteDep) -> JSONResponse:
     """Name the successor; from now on they may read the account."""
     return write.record(account_id, Account.initiate_handover, payload.model_dump(),
                         item_key="handover_id")
@@ -47,7 +48,7 @@ def initiate(account_id: UUID, payload: Annotated[HandoverCreate, write_body(Han
 @router.post("/{handover_id}/acknowledge", response_model=RecordedPublic,
              dependencies=[allow(Role.REP)], summary="Acknowledge the dossier",
              openapi_extra=request_body(HandoverMoment))
-def acknowledge(account_id: UUID, handover_id: str,
+def acknowledge_dossier(account_id: UUID, handover_id: str,
                 payload: Annotated[HandoverMoment, write_body(HandoverMoment)],
                 write: WriteDep) -> JSONResponse:
     """The successor has read the dossier; it is frozen as it stands now."""
@@ -59,7 +60,7 @@ def acknowledge(account_id: UUID, handover_id: str,
 @router.post("/{handover_id}/joint-visit", response_model=RecordedPublic,
              dependencies=[PARTIES], summary="Record the joint visit",
              openapi_extra=request_body(HandoverStep))
-def joint_visit(account_id: UUID, handover_id: str,
+def record_joint_visit(account_id: UUID, handover_id: str,
                 payload: Annotated[HandoverStep, write_body(HandoverStep)],
                 write: WriteDep) -> JSONResponse:
     """Predecessor and successor visited together (同行訪問)."""
@@ -71,7 +72,7 @@ def joint_visit(account_id: UUID, handover_id: str,
 @router.post("/{handover_id}/customer-informed", response_model=RecordedPublic,
              dependencies=[PARTIES], summary="Record that the customer was told",
              openapi_extra=request_body(HandoverStep))
-def customer_informed(account_id: UUID, handover_id: str,
+def record_customer_informed(account_id: UUID, handover_id: str,
                       payload: Annotated[HandoverStep, write_body(HandoverStep)],
                       write: WriteDep) -> JSONResponse:
     """The customer knows who their new rep is."""
@@ -83,7 +84,7 @@ def customer_informed(account_id: UUID, handover_id: str,
 @router.post("/{handover_id}/checkpoint", response_model=RecordedPublic,
              dependencies=[PARTIES], summary="Schedule a checkpoint",
              openapi_extra=request_body(CheckpointCreate))
-def checkpoint(account_id: UUID, handover_id: str,
+def schedule_checkpoint(account_id: UUID, handover_id: str,
                payload: Annotated[CheckpointCreate, write_body(CheckpointCreate)],
                write: WriteDep) -> JSONResponse:
     """A date to look back on how the handover went."""
@@ -95,7 +96,7 @@ def checkpoint(account_id: UUID, handover_id: str,
 @router.post("/{handover_id}/checkpoint-held", response_model=RecordedPublic,
              dependencies=[PARTIES], summary="Record that the checkpoint was held",
              openapi_extra=request_body(CheckpointHeld))
-def checkpoint_held(account_id: UUID, handover_id: str,
+def record_checkpoint_held(account_id: UUID, handover_id: str,
                     payload: Annotated[CheckpointHeld, write_body(CheckpointHeld)],
                     write: WriteDep) -> JSONResponse:
     """The handover's review took place (振り返り実施); its checkpoint warning ends."""
@@ -107,7 +108,7 @@ def checkpoint_held(account_id: UUID, handover_id: str,
 @router.post("/{handover_id}/complete", response_model=RecordedPublic,
              dependencies=[PARTIES], summary="Complete the handover",
              openapi_extra=request_body(HandoverMoment, required=False))
-def complete(account_id: UUID, handover_id: str,
+def complete_handover(account_id: UUID, handover_id: str,
              payload: Annotated[HandoverMoment, optional_write_body(HandoverMoment)],
              write: WriteDep) -> JSONResponse:
     """The successor becomes the owner, from occurred_at if given; the predecessor loses
@@ -119,7 +120,7 @@ def complete(account_id: UUID, handover_id: str,
 
 @router.post("/{handover_id}/cancel", response_model=RecordedPublic, dependencies=[MANAGERS],
              summary="Cancel the handover", openapi_extra=request_body(HandoverCancel))
-def cancel(account_id: UUID, handover_id: str,
+def cancel_handover(account_id: UUID, handover_id: str,
            payload: Annotated[HandoverCancel, write_body(HandoverCancel)],
            write: WriteDep) -> JSONResponse:
     """The handover will not happen; the successor loses access."""
@@ -130,7 +131,7 @@ def cancel(account_id: UUID, handover_id: str,
 
 @router.get("/{handover_id}/dossier", summary="The dossier the successor acknowledged",
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)])
-def acknowledged_dossier(account_id: UUID, handover_id: str, app: AppDep, views: ViewsDep,
+def get_acknowledged_dossier(account_id: UUID, handover_id: str, app: AppDep, views: ViewsDep,
                          settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:
     """Exactly what the successor acknowledged, frozen at that moment."""
     readable_account(app, actor, account_id)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from api import schemas
 from api.errors import problem_of
+from api.messages import invalid_ja, refused_ja
 from domain import errors as domain
 from domain.account import Account
 from domain.application import AccountCommand
@@ -136,36 +137,8 @@ def validate(spec: FormSpec, form: dict[str, str]) -> tuple[BaseModel | None, di
             name = str(error["loc"][0]) if error["loc"] else "form"
             blank = not form.get(name, "").strip()
             found.setdefault(name, "入力してください。" if blank and name in spec.fields
-                             else pydantic_message(error))
+                             else invalid_ja(error, codes=False))
         return None, found
-
-
-def pydantic_message(error: Any) -> str:
-    kind, context = error["type"], error.get("ctx") or {}
-    if kind == "missing" or kind == "string_pattern_mismatch":
-        return "入力してください。"
-    if kind == "string_too_long":
-        return f"{context.get('max_length')}文字以内で入力してください。"
-    if kind == "too_long":
-        return f"{context.get('max_length')}件までにしてください。"
-    if kind.startswith("datetime") or kind == "timezone_aware":
-        return "日時を正しく入力してください（例: 2026-11-20 14:30）。"
-    if kind.startswith("date"):
-        return "日付を正しく入力してください（例: 2026-11-27）。"
-    if kind.startswith("int"):
-        return "整数で入力してください。"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return "範囲外の値です。"
-    if kind in ("literal_error", "enum"):
-        return "選択肢から選んでください。"
-    return "入力内容を確認してください。"
-
-
-FIELD_HINTS: dict[tuple[type[domain.DomainError], str], str] = {
-    (domain.InvalidValue, "concession"): "了承・一部了承のときは、譲歩した内容を入力してください。",
-    (domain.InvalidValue, "to_rep_id"): "後任者は今の担当者とは別の人にしてください。",
-    (domain.OutOfOrder, "resolved_at"): "受付より前の日時は記録できません。",
-}
 
 
 def refusal(spec: FormSpec, exc: domain.DomainError) -> tuple[int, dict[str, str], str | None]:
@@ -176,7 +149,7 @@ def refusal(spec: FormSpec, exc: domain.DomainError) -> tuple[int, dict[str, str
     if rule.status not in (409, 412, 422) and rule.error is not domain.ItemNotFound:
         raise exc
     field_name = (exc.field or "").split("[")[0].split(".")[0]
-    message = FIELD_HINTS.get((rule.error, field_name), rule.ja)
+    message = refused_ja(rule.error, field_name, rule.ja)
     if rule.error is domain.InvalidValue and message == rule.ja:
         message = f"入力内容を確認してください（{exc}）。"
     if field_name in spec.fields:
