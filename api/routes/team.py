@@ -21,8 +21,8 @@ DAY_QUERY = Query(alias="date", pattern=DAY.pattern,
 
 
 @router.get("", summary="The team board", dependencies=[allow(Role.MANAGER)])
-def board(app: AppDep, views: ViewsDep, settings: SettingsDep,
-          on: Annotated[str | None, DAY_QUERY] = None) -> DocumentResponse:
+def get_team_board(app: AppDep, views: ViewsDep, settings: SettingsDep,
+                   on: Annotated[str | None, DAY_QUERY] = None) -> DocumentResponse:
     """Per rep: accounts, visits and promises overdue, complaints open (by age), requests
     unanswered — each beside what they inherited; across the team: promises overdue,
     handovers in flight with their steps, checkpoints, renewals within 90 days with annual
