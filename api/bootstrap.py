@@ -14,7 +14,8 @@ from api.sessions import SessionStore
 from api.settings import PostgresLocation, Settings
 from audit.chain import chained, seal_unchained
 from domain.application import Clock, Tsunagi, utc_now
-from domain.errors import StoreUnavailable
+from domain.errors import StoreUnavailable, UserExists
+from domain.values import Actor, Role
 from projections import ALL_VIEWS, VIEW_NAMES
 from projections.base import View
 from projections.runner import Projector, Views
@@ -124,3 +125,20 @@ def _seal_older_events(application: Tsunagi) -> None:
     if recorder.has_unchained():
         sealed = seal_unchained(recorder)
         structlog.get_logger("tsunagi").warning("sealed_unchained_events", events=sealed)
+
+
+FIRST_ADMIN = "kanri"  # 管理者: the first user, on a store nobody has used yet
+
+
+def first_admin(application: Tsunagi, settings: Settings) -> str | None:
+    """On an empty store and with no TSUNAGI_ADMIN_TOKEN, the first admin (``kanri``),
+    registered now; its token is returned to be shown once (only its hash is kept), as
+    Jupyter and Grafana do. None otherwise — also when another process won the race."""
+    if settings.admin_token is not None or application.recorder.max_notification_id():
+        return None
+    try:
+        _, token = application.register_user(Actor("cli", Role.ADMIN), user_id=FIRST_ADMIN,
+                                             name="管理者", role="admin")
+    except UserExists:
+        return None
+    return token

@@ -23,7 +23,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, Tim
 from rich.progress import Progress as RichProgress
 from rich.table import Table
 
-from api.bootstrap import StartupError, build_application, build_sessions, build_views
+from api.bootstrap import (
+    FIRST_ADMIN,
+    StartupError,
+    build_application,
+    build_sessions,
+    build_views,
+    first_admin,
+)
 from api.demo import generate, people, register
 from api.logging import configure_logging
 from api.main import create_app
@@ -73,9 +80,17 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
-    """Serve the HTTP API on the configured database."""
+    """Serve the HTTP API on the configured database. On an empty store with no
+    TSUNAGI_ADMIN_TOKEN, first registers an admin and prints its token, once."""
     settings, application = _started()
     host, port = host or settings.host, port or settings.port
+    token = first_admin(application, settings)
+    if token:
+        typer.echo(f"\n最初の管理者（{FIRST_ADMIN}）を登録しました。トークンは今回だけ表示します。"
+                   f"\nFirst admin registered; its token is shown this once:\n\n    {token}\n\n"
+                   f"  export TSUNAGI_TOKEN={token}\n"
+                   f"  curl -H \"Authorization: Bearer $TSUNAGI_TOKEN\" "
+                   f"http://{host}:{port}/v1/users/me\n", err=False)
     structlog.get_logger("tsunagi").info(
         "serving", url=f"http://{host}:{port}", database=settings.database.describe()
     )
