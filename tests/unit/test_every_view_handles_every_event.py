@@ -13,10 +13,10 @@ from types import ModuleType
 import pytest
 
 from domain.account import Account
-from projections import dossier, health, relationship, route
+from projections import account_list, dossier, health, relationship, route
 from projections.records import EVENT_CLASSES
 
-FOLDS = (relationship, dossier, health)  # the opening makes their document (base.dispatch)
+FOLDS = (relationship, dossier, health, account_list)  # the opening makes their document (base.dispatch)
 VIEWS = (*FOLDS, route)
 
 
