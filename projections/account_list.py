@@ -340,7 +340,7 @@ class AccountListView(AccountDocumentView):
         condition = f"WHERE {' AND '.join(where)} " if where else ""
         with self.view.reading() as cursor:
             cursor.execute(
-                f"SELECT {', '.join(SELECTED)}, {key} FROM account_list {condition}"
+                f"SELECT {', '.join(SELECTED)}, {key} AS sort_key FROM account_list {condition}"
                 f"ORDER BY {key}, account_id LIMIT ?", [*params, query.limit])
             rows = cursor.fetchall()
         return [_list_row(found) for found in rows]

@@ -16,7 +16,8 @@ from domain.account import Account
 from projections import account_list, dossier, health, relationship, route
 from projections.records import EVENT_CLASSES
 
-FOLDS = (relationship, dossier, health, account_list)  # the opening makes their document (base.dispatch)
+# the opening makes their document (base.dispatch)
+FOLDS = (relationship, dossier, health, account_list)
 VIEWS = (*FOLDS, route)
 
 
