@@ -8,13 +8,14 @@ import binascii
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import orjson
 from fastapi.exceptions import RequestValidationError
 
 from api.reads.common import wait_for_views
 from api.reads.models import AccountListItemPublic, AccountListPublic
-from api.reads.people import People, named_warnings
+from api.reads.people import People, UserDirectory, named_warnings
 from api.settings import Settings
 from domain.values import Actor, Role
 from projections.account_list import SORT_KEYS, AccountListView, ListQuery, ListRow
@@ -36,6 +37,33 @@ class ListAsk:
     sort: str = "name"
     limit: int = DEFAULT_PAGE
     cursor: str | None = None
+
+
+class RememberedPeople(People):
+    """People whose registered names this process remembers across requests: a page names
+    up to 50 owners, and a user's name, once registered, does not change (an id that names
+    nobody is asked again, so a user registered later is named)."""
+
+    def __init__(self, directory: UserDirectory, remembered: dict[str, str]) -> None:
+        super().__init__(directory)
+        self.remembered = remembered
+
+    def name(self, user_id: str | None) -> str | None:
+        if user_id and user_id in self.remembered:
+            return self.remembered[user_id]
+        found = super().name(user_id)
+        if user_id and found is not None and len(self.remembered) < NAMES_REMEMBERED:
+            self.remembered[user_id] = found
+        return found
+
+
+NAMES_REMEMBERED = 10_000
+_REMEMBERED: WeakKeyDictionary[Any, dict[str, str]] = WeakKeyDictionary()
+
+
+def people_of(directory: UserDirectory) -> People:
+    """The people of this application, their names remembered for the process's lifetime."""
+    return RememberedPeople(directory, _REMEMBERED.setdefault(directory, {}))
 
 
 def encode_cursor(sort: str, last: ListRow) -> str:

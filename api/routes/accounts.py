@@ -12,10 +12,9 @@ from api.access import allow, readable_account
 from api.bodies import json_body, request_body
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.params import DAY, INSTANT, SCHEMA_DAY, SCHEMA_INSTANT, parse_day, parse_instant
-from api.reads.account_list import DEFAULT_PAGE, MAX_PAGE, ListAsk, account_list
+from api.reads.account_list import DEFAULT_PAGE, MAX_PAGE, ListAsk, account_list, people_of
 from api.reads.accounts import account_public
 from api.reads.models import public
-from api.reads.people import People
 from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
 from api.write_headers import IdempotencyDep
@@ -63,7 +62,7 @@ def list_accounts(
     ask = ListAsk(q=q, owner_rep_id=owner_rep_id, cooling=cooling,
                   contract_ends_before=parse_day(contract_ends_before, "contract_ends_before"),
                   sort=sort, limit=limit, cursor=cursor)
-    return public(account_list(views, settings, actor, People(app), app.clock(), ask))
+    return public(account_list(views, settings, actor, people_of(app), app.clock(), ask))
 
 
 @router.get("/{account_id}", summary="The relationship view",

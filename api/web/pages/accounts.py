@@ -14,11 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.access import readable_account
 from api.deps import AppDep, SettingsDep, ViewsDep
-from api.reads.account_list import ListAsk, list_item, list_page
+from api.reads.account_list import ListAsk, list_item, list_page, people_of
 from api.reads.accounts import relationship_and_evidence
 from api.reads.dossier import dossier_document
 from api.reads.history import history_page, recorded_event
-from api.reads.people import People
 from api.settings import Settings
 from api.web import charts, labels, trends
 from api.web.forms import SPECS, FormState
@@ -120,7 +119,7 @@ def account_list(request: Request, app: AppDep, views: ViewsDep, settings: Setti
     except RequestValidationError:
         raise PageRefused(422, "ページの指定が正しくありません。一覧の最初から開き直してください。"
                           ) from None
-    people, now = People(app), app.clock()
+    people, now = people_of(app), app.clock()
     return render_page(request, "accounts.html", {
         "accounts": [list_item(found, now, settings, people) for found in rows],
         "next_cursor": next_cursor, "q": ask.q, "sort": ask.sort, "sorts": SORTS_JA,
