@@ -13,6 +13,7 @@ from bench.harness import Figure, an_account_with, p50, report, store, timed
 from bench.large import large_figures
 from bench.throughput import throughput_figures
 from domain.application import Tsunagi
+from projections import VIEW_NAMES
 from projections.asof import as_of
 from projections.runner import Projector
 
@@ -41,7 +42,7 @@ def as_of_figures(backend: str, events: int, repeat: int) -> list[Figure]:
 
 
 def catch_up_figures(backend: str, accounts: int) -> list[Figure]:
-    """P4: all five views built from a filled log, beside a raw scan of the same log."""
+    """P4: all the views built from a filled log, beside a raw scan of the same log."""
     from api.bootstrap import build_views
     from api.demo import generate
 
@@ -54,7 +55,8 @@ def catch_up_figures(backend: str, accounts: int) -> list[Figure]:
         projector.catch_up()
         rate = events / (time.perf_counter() - started)
         projector.close()
-    return [Figure(f"P4 catch-up, 5 views, {events:,} events ({backend})", rate, "/s",
+    return [Figure(f"P4 catch-up, {len(VIEW_NAMES)} views, {events:,} events ({backend})", rate,
+                   "/s",
                    baseline=raw, baseline_name="raw scan of the notification log, events/s",
                    target="≥ 5,000/s and ≥ 0.25 × raw scan",
                    met=rate >= 5000 and rate >= 0.25 * raw),

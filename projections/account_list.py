@@ -300,6 +300,8 @@ class AccountListView(AccountDocumentView):
         "CREATE INDEX IF NOT EXISTS account_list_owner "
         "ON account_list (owner_rep_id, name_folded, account_id)",
         "CREATE INDEX IF NOT EXISTS account_list_successor ON account_list (successor_rep_id)",
+        "CREATE INDEX IF NOT EXISTS account_list_cooling "
+        "ON account_list (cooling, health_key, account_id)",
     ]
     evolve = staticmethod(evolve)
 

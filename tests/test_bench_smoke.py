@@ -19,7 +19,7 @@ def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> Non
     for figure in ("P1 pgbench, 1 client", "P1 HTTP floor", "P1 HTTP appends, 8 clients",
                    "P2 append p50",
                    "P3 GET view p99", "P3 GET dossier p99", "projector process",
-                   "P4 catch-up, 5 views", "P4 reference: scan and decode only", "P5 as-of p50",
+                   "P4 catch-up, 6 views", "P4 reference: scan and decode only", "P5 as-of p50",
                    "P6 API RSS", "P6 projector RSS", "P7 tsunagi demo",
                    "P8 reads within 2 s, busy writer (sqlite)",
                    "P9 accounts list page p99, 300 accounts (sqlite)",
