@@ -5,6 +5,7 @@ A new view is a new module with a `View` subclass, listed here; no other view ch
 
 from __future__ import annotations
 
+from projections.account_list import AccountListView
 from projections.base import View
 from projections.dossier import DossierView
 from projections.health import HealthView
@@ -20,6 +21,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     RouteView,
     DossierView,
     HealthView,
+    AccountListView,
     TeamView,
     PeopleView,
 )

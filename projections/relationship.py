@@ -20,7 +20,6 @@ from projections.base import (
 from projections.records import (
     add_days,
     event_id,
-    from_json,
     iso,
     json_safe,
     local_date,
@@ -267,14 +266,3 @@ class RelationshipView(AccountDocumentView):
         "ON relationship_view (successor_rep_id)",
     ]
     evolve = staticmethod(evolve)
-
-    def listing(self, rep_id: str | None, *, after: str = "", limit: int = 500) -> list[Document]:
-        """Accounts by id: a rep's own and those being handed to them, or all."""
-        where, params = "account_id > ?", [after]
-        if rep_id is not None:
-            where += " AND (owner_rep_id = ? OR successor_rep_id = ?)"
-            params += [rep_id, rep_id]
-        with self.view.reading() as cursor:
-            cursor.execute(f"SELECT document FROM relationship_view WHERE {where} "
-                           "ORDER BY account_id LIMIT ?", [*params, limit])
-            return [from_json(row[0]) for row in cursor.fetchall()]

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import HTTPException
 
 from api.reads.common import reading_of, wait_for_views
-from api.reads.models import AccountListPublic, AccountPublic, AccountSummaryPublic, HealthPublic
+from api.reads.models import AccountPublic, AccountSummaryPublic, HealthPublic
 from api.reads.people import People
 from api.settings import Settings
 from domain.account import Account
@@ -21,7 +21,6 @@ from projections.asof import Basis, as_of
 from projections.base import Document
 from projections.health_warnings import Limits
 from projections.quarantine import Reading
-from projections.relationship import RelationshipView
 from projections.runner import Views
 
 SUMMARY_FIELDS = tuple(AccountSummaryPublic.model_fields)
@@ -45,19 +44,6 @@ def account_public(app: Tsunagi, views: Views, settings: Settings, actor: Actor,
     if reading.incomplete:
         fields["incomplete"] = reading.incomplete
     return AccountPublic.model_validate(fields)
-
-
-def account_list(views: Views, settings: Settings, actor: Actor) -> AccountListPublic:
-    """A rep's own accounts (and those being handed to them); everyone's for others."""
-    return AccountListPublic(items=[AccountSummaryPublic.model_validate(_summary(doc))
-                                    for doc in account_listing(views, settings, actor)])
-
-
-def account_listing(views: Views, settings: Settings, actor: Actor) -> list[Document]:
-    """The relationship documents of the accounts ``account_list`` lists."""
-    wait_for_views(views, settings, "relationship")
-    view: RelationshipView = views["relationship"]  # type: ignore[assignment]
-    return view.listing(actor.user_id if actor.role is Role.REP else None)
 
 
 def account_as_of(app: Tsunagi, views: Views, settings: Settings, actor: Actor,

@@ -100,8 +100,31 @@ class AccountSummaryPublic(BaseModel):
     handover: Document | None
 
 
+class ListHealthPublic(BaseModel):
+    """The current owner's health as the list shows it: during a successor's ramp-up
+    (立ち上がり期間) the status says so and no score stands beside the others."""
+
+    status: str
+    score: int | None
+    as_of: Annotated[Instant, Field(
+        description="The score and the warnings read from the pattern of events stand as of "
+                    "the account's latest recorded event")]
+
+
+class AccountListItemPublic(AccountSummaryPublic):
+    """One row of the accounts list (a view table row, no document loaded)."""
+
+    owner_name: str | None
+    contract_end: Day | None
+    health: ListHealthPublic
+    warnings: list[WarningPublic]
+    cooling: bool
+
+
 class AccountListPublic(BaseModel):
-    items: list[AccountSummaryPublic]
+    items: list[AccountListItemPublic]
+    next_cursor: Annotated[str | None, Field(
+        description="Pass as cursor for the next page; null on the last page")]
 
 
 class AccountPublic(AccountSummaryPublic):

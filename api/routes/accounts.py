@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from api.access import allow, readable_account
 from api.bodies import json_body, request_body
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
-from api.params import INSTANT, SCHEMA_INSTANT, parse_instant
-from api.reads.accounts import account_list, account_public
+from api.params import DAY, INSTANT, SCHEMA_DAY, SCHEMA_INSTANT, parse_day, parse_instant
+from api.reads.account_list import DEFAULT_PAGE, MAX_PAGE, ListAsk, account_list, people_of
+from api.reads.accounts import account_public
 from api.reads.models import public
 from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
@@ -38,9 +39,30 @@ def open_account(payload: Annotated[AccountCreate, json_body(AccountCreate)], ap
 
 
 @router.get("", summary="List accounts", dependencies=[READERS])
-def list_accounts(views: ViewsDep, settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:
-    """A rep's own accounts (and those being handed to them); everyone's for others."""
-    return public(account_list(views, settings, actor))
+def list_accounts(
+    app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
+    q: Annotated[str, Query(max_length=100, description=(
+        "Part of the name; full-width and half-width alike (NFKC), case ignored"))] = "",
+    owner_rep_id: Annotated[str | None, Query(max_length=64)] = None,
+    cooling: Annotated[bool | None, Query(description=(
+        "true: only accounts showing a cooling sign; false: only those showing none"))] = None,
+    contract_ends_before: Annotated[str | None, Query(
+        description="Only contracts ending before this day (YYYY-MM-DD)", pattern=DAY.pattern,
+        json_schema_extra={"format": "date", "pattern": SCHEMA_DAY})] = None,
+    sort: Annotated[Literal["name", "next_visit_due", "contract_end", "health"], Query(
+        description="Ascending; health: the lowest score first, ramp-up and unknown last"
+    )] = "name",
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    cursor: Annotated[str | None, Query(max_length=400, pattern=r"^[A-Za-z0-9_-]+$",
+                                        description="next_cursor of the previous page")] = None,
+) -> dict[str, Any]:
+    """A rep's own accounts (and those being handed to them); everyone's for others.
+    Searched, filtered, sorted, and paged by cursor: following next_cursor to its end lists
+    every account once, even while accounts are opened."""
+    ask = ListAsk(q=q, owner_rep_id=owner_rep_id, cooling=cooling,
+                  contract_ends_before=parse_day(contract_ends_before, "contract_ends_before"),
+                  sort=sort, limit=limit, cursor=cursor)
+    return public(account_list(views, settings, actor, people_of(app), app.clock(), ask))
 
 
 @router.get("/{account_id}", summary="The relationship view",

@@ -13,10 +13,11 @@ from types import ModuleType
 import pytest
 
 from domain.account import Account
-from projections import dossier, health, relationship, route, team
+from projections import account_list, dossier, health, relationship, route, team
 from projections.records import EVENT_CLASSES
 
-FOLDS = (relationship, dossier, health)  # the opening makes their document (base.dispatch)
+# the opening makes their document (base.dispatch)
+FOLDS = (relationship, dossier, health, account_list)
 VIEWS = (*FOLDS, route, team)
 
 

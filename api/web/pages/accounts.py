@@ -9,11 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 
 from api.access import readable_account
 from api.deps import AppDep, SettingsDep, ViewsDep
-from api.reads.accounts import account_listing, relationship_and_evidence
+from api.reads.account_list import ListAsk, list_item, list_page, people_of
+from api.reads.accounts import relationship_and_evidence
 from api.reads.dossier import dossier_document
 from api.reads.history import history_page, recorded_event
 from api.settings import Settings
@@ -101,12 +103,27 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
     }, status=status)
 
 
+SORTS_JA = {"name": "取引先名", "next_visit_due": "次回訪問期限", "contract_end": "契約終了日",
+            "health": "健全度の低い順"}
+
+
 @router.get("/accounts")
-def account_list(request: Request, views: ViewsDep, settings: SettingsDep,
-                 actor: PageActor) -> Response:
+def account_list(request: Request, app: AppDep, views: ViewsDep, settings: SettingsDep,
+                 actor: PageActor, q: str = "", sort: str = "name",
+                 cursor: str | None = None) -> Response:
+    """The accounts list: search by part of the name, sort, and page on (50 a page)."""
     require(actor, *READERS)
+    ask = ListAsk(q=q[:100], sort=sort if sort in SORTS_JA else "name", cursor=cursor or None)
+    try:
+        rows, next_cursor = list_page(views, settings, actor, ask)
+    except RequestValidationError:
+        raise PageRefused(422, "ページの指定が正しくありません。一覧の最初から開き直してください。"
+                          ) from None
+    people, now = people_of(app), app.clock()
     return render_page(request, "accounts.html", {
-        "accounts": account_listing(views, settings, actor)})
+        "accounts": [list_item(found, now, settings, people) for found in rows],
+        "next_cursor": next_cursor, "q": ask.q, "sort": ask.sort, "sorts": SORTS_JA,
+        "paged": cursor is not None})
 
 
 @router.get("/accounts/{account_id}")
