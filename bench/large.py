@@ -25,7 +25,6 @@ from bench.harness import PG, Figure
 from projections import VIEW_NAMES
 
 
-
 def rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     found = re.search(r"VmRSS:\s+(\d+) kB", status)
