@@ -348,6 +348,15 @@ class AccountListView(AccountDocumentView):
         return [_list_row(found) for found in rows]
 
 
+    def cooling(self) -> list[ListRow]:
+        """Every account cooling, least healthy first (a team board lists them all)."""
+        found: list[ListRow] = []
+        while page := self.page(ListQuery(cooling=True, sort="health", limit=500, after=(
+                (found[-1].sort_key, found[-1].account_id) if found else None))):
+            found += page
+        return found
+
+
 def _list_row(found: Sequence[Any]) -> ListRow:
     values = dict(zip(SELECTED, found, strict=False))
     for name in ("standing_warnings", "dated_warnings", "summary"):

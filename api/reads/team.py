@@ -9,13 +9,14 @@ loading account documents. Every figure a rep is judged on is split: what they i
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from api.reads.common import wait_for_views
 from api.settings import Settings
+from projections.account_list import AccountListView
 from projections.people import PeopleView
-from projections.records import from_json
+from projections.records import BUSINESS_TZ, from_json
 from projections.runner import Views
 from projections.team import ACCOUNT, CHECKPOINT, CONCESSION, HANDOVER
 
@@ -40,6 +41,7 @@ class RepFigures:
         default_factory=lambda: {"0-7": 0, "8-30": 0, "31+": 0})
     requests_unanswered: int = 0
     requests_unanswered_inherited: int = 0  # received before they owned the account
+    cooling: int = 0  # accounts showing a sign the customer is cooling
 
 
 @dataclass
@@ -47,6 +49,7 @@ class TeamBoard:
     date: date
     reps: list[RepFigures]
     needing_handover: list[dict[str, Any]]  # owned by someone who left, or who is no rep
+    cooling: list[dict[str, Any]]
     promises_overdue: list[dict[str, Any]]
     handovers: list[dict[str, Any]]
     checkpoints: list[dict[str, Any]]
@@ -82,7 +85,7 @@ LISTED = ("SELECT account_id, kind, rep_id, day, payload FROM team_items "
 def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
     """The board as the route and team views have it, once they have applied every
     acknowledged write: counted by the database; only the listed rows' documents are read."""
-    wait_for_views(views, settings, "route", "team", "people")
+    wait_for_views(views, settings, "route", "team", "people", "account_list")
     day = on.isoformat()
     people: PeopleView = views["people"]  # type: ignore[assignment]
     reps: dict[str, RepFigures] = {
@@ -158,13 +161,22 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
                              "owner_rep_id": rep_id, "contract_end": day_text,
                              "days_left": (date.fromisoformat(day_text) - on).days,
                              "annual_value_jpy": payload.get("annual_value_jpy")})
+    accounts: AccountListView = views["account_list"]  # type: ignore[assignment]
+    noon = datetime.combine(on, time(12), BUSINESS_TZ)
+    cooling = []
+    for found in accounts.cooling():
+        rep(found.owner_rep_id).cooling += 1
+        cooling.append({"account_id": found.account_id, "name": found.name,
+                        "owner_rep_id": found.owner_rep_id,
+                        "health_score": found.health_score,
+                        "warnings": found.warnings(noon)})
     in_flight = {h["account_id"] for h in handovers}
     needing_handover = [
         {"account_id": account_id, "name": from_json(payload)["name"], "owner_rep_id": rep_id,
          "owner_name": reps[rep_id].name, "handover_in_flight": account_id in in_flight}
         for account_id, rep_id, payload in orphans]
     return TeamBoard(date=on, reps=sorted(reps.values(), key=lambda r: r.rep_id),
-                     needing_handover=needing_handover,
+                     needing_handover=needing_handover, cooling=cooling,
                      promises_overdue=promises_overdue, handovers=handovers,
                      checkpoints=checkpoints, renewals=renewals, concessions=concessions)
 
@@ -175,6 +187,7 @@ def team_json(board: TeamBoard) -> dict[str, Any]:
         "date": board.date.isoformat(),
         "reps": [asdict(figures) for figures in board.reps],
         "needing_handover": board.needing_handover,
+        "cooling": board.cooling,
         "promises_overdue": board.promises_overdue,
         "handovers": board.handovers,
         "checkpoints": board.checkpoints,

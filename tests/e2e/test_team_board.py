@@ -150,3 +150,21 @@ def test_退職した担当者と未登録の担当者の取引先は引き継�
                for n in board["needing_handover"]}
     assert needing == {(story["yamada"], "sato", False), (story["osaka"], "sato", True),
                        (str(ghost.id), "ghost", False)}
+
+
+def test_冷え込みの兆しのある取引先は警告とともにボードに並ぶ(office: Office) -> None:
+    story = the_story(office)
+    for day in range(11, 16):  # five formal visits in a row: no small talk at all
+        ok(office.佐藤さん.post(f"/v1/accounts/{story['yamada']}/visits", {
+            "occurred_at": f"2026-11-{day}T10:00:00+09:00", "purpose": "定期訪問",
+            "small_talk": False}))
+    board = ok(office.田中課長.get("/v1/team", params={"date": "2026-11-20"}), 200)
+    cooling = {c["account_id"]: (c["owner_rep_id"], {w["code"] for w in c["warnings"]})
+               for c in board["cooling"]}
+    assert cooling.keys() == {story["yamada"], story["kawasaki"]}
+    assert cooling[story["yamada"]][0] == "sato"
+    assert "small_talk_low" in cooling[story["yamada"]][1]
+    assert cooling[story["kawasaki"]][0] == "suzuki"
+    assert "request_unanswered" in cooling[story["kawasaki"]][1], "高橋さん's, 17 days old"
+    reps = {rep["rep_id"]: rep for rep in board["reps"]}
+    assert (reps["sato"]["cooling"], reps["suzuki"]["cooling"]) == (1, 1)

@@ -102,6 +102,7 @@ LISTS = (
         Column("対応中のクレーム", _with_inherited("complaints_open")),
         Column("クレームの経過日数", _ages),
         Column("未回答の要望", _with_inherited("requests_unanswered")),
+        Column("冷え込みの兆し", lambda row, _: f"{row['cooling']}件"),
     ), lambda board: [asdict(figures) for figures in board.reps]),
     TeamList("needing_handover", "引き継ぎが必要な取引先（担当者が退職・未登録）",
              "退職・未登録の担当者の取引先はありません。", (
