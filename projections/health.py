@@ -491,7 +491,8 @@ def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS,
     tenures = []
     for index, tenure in enumerate(doc["tenures"]):
         started = parse_dt(tenure["from"])
-        if tenure["frozen"] is not None:
+        live = tenure["frozen"] is None
+        if not live:
             status, health = "closed", tenure["frozen"]
         else:
             ramping = at - started < timedelta(days=ramp_up_days) and index > 0
@@ -502,7 +503,8 @@ def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS,
                  "status": status, "health": health}
         if index > 0:
             entry["baseline"] = tenure["baseline"]
-            entry["comparison"] = like_for_like(doc, index, at)
+            entry["comparison"] = like_for_like(doc, index, at,
+                                                health["score"] if live else None)
         tenures.append(entry)
     current = tenures[-1]
     summary = {"rep_id": current["rep_id"], "status": current["status"],

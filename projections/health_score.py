@@ -170,8 +170,8 @@ def thin_records(records_per_month: float, period: Period) -> bool:
 
 def _records_per_month(tenure: dict[str, Any], period: Period) -> float:
     """Visits (not e-mail), promises closed or due, complaints and requests, per 30 days."""
-    visits = sum(sum(1 for letter in codes if letter in _NOT_EMAIL)
-                 for day, codes in tenure["visit_days"].items() if day in period)
+    visits = sum(_not_email(codes) for day, codes in tenure["visit_days"].items()
+                 if day in period)
     promises = sum(t[0] + t[1] for day, t in tenure["promise_days"].items() if day in period)
     promises += sum(1 for p in tenure["open_promises"] if p["made_on"] in period)
     complaints = sum(t[0] for day, t in tenure["complaint_days"].items() if day in period)
@@ -181,7 +181,12 @@ def _records_per_month(tenure: dict[str, Any], period: Period) -> float:
     return round(float(visits + promises + complaints + requests) * 30 / days, 2)
 
 
-_NOT_EMAIL = frozenset("iIoOpP")
+_EMAIL_AND_MINUTES = str.maketrans("", "", "eE0123456789")
+
+
+def _not_email(day_codes: str) -> int:
+    """The day's visits in person, online or by phone."""
+    return len(day_codes.translate(_EMAIL_AND_MINUTES))
 
 
 def midnight(day: date) -> datetime:
@@ -189,9 +194,11 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time(), BUSINESS_TZ)
 
 
-def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
+def like_for_like(doc: Document, index: int, at: datetime,
+                  score: int | None = None) -> dict[str, Any]:
     """The predecessor over the same length of tenure, and over the same season a year before,
-    each as it stood at the end of those days, beside the successor's score now."""
+    each as it stood at the end of those days, beside the successor's score now (``score``,
+    when the caller has just reached it: ``score_tenure(doc, index, at)["score"]``)."""
     successor, predecessor = doc["tenures"][index], doc["tenures"][index - 1]
     if successor["to"] is not None:  # a closed tenure compares over its whole length
         at = min(at, parse_dt(successor["to"]))
@@ -212,7 +219,7 @@ def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
         "predecessor_rep_id": predecessor["rep_id"],
         "days": length,
         "predecessor_score": same_length["score"],
-        "score": score_tenure(doc, index, at)["score"],
+        "score": score_tenure(doc, index, at)["score"] if score is None else score,
         "same_season_last_year_score": same_season["score"] if same_season else None,
         "same_length": same_length,
         "same_season_last_year": same_season,
@@ -234,10 +241,16 @@ def _visits_from(tenure: dict[str, Any], days: Iterable[str], *,
         yield from reversed(visits) if latest_first else visits
 
 
+_BEST_FIRST = sorted(((weight, CHANNEL_LETTERS[channel])
+                     for channel, weight in CHANNEL_WEIGHTS.items()), reverse=True)
+
+
 def best_contact(day_codes: str) -> float:
     """The day's best contact by its channel's weight (in person 1 … e-mail 0.25)."""
-    return max(CHANNEL_WEIGHTS[LETTER_CHANNELS[letter.lower()]]
-               for letter in day_codes if letter.isalpha())
+    for weight, letter in _BEST_FIRST:
+        if letter in day_codes or letter.upper() in day_codes:
+            return weight
+    return 0.0
 
 
 def _cited(tenure: dict[str, Any], period: Period,
