@@ -31,6 +31,8 @@ from projections.health_score import (
     received_day,
     score_tenure,
     severity_weight,
+    visit_code,
+    visit_codes,
 )
 from projections.health_warnings import Limits, warnings
 from projections.records import (
@@ -57,8 +59,9 @@ def _new_tenure(rep_id: str, start: datetime, handover_id: str | None) -> dict[s
     events, value]`` by the day they closed (value: each promise's worth, kept late less),
     ``complaint_days[day] = [count, weighted score, events, weight]`` by the day they were
     received (or, inherited, the day the tenure began); the last ``EVIDENCE_LISTED`` of
-    each are kept whole to cite as evidence. Visits are counted by day too:
-    ``visit_days[day] = [[channel, small_talk, minutes_late], …]``; ``request_days[day]``
+    each are kept whole to cite as evidence. Visits are kept by day too, a few characters
+    each in the order recorded (``visit_days[day] = "Ii12p"``: ``visit_code``; warmth
+    weighs the last ones of a period, so their order is kept); ``request_days[day]``
     counts the customer's requests, which with visits, promises and complaints tell thin
     records. ``baseline`` is the relationship as this tenure
     received it (None for the first), frozen when the handover completed.
@@ -89,8 +92,7 @@ def _opened(e: Account.Opened) -> Document:
 def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     tenure = _current(doc)
     day = local_date(e.occurred_at).isoformat()
-    tenure["visit_days"].setdefault(day, []).append(
-        [e.channel, e.small_talk, e.minutes_late])
+    _add_visit(tenure, day, visit_code(e.channel, e.small_talk, e.minutes_late))
     visit = {"event_id": event_id(e), "occurred_at": iso(e.occurred_at),
              "utc": utc_key(e.occurred_at), "day": day, "small_talk": e.small_talk,
              "minutes_late": e.minutes_late, "channel": e.channel,
@@ -326,13 +328,10 @@ def _pass_on_later_evidence(closing: dict[str, Any], opening: dict[str, Any],
     for visit_day in [d for d in closing["visit_days"] if d > day]:
         opening["visit_days"][visit_day] = closing["visit_days"].pop(visit_day)
     for visit in (v for v in later if v["day"] == day):
-        entry = [visit["channel"], visit["small_talk"], visit["minutes_late"]]
-        that_day = closing["visit_days"].get(day, [])
-        if entry in that_day:
-            that_day.remove(entry)
-            opening["visit_days"].setdefault(day, []).append(entry)
-        if not that_day:
-            closing["visit_days"].pop(day, None)
+        code = _code_of(visit)
+        if code in visit_codes(closing["visit_days"].get(day, "")):
+            _remove_visit(closing, day, code)
+            _add_visit(opening, day, code)
     for items, when in (("open_promises", lambda p: p["made_on"]),
                         ("open_complaints", received_day),
                         ("closed_complaints", received_day)):
@@ -383,35 +382,44 @@ def _correct_visit(doc: Document, target: str, e: Account.RecordCorrected) -> No
 
 def _move_visit_day(tenure: dict[str, Any], visit: dict[str, Any],
                     e: Account.RecordCorrected) -> None:
-    """The visit's entry in ``visit_days`` (and its record count) follows the correction."""
-    before = [visit["channel"], visit["small_talk"], visit["minutes_late"]]
-    entries = tenure["visit_days"].get(visit["day"], [])
-    if before not in entries:
+    """The visit's code in ``visit_days`` (and its record count) follows the correction."""
+    before = _code_of(visit)
+    if before not in visit_codes(tenure["visit_days"].get(visit["day"], "")):
         return
-    _remove_entry(tenure, visit["day"], before)
-    after = [visit["channel"], e.corrections.get("small_talk", visit["small_talk"]),
-             e.corrections.get("minutes_late", visit["minutes_late"])]
+    _remove_visit(tenure, visit["day"], before)
+    after = visit_code(visit["channel"], e.corrections.get("small_talk", visit["small_talk"]),
+                       e.corrections.get("minutes_late", visit["minutes_late"]))
     day = (local_date(e.corrections["occurred_at"]).isoformat()
            if "occurred_at" in e.corrections else visit["day"])
-    tenure["visit_days"].setdefault(day, []).append(after)
+    _add_visit(tenure, day, after)
 
 
 def _move_uncited_visit(tenure: dict[str, Any], e: Account.RecordCorrected) -> None:
-    """A visit too old to be cited whole: its day's first entry moves to the new day."""
+    """A visit too old to be cited whole: its day's first visit moves to the new day."""
     old_day = local_date(e.originals["occurred_at"]).isoformat()
     new_day = local_date(e.corrections["occurred_at"]).isoformat()
-    entries = tenure["visit_days"].get(old_day)
-    if not entries:
+    codes = visit_codes(tenure["visit_days"].get(old_day, ""))
+    if not codes:
         return
-    entry = entries[0]
-    _remove_entry(tenure, old_day, entry)
-    tenure["visit_days"].setdefault(new_day, []).append(entry)
+    _remove_visit(tenure, old_day, codes[0])
+    _add_visit(tenure, new_day, codes[0])
 
 
-def _remove_entry(tenure: dict[str, Any], day: str, entry: list[Any]) -> None:
-    entries = tenure["visit_days"][day]
-    entries.remove(entry)
-    if not entries:
+def _code_of(visit: dict[str, Any]) -> str:
+    return visit_code(visit["channel"], visit["small_talk"], visit["minutes_late"])
+
+
+def _add_visit(tenure: dict[str, Any], day: str, code: str) -> None:
+    tenure["visit_days"][day] = tenure["visit_days"].get(day, "") + code
+
+
+def _remove_visit(tenure: dict[str, Any], day: str, code: str) -> None:
+    """The day's first visit with that code goes; the day too, when it was the last."""
+    codes = visit_codes(tenure["visit_days"][day])
+    codes.remove(code)
+    if codes:
+        tenure["visit_days"][day] = "".join(codes)
+    else:
         del tenure["visit_days"][day]
 
 
@@ -483,7 +491,8 @@ def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS,
     tenures = []
     for index, tenure in enumerate(doc["tenures"]):
         started = parse_dt(tenure["from"])
-        if tenure["frozen"] is not None:
+        live = tenure["frozen"] is None
+        if not live:
             status, health = "closed", tenure["frozen"]
         else:
             ramping = at - started < timedelta(days=ramp_up_days) and index > 0
@@ -494,7 +503,8 @@ def health_report(doc: Document, at: datetime, ramp_up_days: int = RAMP_UP_DAYS,
                  "status": status, "health": health}
         if index > 0:
             entry["baseline"] = tenure["baseline"]
-            entry["comparison"] = like_for_like(doc, index, at)
+            entry["comparison"] = like_for_like(doc, index, at,
+                                                health["score"] if live else None)
         tenures.append(entry)
     current = tenures[-1]
     summary = {"rep_id": current["rep_id"], "status": current["status"],
@@ -520,8 +530,9 @@ def handover_baseline(doc: Document, at: datetime) -> dict[str, Any]:
 class HealthView(AccountDocumentView):
     name: str = "health"
     table = "health_view"
-    shape = 5  # 2: closed promises and complaints counted by day; 3: visits by day with
+    shape = 6  # 2: closed promises and complaints counted by day; 3: visits by day with
     # channel, records by day, requests, concessions, stakeholders, renewals, baselines;
     # 4: each visit's attendees, each stakeholder's decision power, stance and leaving;
-    # 5: a cancelled handover's checkpoints end, a back-dated completion splits at its time
+    # 5: a cancelled handover's checkpoints end, a back-dated completion splits at its time;
+    # 6: visits kept by day a few characters each (``visit_code``), not a list per visit
     evolve = staticmethod(evolve)

@@ -13,9 +13,9 @@ from typing import Any
 
 from projections.base import Document
 from projections.health_score import (
-    CHANNEL_WEIGHTS,
     MOOD_WINDOW,
     SMALL_TALK_CHANNELS,
+    best_contact,
     hours_between,
 )
 from projections.records import iso, local_date, parse_date
@@ -92,12 +92,11 @@ def _cadence_kept(doc: Document, today: date) -> dict[str, Any]:
     windows = CADENCE_DAYS // cadence
     best: dict[int, float] = {}
     for tenure in doc["tenures"]:
-        for day, entries in tenure["visit_days"].items():
+        for day, codes in tenure["visit_days"].items():
             offset = (parse_date(day) - start).days
             if 0 <= offset < CADENCE_DAYS and offset // cadence < windows:
-                for channel, _talk, _late in entries:
-                    best[offset // cadence] = max(best.get(offset // cadence, 0.0),
-                                                  CHANNEL_WEIGHTS.get(channel, 1.0))
+                best[offset // cadence] = max(best.get(offset // cadence, 0.0),
+                                              best_contact(codes))
     first = start.isoformat()
     ids = [v["event_id"] for v in _visits(doc) if first <= v["day"] < today.isoformat()]
     value = round(sum(best.values()) / windows, 3) if windows else None

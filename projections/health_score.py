@@ -38,10 +38,12 @@ records are too few to score. The report a reader gets, with the warnings, is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, NamedTuple
 
 from projections.base import Document
 from projections.records import BUSINESS_TZ, local_date, parse_date, parse_dt
@@ -64,6 +66,37 @@ FULL_EVIDENCE = 3  # items of evidence from which a component counts in full
 NEUTRAL_PRIOR = 0.1  # weight of a neutral 50 while a score rests on fewer than 3 items
 THIN_RECORDS_PER_MONTH = 1.0  # fewer records than this a month: 「記録が少ない」
 THIN_RECORDS_MIN_DAYS = 14  # a tenure this young is not yet judged thin
+
+
+class Visit(NamedTuple):
+    channel: str
+    small_talk: bool
+    minutes_late: int
+
+
+CHANNEL_LETTERS = {"in_person": "i", "online": "o", "phone": "p", "email": "e"}
+LETTER_CHANNELS = {letter: channel for channel, letter in CHANNEL_LETTERS.items()}
+_VISIT_CODE = re.compile(r"[a-zA-Z]\d*")
+
+
+def visit_code(channel: str, small_talk: bool, minutes_late: int) -> str:
+    """One visit in a day's ``visit_days`` entry: its channel's letter, capital when there
+    was small talk, then the minutes late if any (``"I"``, ``"p"``, ``"i12"``)."""
+    letter = CHANNEL_LETTERS[channel]
+    return f"{letter.upper() if small_talk else letter}{minutes_late or ''}"
+
+
+def visit_codes(day_codes: str) -> list[str]:
+    """A day's visits, one code each, in the order they were recorded."""
+    return _VISIT_CODE.findall(day_codes)
+
+
+def decoded(code: str) -> Visit:
+    return Visit(LETTER_CHANNELS[code[0].lower()], code[0].isupper(), int(code[1:] or 0))
+
+
+def day_visits(day_codes: str) -> list[Visit]:
+    return [decoded(code) for code in visit_codes(day_codes)]
 
 
 @dataclass(frozen=True)
@@ -137,7 +170,8 @@ def thin_records(records_per_month: float, period: Period) -> bool:
 
 def _records_per_month(tenure: dict[str, Any], period: Period) -> float:
     """Visits (not e-mail), promises closed or due, complaints and requests, per 30 days."""
-    visits = sum(1 for _day, entry in _visits_in(tenure, period) if entry[0] != "email")
+    visits = sum(_not_email(codes) for day, codes in tenure["visit_days"].items()
+                 if day in period)
     promises = sum(t[0] + t[1] for day, t in tenure["promise_days"].items() if day in period)
     promises += sum(1 for p in tenure["open_promises"] if p["made_on"] in period)
     complaints = sum(t[0] for day, t in tenure["complaint_days"].items() if day in period)
@@ -147,14 +181,24 @@ def _records_per_month(tenure: dict[str, Any], period: Period) -> float:
     return round(float(visits + promises + complaints + requests) * 30 / days, 2)
 
 
+_EMAIL_AND_MINUTES = str.maketrans("", "", "eE0123456789")
+
+
+def _not_email(day_codes: str) -> int:
+    """The day's visits in person, online or by phone."""
+    return len(day_codes.translate(_EMAIL_AND_MINUTES))
+
+
 def midnight(day: date) -> datetime:
     """The instant a day begins in Japan (so the end of the day before)."""
     return datetime.combine(day, time(), BUSINESS_TZ)
 
 
-def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
+def like_for_like(doc: Document, index: int, at: datetime,
+                  score: int | None = None) -> dict[str, Any]:
     """The predecessor over the same length of tenure, and over the same season a year before,
-    each as it stood at the end of those days, beside the successor's score now."""
+    each as it stood at the end of those days, beside the successor's score now (``score``,
+    when the caller has just reached it: ``score_tenure(doc, index, at)["score"]``)."""
     successor, predecessor = doc["tenures"][index], doc["tenures"][index - 1]
     if successor["to"] is not None:  # a closed tenure compares over its whole length
         at = min(at, parse_dt(successor["to"]))
@@ -175,7 +219,7 @@ def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
         "predecessor_rep_id": predecessor["rep_id"],
         "days": length,
         "predecessor_score": same_length["score"],
-        "score": score_tenure(doc, index, at)["score"],
+        "score": score_tenure(doc, index, at)["score"] if score is None else score,
         "same_season_last_year_score": same_season["score"] if same_season else None,
         "same_length": same_length,
         "same_season_last_year": same_season,
@@ -185,10 +229,28 @@ def like_for_like(doc: Document, index: int, at: datetime) -> dict[str, Any]:
 # ---------------------------------------------------------------------- the components
 
 
-def _visits_in(tenure: dict[str, Any], period: Period) -> list[tuple[str, list[Any]]]:
-    """(day, [channel, small_talk, minutes_late]) of each visit in the period, oldest first."""
-    return [(day, entry) for day in sorted(d for d in tenure["visit_days"] if d in period)
-            for entry in tenure["visit_days"][day]]
+def _days_in(tenure: dict[str, Any], period: Period) -> list[str]:
+    return sorted(day for day in tenure["visit_days"] if day in period)
+
+
+def _visits_from(tenure: dict[str, Any], days: Iterable[str], *,
+                 latest_first: bool = False) -> Iterator[Visit]:
+    """Each visit of those days in the order recorded, or latest first."""
+    for day in days:
+        visits = day_visits(tenure["visit_days"][day])
+        yield from reversed(visits) if latest_first else visits
+
+
+_BEST_FIRST = sorted(((weight, CHANNEL_LETTERS[channel])
+                     for channel, weight in CHANNEL_WEIGHTS.items()), reverse=True)
+
+
+def best_contact(day_codes: str) -> float:
+    """The day's best contact by its channel's weight (in person 1 … e-mail 0.25)."""
+    for weight, letter in _BEST_FIRST:
+        if letter in day_codes or letter.upper() in day_codes:
+            return weight
+    return 0.0
 
 
 def _cited(tenure: dict[str, Any], period: Period,
@@ -206,10 +268,11 @@ def _cadence(doc: Document, tenure: dict[str, Any], period: Period) -> dict[str,
     if windows < 1:
         return _component("cadence", None, f"{cadence}日周期に満たない期間", ids, 0)
     best: dict[int, float] = {}
-    for day, (channel, _talk, _late) in _visits_in(tenure, period):
-        window = (parse_date(day) - period.start).days // cadence
-        if window < windows:
-            best[window] = max(best.get(window, 0.0), CHANNEL_WEIGHTS.get(channel, 1.0))
+    for day, codes in tenure["visit_days"].items():
+        if day in period:
+            window = (parse_date(day) - period.start).days // cadence
+            if window < windows:
+                best[window] = max(best.get(window, 0.0), best_contact(codes))
     value = sum(best.values()) / windows
     in_person = sum(1 for weight in best.values() if weight == 1.0)
     return _component("cadence", value,
@@ -336,31 +399,42 @@ def punctuality(minutes_late: int) -> float:
     return _linear(minutes_late, PUNCTUAL_MINUTES, LATE_ZERO_MINUTES)
 
 
-def _small_talk_share(entries: list[list[Any]]) -> float | None:
-    talk = [e for e in entries if e[0] in SMALL_TALK_CHANNELS]
-    return sum(1 for e in talk if e[1]) / len(talk) if talk else None
+def _small_talk_share(visits: list[Visit]) -> float | None:
+    talk = [v for v in visits if v.channel in SMALL_TALK_CHANNELS]
+    return sum(1 for v in talk if v.small_talk) / len(talk) if talk else None
+
+
+WARMTH_VISITS = 10  # the last visits warmth counts (small talk), and the last in person
 
 
 def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
-    visits = [entry for _day, entry in _visits_in(tenure, period)]
-    talk = [e for e in visits if e[0] in SMALL_TALK_CHANNELS]
-    in_person = [e for e in visits if e[0] == "in_person"][-10:]
+    days = _days_in(tenure, period)
+    counted: list[Visit] = []  # the last visits with small talk possible, latest first
+    in_person: list[Visit] = []  # the last in person, latest first
+    for visit in _visits_from(tenure, reversed(days), latest_first=True):
+        if visit.channel in SMALL_TALK_CHANNELS and len(counted) < WARMTH_VISITS:
+            counted.append(visit)
+        if visit.channel == "in_person" and len(in_person) < WARMTH_VISITS:
+            in_person.append(visit)
+        if len(in_person) == WARMTH_VISITS:  # in person ones are counted too: both full
+            break
+    counted.reverse()
     ids = _cited(tenure, period, SMALL_TALK_CHANNELS)[-10:]
-    if not talk:
+    if not counted:
         return _component("warmth", None, "訪問なし (メールの雑談は数えない)", ids, 0)
     received = (tenure["baseline"] or {}).get("small_talk_share", {}).get("value")
     if received is None:  # the first tenure: the mood it met on its first visits
-        received = _small_talk_share(talk[:MOOD_WINDOW])
-    now = _small_talk_share(talk[-MOOD_WINDOW:])
+        first = (v for v in _visits_from(tenure, days) if v.channel in SMALL_TALK_CHANNELS)
+        received = _small_talk_share(list(islice(first, MOOD_WINDOW)))
+    now = _small_talk_share(counted[-MOOD_WINDOW:])
     assert received is not None and now is not None
     held = 1.0 - max(0.0, received - now)
-    counted = talk[-10:]
-    punctual = [punctuality(e[2]) for e in in_person]
+    punctual = [punctuality(v.minutes_late) for v in reversed(in_person)]
     # Each visit counts once for the mood held, each visit in person once for punctuality.
     value = (held * len(counted) + sum(punctual)) / (len(counted) + len(punctual))
     on_time = f"・時間通り {sum(punctual) / len(punctual):.0%}" if punctual else ""
     return _component("warmth", value,
-                      f"雑談 担当開始時 {received:.0%} → 直近{min(len(talk), MOOD_WINDOW)}回 "
+                      f"雑談 担当開始時 {received:.0%} → 直近{min(len(counted), MOOD_WINDOW)}回 "
                       f"{now:.0%}{on_time}", ids, len(counted))
 
 

@@ -27,6 +27,7 @@ from domain.errors import (
     OutOfRange,
 )
 from projections import dossier, health, relationship
+from projections.health_score import Visit, day_visits
 from tests.conftest import JST, 佐藤さん, 田中課長, 鈴木さん, 高橋さん
 from tests.unit.test_invariants import refuses
 
@@ -384,11 +385,12 @@ def test_引き継ぎを後から記録すると_その後の記録は後任の�
     assert [v["event_id"] for v in sato["recent_visits"]] == [visit_ids[v] for v in sato_visits]
     assert [v["event_id"] for v in suzuki["recent_visits"]] == [
         visit_ids[v] for v in suzuki_visits]
-    assert {day: len(visits) for day, visits in sato["visit_days"].items()} == {
+    assert {day: len(day_visits(codes)) for day, codes in sato["visit_days"].items()} == {
         "2025-09-16": 1, "2025-10-01": 1}
-    assert {day: len(visits) for day, visits in suzuki["visit_days"].items()} == {
+    assert {day: len(day_visits(codes)) for day, codes in suzuki["visit_days"].items()} == {
         "2025-10-01": 1, "2025-10-15": 1, "2025-11-12": 1}
-    assert suzuki["visit_days"]["2025-10-01"] == [["in_person", False, 0]], "his own visit"
+    assert day_visits(suzuki["visit_days"]["2025-10-01"]) == [
+        Visit("in_person", False, 0)], "his own visit"
     assert (len(sato["open_promises"]), len(suzuki["open_promises"])) == (0, 1)
     assert (len(sato["open_complaints"]), len(suzuki["open_complaints"])) == (0, 1)
     frozen = {c["name"]: c for c in sato["frozen"]["components"]}
