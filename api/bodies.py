@@ -1,18 +1,23 @@
-"""Request bodies: parsed after authentication and access, JSON depth bounded, fingerprinted
-for the Idempotency-Key, and registered for /openapi.json."""
+"""Request bodies: parsed after authentication and access, only as ``application/json``
+(else 415), JSON depth bounded, numbers and dates sent in full-width digits read as their
+half-width equal (text as sent), fingerprinted for the Idempotency-Key, and registered for
+/openapi.json."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import types
+import unicodedata
 from collections.abc import Callable
+from datetime import date
 from itertools import accumulate
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError
 
 from api.access import AccountGate
 from api.deps import ActorDep
@@ -46,10 +51,55 @@ def json_nesting_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
 
 
+JSON_MEDIA_TYPE = "application/json"
+
+
+def require_json(request: Request) -> None:
+    """A body is read as JSON only when it says it is (``application/json``, any charset):
+    anything else is 415, unread."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != JSON_MEDIA_TYPE:
+        raise HTTPException(415, f"the body must be {JSON_MEDIA_TYPE} "
+                                 f"(Content-Type: {JSON_MEDIA_TYPE})")
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DATES = (date, AwareDatetime)  # datetime is a date
+
+
+def _field_types(annotation: Any) -> tuple[Any, ...]:
+    """The types a field takes, ``int | None`` → (int, NoneType)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return get_args(annotation)
+    return (annotation,)
+
+
+def normalised(model: type[BaseModel], data: Any) -> Any:
+    """The body with each number or date field sent as a string in full-width digits
+    (「１４」, 「２０２６-１２-１０」) read as its half-width equal (NFKC); a string of digits
+    for a number field is that number. Every other value, free text above all, is as sent."""
+    if not isinstance(data, dict):
+        return data
+    found = dict(data)
+    for name, field in model.model_fields.items():
+        value = found.get(field.alias or name)
+        if not isinstance(value, str):
+            continue
+        kinds = _field_types(field.annotation)
+        plain = unicodedata.normalize("NFKC", value)
+        if int in kinds and _INTEGER.fullmatch(plain):
+            found[field.alias or name] = int(plain)
+        elif any(isinstance(kind, type) and issubclass(kind, _DATES) for kind in kinds):
+            found[field.alias or name] = plain
+    return found
+
+
 async def parsed_body(request: Request, model: type[M]) -> M:
-    """The body as ``model``, or 422 naming the field; remembers its fingerprint for the
-    Idempotency-Key."""
+    """The body as ``model``, or 422 naming the field (415 when it is not JSON); remembers
+    its fingerprint for the Idempotency-Key."""
     raw = await request.body()
+    if raw.strip():  # an empty body is missing (422), whatever it says it is
+        require_json(request)
     if json_nesting_exceeds(raw):  # before any recursive parser meets it
         raise RequestValidationError([{
             "loc": ("body",), "type": "json_too_deep",
@@ -64,6 +114,9 @@ async def parsed_body(request: Request, model: type[M]) -> M:
         raise RequestValidationError(
             [{"loc": ("body",), "msg": "a JSON object is required", "type": "missing"}]
         )
+    read = normalised(model, data)
+    if read != data:
+        data, raw = read, json.dumps(read, ensure_ascii=False).encode()
     try:
         parsed = model.model_validate_json(raw)  # JSON mode: types as JSON has them
     except ValidationError as exc:

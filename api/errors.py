@@ -201,7 +201,8 @@ EVERY_ROUTE = {401: "no or unknown bearer token", 403: "this role may not use th
                503: "the store or the views did not answer in time; see Retry-After"}
 WRITES = {409: "the item's state forbids it, or a concurrent write won",
           412: "If-Match names a version the account has moved past",
-          413: "the body is over 1 MiB"}
+          413: "the body is over 1 MiB",
+          415: "the body is not in the media type the operation takes (application/json)"}
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:

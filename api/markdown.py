@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from api.reads.people import Names
+from api.reads.warnings import warning_words
 from api.web import labels
 from api.web.labels import (
     ANSWER_JA,
@@ -446,7 +447,7 @@ def _health(d: dict[str, Any], people: Names) -> Lines:
              f"（{_ja(HEALTH_STATUS_JA, health['status'])}）{_computed([])}",
              "", "### 警告", ""]
     return lines + _listed([
-        f"- {_ja(WARNING_SEVERITY_JA, w['severity'])}: {text(people.in_text(w['message']))}"
+        f"- {_ja(WARNING_SEVERITY_JA, w['severity'])}: {text(warning_words(w, people))}"
         f"{_computed(w.get('event_ids', []))}" for w in d["warnings"]])
 
 

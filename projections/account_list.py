@@ -36,7 +36,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, ClassVar
 
 from domain.account import Account
@@ -47,6 +47,7 @@ from projections.records import (
     BUSINESS_TZ,
     from_json,
     iso,
+    local_date,
     parse_date,
     parse_dt,
     to_json,
@@ -111,10 +112,15 @@ def _next_day(day: str) -> str:
     return (parse_date(day) + timedelta(days=1)).isoformat()
 
 
-def _dated(code: str, severity: str, message: str, event_ids: list[str], begins: str,
-           ends: str | None = None, user_id: str | None = None) -> dict[str, Any]:
-    warning = {"code": code, "severity": severity, "message": message,
-               "event_ids": event_ids, "from": begins, "until": ends}
+def _dated(code: str, severity: str, facts: dict[str, Any], event_ids: list[str],
+           begins: str, ends: str | None = None, user_id: str | None = None,
+           counts_from: str | None = None) -> dict[str, Any]:
+    """A warning that begins on a date, as projections.health_warnings flags it (``code``,
+    ``facts``, ``user_id``), with when it begins and ends; ``counts_from`` is the instant its
+    days or hours are counted from when read (``facts_now``)."""
+    warning: dict[str, Any] = {"code": code, "severity": severity, "facts": facts,
+                               "event_ids": event_ids, "from": begins, "until": ends,
+                               "counts_from": counts_from}
     if user_id is not None:
         warning["user_id"] = user_id
     return warning
@@ -125,36 +131,60 @@ def dated_warnings(rel: Document) -> list[dict[str, Any]]:
     those begun by then (the thresholds are projections.health_warnings')."""
     found = []
     if rel.get("next_visit_due"):
-        found.append(_dated("visit_overdue", "medium",
-                            f"訪問期限 {rel['next_visit_due']} を過ぎています",
+        last_visit_on = (local_date(parse_dt(rel["last_visit_at"])).isoformat()
+                         if rel.get("last_visit_at") else None)
+        found.append(_dated("visit_overdue", "medium", {"last_visit_on": last_visit_on},
                             [rel["last_visit_event_id"]] if rel.get("last_visit_event_id")
-                            else [], _day_starts(_next_day(rel["next_visit_due"]))))
+                            else [], _day_starts(_next_day(rel["next_visit_due"])),
+                            counts_from=_day_starts(rel["next_visit_due"])))
     for promise in rel["open_promises"]:
-        whose = f"{promise['made_by']}さんの約束"
-        found.append(_dated("promise_overdue", "high",
-                            f"約束の期限切れ ({promise['due_date']}, {whose})",
+        found.append(_dated("promise_overdue", "high", {"due_date": promise["due_date"]},
                             promise["event_ids"], _day_starts(_next_day(promise["due_date"])),
                             user_id=promise["made_by"]))
     for complaint in rel["open_complaints"]:
         received = parse_dt(complaint["received_at"])
         if complaint["status"] == "received":
-            found.append(_dated("complaint_unanswered", "high",
-                                f"クレームに初動がありません ({complaint['subject']})",
-                                complaint["event_ids"], utc_key(received + COMPLAINT_UNANSWERED)))
+            found.append(_dated("complaint_unanswered", "high", {}, complaint["event_ids"],
+                                utc_key(received + COMPLAINT_UNANSWERED),
+                                counts_from=utc_key(received)))
         else:
-            found.append(_dated("complaint_open_long", "medium",
-                                f"クレームが7日以上未解決です ({complaint['subject']})",
-                                complaint["event_ids"], utc_key(received + COMPLAINT_OPEN_LONG)))
+            found.append(_dated("complaint_open_long", "medium", {}, complaint["event_ids"],
+                                utc_key(received + COMPLAINT_OPEN_LONG),
+                                counts_from=utc_key(received)))
     contract = rel["contract"]
     if contract:
         end = contract["contract_end"]
         due = (parse_date(end) - timedelta(days=RENEWAL_DUE_DAYS)).isoformat()
         expired = _day_starts(_next_day(end))
-        found.append(_dated("renewal_due", "medium", f"契約終了 {end} まで{RENEWAL_DUE_DAYS}日以内",
-                            [contract["event_id"]], _day_starts(due), expired))
-        found.append(_dated("contract_expired", "high", f"契約が{end}に終了しました",
-                            [contract["event_id"]], expired))
+        found.append(_dated("renewal_due", "medium", {"contract_end": end},
+                            [contract["event_id"]], _day_starts(due), expired,
+                            counts_from=_day_starts(end)))
+        found.append(_dated("contract_expired", "high", {"contract_end": end},
+                            [contract["event_id"]], expired, counts_from=_day_starts(end)))
     return found
+
+
+def facts_now(warning: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A dated warning's facts as of ``now``: the days or hours counted as
+    projections.health_warnings counts them."""
+    facts = dict(warning["facts"])
+    since = warning.get("counts_from")
+    if since is None:
+        return facts
+    start = datetime.fromisoformat(since.removesuffix("Z")).replace(tzinfo=UTC)
+    days = (local_date(now) - local_date(start)).days
+    hours = (now - start).total_seconds() / 3600
+    if warning["code"] == "visit_overdue":
+        facts["days"] = days
+    elif warning["code"] == "complaint_unanswered":
+        facts["hours"] = round(hours)
+    elif warning["code"] == "complaint_open_long":
+        facts["days"] = round(hours / 24)
+    elif warning["code"] == "renewal_due":
+        facts["days"] = -days
+    elif warning["code"] == "contract_expired":
+        facts["days"] = days
+    return facts
 
 
 @dataclass(frozen=True)
@@ -256,7 +286,8 @@ class ListRow:
     def warnings(self, now: datetime) -> list[dict[str, Any]]:
         """The standing warnings and the dated ones begun by ``now`` (and not ended)."""
         moment = utc_key(now)
-        begun = [{k: v for k, v in w.items() if k not in ("from", "until")}
+        begun = [{**{k: v for k, v in w.items() if k not in ("from", "until", "counts_from")},
+                  "facts": facts_now(w, now)}
                  for w in self.dated_warnings
                  if w["from"] <= moment and (w["until"] is None or moment < w["until"])]
         return [*begun, *self.standing_warnings]

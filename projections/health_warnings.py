@@ -10,8 +10,11 @@ stands on the account now — a visit overdue, a promise or complaint open, a re
 unanswered, a supporter gone, the contract — is read whoever's tenure it began in.
 
 Each rule is a function of its own, named after the flags it raises; ``RULES`` lists them
-in the order their flags are reported. A flag that names a person carries their
-``user_id`` (the reads put the registered name in the message, api/reads/people.py).
+in the order their flags are reported. A flag says what it found as data, never as
+text: its ``code`` (a ``WarningCode``), its ``facts`` (days, dates, counts, shares, the
+customer's people by name) and, where it names a user, their ``user_id``. The reads render
+the Japanese message from those (``WARNING_MESSAGES_JA`` in api/web/labels.py), the user
+by their registered name, wherever warnings are served.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from projections.base import Document
@@ -39,6 +43,27 @@ CONCESSIONS_DAYS = 180  # concessions within the tenure over the last 180 days
 CONCESSIONS_REPEATED = 2  # this many or more
 
 Flag = dict[str, Any]
+Facts = dict[str, str | int | float]
+
+
+class WarningCode(StrEnum):
+    """What a warning is about; each has its words in WARNING_MESSAGES_JA (api/web/labels.py)."""
+
+    VISIT_OVERDUE = "visit_overdue"
+    SMALL_TALK_DECLINING = "small_talk_declining"
+    SMALL_TALK_LOW = "small_talk_low"
+    LATENESS = "lateness"
+    PROMISE_OVERDUE = "promise_overdue"
+    PROMISES_BROKEN = "promises_broken"
+    COMPLAINT_UNANSWERED = "complaint_unanswered"
+    COMPLAINT_OPEN_LONG = "complaint_open_long"
+    REQUEST_UNANSWERED = "request_unanswered"
+    DECISION_MAKER_ABSENT = "decision_maker_absent"
+    SUPPORTER_LEFT = "supporter_left"
+    CONCESSIONS_REPEATED = "concessions_repeated"
+    CONTRACT_EXPIRED = "contract_expired"
+    RENEWAL_DUE = "renewal_due"
+    HANDOVER_CHECKPOINT = "handover_checkpoint"
 
 
 @dataclass(frozen=True)
@@ -57,9 +82,9 @@ def warnings(doc: Document, at: datetime, limits: Limits | None = None) -> list[
     return [found for rule in RULES for found in rule(doc, at, chosen)]
 
 
-def _flag(code: str, severity: str, message: str, ids: list[str],
+def _flag(code: WarningCode, severity: str, facts: Facts, ids: list[str],
           user_id: str | None = None) -> Flag:
-    flag = {"code": code, "severity": severity, "message": message, "event_ids": ids}
+    flag: Flag = {"code": code.value, "severity": severity, "facts": facts, "event_ids": ids}
     if user_id is not None:
         flag["user_id"] = user_id
     return flag
@@ -91,8 +116,8 @@ def _visit_overdue(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
     overdue = (local_date(at) - parse_date(last["day"])).days - doc["visit_cadence_days"]
     if overdue <= 0:
         return []
-    return [_flag("visit_overdue", "medium",
-                  f"訪問が{overdue}日遅れています (最終訪問 {last['day']})", [last["event_id"]])]
+    return [_flag(WarningCode.VISIT_OVERDUE, "medium",
+                  {"days": overdue, "last_visit_on": last["day"]}, [last["event_id"]])]
 
 
 def _share(visits: list[dict[str, Any]]) -> float:
@@ -108,12 +133,12 @@ def _small_talk_declining_or_low(doc: Document, at: datetime, limits: Limits) ->
         return []
     now = _share(recent)
     if len(before) == COOLING_WINDOW and _share(before) - now >= SMALL_TALK_DROP:
-        return [_flag("small_talk_declining", "medium",
-                      f"雑談が減っています ({_share(before):.0%} → {now:.0%})",
+        return [_flag(WarningCode.SMALL_TALK_DECLINING, "medium",
+                      {"share_before": _share(before), "share": now},
                       [v["event_id"] for v in before + recent])]
     if now <= SMALL_TALK_LOW:
-        return [_flag("small_talk_low", "medium",
-                      f"雑談の少ない訪問が続いています (直近{COOLING_WINDOW}回で{now:.0%})",
+        return [_flag(WarningCode.SMALL_TALK_LOW, "medium",
+                      {"visits": COOLING_WINDOW, "share": now},
                       [v["event_id"] for v in recent])]
     return []
 
@@ -123,15 +148,14 @@ def _lateness(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
     late = [v for v in recent if v["minutes_late"] >= LATE_MINUTES]
     if len(late) < LATE_VISITS:
         return []
-    return [_flag("lateness", "medium", f"直近{len(recent)}回の訪問のうち{len(late)}回遅刻",
+    return [_flag(WarningCode.LATENESS, "medium", {"visits": len(recent), "late": len(late)},
                   [v["event_id"] for v in late])]
 
 
 def _promise_overdue(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
     """Every open promise past its due date, whoever made it (inherited ones too)."""
     today = local_date(at).isoformat()
-    return [_flag("promise_overdue", "high",
-                  f"約束の期限切れ ({promise['due_date']}, {promise['made_by']}さんの約束)",
+    return [_flag(WarningCode.PROMISE_OVERDUE, "high", {"due_date": promise["due_date"]},
                   promise["event_ids"], promise["made_by"])
             for t in doc["tenures"] for promise in t["open_promises"]
             if promise["due_date"] < today]
@@ -146,10 +170,9 @@ def _promises_broken(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
               if p["outcome"] == "broken" and not p["inherited"] and p["closed_on"] >= since]
     if len(broken) < BROKEN_PROMISES:
         return []
-    rep = tenure["rep_id"]
-    return [_flag("promises_broken", "high",
-                  f"{rep}さんが{BROKEN_PROMISES_DAYS}日以内に約束を{len(broken)}回破っています",
-                  [i for p in broken for i in p["event_ids"]], rep)]
+    return [_flag(WarningCode.PROMISES_BROKEN, "high",
+                  {"days": BROKEN_PROMISES_DAYS, "count": len(broken)},
+                  [i for p in broken for i in p["event_ids"]], tenure["rep_id"])]
 
 
 def _complaint_unanswered_or_open_long(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
@@ -159,11 +182,11 @@ def _complaint_unanswered_or_open_long(doc: Document, at: datetime, limits: Limi
         for complaint in t["open_complaints"]:
             waited = hours_between(complaint["received_at"], at)
             if complaint["responded_at"] is None and waited > 24:
-                found.append(_flag("complaint_unanswered", "high",
-                                   f"クレームに{waited:.0f}時間初動なし", complaint["event_ids"]))
+                found.append(_flag(WarningCode.COMPLAINT_UNANSWERED, "high",
+                                   {"hours": round(waited)}, complaint["event_ids"]))
             elif waited > 7 * 24:
-                found.append(_flag("complaint_open_long", "medium",
-                                   f"クレームが{waited / 24:.0f}日未解決", complaint["event_ids"]))
+                found.append(_flag(WarningCode.COMPLAINT_OPEN_LONG, "medium",
+                                   {"days": round(waited / 24)}, complaint["event_ids"]))
     return found
 
 
@@ -173,10 +196,12 @@ def _contract_expired_or_renewal_due(doc: Document, at: datetime, limits: Limits
         return []
     days_left = (parse_date(contract["contract_end"]) - local_date(at)).days
     if days_left < 0:
-        return [_flag("contract_expired", "high", f"契約が{-days_left}日前に終了",
+        return [_flag(WarningCode.CONTRACT_EXPIRED, "high",
+                      {"days": -days_left, "contract_end": contract["contract_end"]},
                       [contract["event_id"]])]
     if days_left <= 90:
-        return [_flag("renewal_due", "medium", f"契約終了まで{days_left}日",
+        return [_flag(WarningCode.RENEWAL_DUE, "medium",
+                      {"days": days_left, "contract_end": contract["contract_end"]},
                       [contract["event_id"]])]
     return []
 
@@ -184,8 +209,9 @@ def _contract_expired_or_renewal_due(doc: Document, at: datetime, limits: Limits
 def _handover_checkpoint(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
     """A handover's review day (振り返り日) within a week, or past."""
     today = local_date(at)
-    return [_flag("handover_checkpoint", "low",
-                  f"引き継ぎの振り返り日 {checkpoint['checkpoint_on']}", [checkpoint["event_id"]])
+    return [_flag(WarningCode.HANDOVER_CHECKPOINT, "low",
+                  {"checkpoint_on": checkpoint["checkpoint_on"],
+                   "handover_id": checkpoint["handover_id"]}, [checkpoint["event_id"]])
             for checkpoint in doc["checkpoints"]
             if (parse_date(checkpoint["checkpoint_on"]) - today).days <= 7]
 
@@ -197,8 +223,8 @@ def _request_unanswered(doc: Document, at: datetime, limits: Limits) -> list[Fla
         waited = hours_between(request["received_at"], at) / 24
         if waited > limits.request_unanswered_days:
             received = local_date(parse_dt(request["received_at"])).isoformat()
-            found.append(_flag("request_unanswered", "medium",
-                               f"お客様の要望に{waited:.0f}日回答していません ({received}受付)",
+            found.append(_flag(WarningCode.REQUEST_UNANSWERED, "medium",
+                               {"days": round(waited), "received_on": received},
                                request["event_ids"]))
     return found
 
@@ -208,8 +234,8 @@ def _decision_maker_absent(doc: Document, at: datetime, limits: Limits) -> list[
     meetings = _tenure_visits(doc, MEETING_CHANNELS)[-DECISION_MAKER_VISITS:]
     if len(meetings) < DECISION_MAKER_VISITS:
         return []
-    return [_flag("decision_maker_absent", "medium",
-                  f"決裁者の{person['name']}様が直近{DECISION_MAKER_VISITS}回の訪問に同席していません",
+    return [_flag(WarningCode.DECISION_MAKER_ABSENT, "medium",
+                  {"stakeholder": person["name"], "visits": DECISION_MAKER_VISITS},
                   [*person["event_ids"], *(v["event_id"] for v in meetings)])
             for person in doc["stakeholders"].values()
             if person["decision_power"] and person["left_on"] is None
@@ -219,8 +245,8 @@ def _decision_maker_absent(doc: Document, at: datetime, limits: Limits) -> list[
 def _supporter_left(doc: Document, at: datetime, limits: Limits) -> list[Flag]:
     """A supportive stakeholder (協力的) who left within ``SUPPORTER_LEFT_DAYS``."""
     since = (local_date(at) - timedelta(days=SUPPORTER_LEFT_DAYS)).isoformat()
-    return [_flag("supporter_left", "medium",
-                  f"協力的だった{person['name']}様が{person['left_on']}に離れました",
+    return [_flag(WarningCode.SUPPORTER_LEFT, "medium",
+                  {"stakeholder": person["name"], "left_on": person["left_on"]},
                   list(person["event_ids"]))
             for person in doc["stakeholders"].values()
             if person["stance"] == "supportive" and person["left_on"] is not None
@@ -234,8 +260,8 @@ def _concessions_repeated(doc: Document, at: datetime, limits: Limits) -> list[F
     given = [c for c in doc["concessions"] if c["on"] >= since]
     if len(given) < CONCESSIONS_REPEATED:
         return []
-    return [_flag("concessions_repeated", "medium",
-                  f"{since}以降に譲歩が{len(given)}回あります (前例になります)",
+    return [_flag(WarningCode.CONCESSIONS_REPEATED, "medium",
+                  {"since": since, "count": len(given)},
                   [i for c in given for i in c["event_ids"]])]
 
 

@@ -15,7 +15,8 @@ from fastapi.exceptions import RequestValidationError
 
 from api.reads.common import wait_for_views
 from api.reads.models import AccountListItemPublic, AccountListPublic
-from api.reads.people import People, UserDirectory, named_warnings
+from api.reads.people import People, UserDirectory
+from api.reads.warnings import named_warnings
 from api.settings import Settings
 from domain.values import Actor, Role
 from projections.account_list import SORT_KEYS, AccountListView, ListQuery, ListRow

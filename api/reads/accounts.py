@@ -11,6 +11,7 @@ from fastapi import HTTPException
 from api.reads.common import reading_of, wait_for_views
 from api.reads.models import AccountPublic, AccountSummaryPublic, HealthPublic
 from api.reads.people import People
+from api.reads.warnings import named_warnings
 from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi
@@ -96,20 +97,14 @@ def _summary(doc: Document) -> dict[str, Any]:
 def _health(reading: Reading, evidence: Document, at: datetime,
             settings: Settings, people: People) -> HealthPublic:
     return reading.guard(
-        "health", lambda: named(health_summary(evidence, at, settings.ramp_up_days,
-                                               settings.warning_limits), people),
+        "health", lambda: health_summary(evidence, at, settings.ramp_up_days, people,
+                                         settings.warning_limits),
         lambda: unknown_health(at))
 
 
-def named(summary: HealthPublic, people: People) -> HealthPublic:
-    """The health with its warnings naming people, as everyone reads them."""
-    return summary.model_copy(update={"warnings": [
-        warning.model_copy(update={"message": people.in_text(warning.message)})
-        for warning in summary.warnings]})
-
-
-def health_summary(evidence: Document, at: datetime, ramp_up_days: int,
+def health_summary(evidence: Document, at: datetime, ramp_up_days: int, people: People,
                    limits: Limits | None = None) -> HealthPublic:
+    """The health as everyone reads it: its warnings in words, naming people."""
     report = health.health_report(evidence, at, ramp_up_days, limits)
     return HealthPublic.model_validate({
         **report["current"],
@@ -118,7 +113,7 @@ def health_summary(evidence: Document, at: datetime, ramp_up_days: int,
                      **({"comparison": health.brief_comparison(t["comparison"])}
                         if "comparison" in t else {})}
                     for t in report["tenures"]],
-        "warnings": report["warnings"],
+        "warnings": named_warnings(report["warnings"], people),
         "as_of": report["as_of"],
     })
 

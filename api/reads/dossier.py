@@ -12,7 +12,8 @@ from fastapi import HTTPException
 from api.reads.accounts import stood_as_of
 from api.reads.common import reading_of, wait_for_views
 from api.reads.models import DossierPublic
-from api.reads.people import People, named_warnings
+from api.reads.people import People
+from api.reads.warnings import named_warnings
 from api.settings import Settings
 from domain.account import Account
 from domain.application import Tsunagi

@@ -12,6 +12,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, WithJsonSchema
 
+from projections.health_warnings import WarningCode
+
 Instant = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 Document = dict[str, Any]
@@ -29,15 +31,25 @@ def public(model: BaseModel) -> dict[str, Any]:
 
 
 class WarningPublic(BaseModel):
-    """An early warning, computed (推定) from the events it cites."""
+    """An early warning, computed (推定) from the events it cites. ``message`` is rendered
+    from ``code``, ``facts`` and the person named (``user_id``), by their registered name."""
 
-    code: str
+    code: WarningCode
     severity: str
-    message: str
+    message: Annotated[str, Field(
+        description="The warning in Japanese, rendered from its facts",
+        examples=["約束の期限切れ (2026-11-20, 佐藤 健さんの約束)"])]
     event_ids: list[str]
     user_id: Annotated[str | None, Field(
         description="The person the warning names (whose promise, whose tenure), where it "
-                    "names one; the message names them as registered")] = None
+                    "names one")] = None
+    user_name: Annotated[str | None, Field(
+        description="That person's registered name (null for an id that names no user)")] = None
+    facts: Annotated[dict[str, str | int | float], Field(
+        description="What the warning found, as data: days, hours, dates (YYYY-MM-DD), "
+                    "counts, small-talk shares (0–1), the customer's people by name "
+                    "(stakeholder); which ones depends on the code",
+        examples=[{"due_date": "2026-11-20"}])]
 
 
 class ComparisonPublic(BaseModel):

@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from api.reads.common import wait_for_views
+from api.reads.people import People, UserDirectory
+from api.reads.warnings import named_warnings
 from api.settings import Settings
 from projections.account_list import AccountListView
 from projections.people import PeopleView
@@ -181,13 +183,20 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
                      checkpoints=checkpoints, renewals=renewals, concessions=concessions)
 
 
-def team_json(board: TeamBoard) -> dict[str, Any]:
-    """The board as /v1/team answers it: ids, with each rep's registered name beside."""
+def board_people(app: UserDirectory, board: TeamBoard) -> People:
+    """Names for the board: the team's from the people view, anyone else looked up once."""
+    return People(app).knowing({figures.rep_id: figures.name for figures in board.reps})
+
+
+def team_json(board: TeamBoard, people: People) -> dict[str, Any]:
+    """The board as /v1/team answers it: ids, with each rep's registered name beside, and
+    the warnings in words."""
     return {
         "date": board.date.isoformat(),
         "reps": [asdict(figures) for figures in board.reps],
         "needing_handover": board.needing_handover,
-        "cooling": board.cooling,
+        "cooling": [{**found, "warnings": named_warnings(found["warnings"], people)}
+                    for found in board.cooling],
         "promises_overdue": board.promises_overdue,
         "handovers": board.handovers,
         "checkpoints": board.checkpoints,

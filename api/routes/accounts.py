@@ -6,16 +6,16 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.access import allow, readable_account
 from api.bodies import json_body, request_body
+from api.conditional import ETAG_HEADER, NOT_MODIFIED, IfNoneMatch, tagged
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.params import DAY, INSTANT, SCHEMA_DAY, SCHEMA_INSTANT, parse_day, parse_instant
 from api.reads.account_list import DEFAULT_PAGE, MAX_PAGE, ListAsk, account_list, people_of
 from api.reads.accounts import account_public
 from api.reads.models import public
-from api.responses import DocumentResponse
 from api.schemas import AccountCreate, CadenceChange, RecordedPublic
 from api.write_headers import IdempotencyDep
 from api.writes import WriteDep, write_body, written
@@ -67,17 +67,18 @@ def list_accounts(
 
 @router.get("/{account_id}", summary="The relationship view",
             dependencies=[READERS],
-            responses={200: {"headers": {"ETag": {"schema": {"type": "string"}}}}})
+            responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED})
 def get_account(
     account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
     as_of: Annotated[str | None, INSTANT_QUERY] = None,
     as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
-) -> JSONResponse:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """Owner, rhythm, open promises and complaints, contract and health of one account."""
     account = readable_account(app, actor, account_id)
     found = account_public(app, views, settings, actor, account,
                            parse_instant(as_of, "as_of"), as_of_basis)
-    return DocumentResponse(public(found), headers={"ETag": f'"{found.version}"'})
+    return tagged(public(found), found.version, if_none_match)
 
 
 AS_OF = ("RFC 3339 instant (auditor, manager): the account as it stood then. By recorded "

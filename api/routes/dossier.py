@@ -9,13 +9,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import PlainTextResponse, Response
 
 from api.access import allow, readable_account
+from api.conditional import ETAG_HEADER, NOT_MODIFIED, IfNoneMatch, tagged
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.markdown import SECTION_MARKERS, render
 from api.params import parse_instant
 from api.reads.dossier import dossier_read
 from api.reads.models import public
 from api.reads.people import People
-from api.responses import DocumentResponse
 from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY
 from domain.values import Role
 from projections.asof import Basis
@@ -27,11 +27,13 @@ router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
 
 @router.get("/dossier", summary="The handover dossier",
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
-            responses={200: {"content": {"application/json": {}, "text/markdown": {}}}})
+            responses={200: {"content": {"application/json": {}, "text/markdown": {}},
+                             "headers": ETAG_HEADER}, **NOT_MODIFIED})
 def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep,
             actor: ActorDep, accept: Annotated[str | None, Header()] = None,
             as_of: Annotated[str | None, INSTANT_QUERY] = None,
             as_of_basis: Annotated[Basis, Query(description=AS_OF_BASIS)] = "recorded",
+            if_none_match: IfNoneMatch = None,
             ) -> Response:
     """Everything a successor must know, each item with the events it came from."""
     account = readable_account(app, actor, account_id)
@@ -40,8 +42,11 @@ def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDe
     presented = public(read.public())
     if accept and "text/markdown" in accept:
         return PlainTextResponse(markdown(presented, read.reading, People(app)),
-                                 media_type="text/markdown; charset=utf-8")
-    return DocumentResponse(presented, headers={"ETag": f'"{read.version}"'})
+                                 media_type="text/markdown; charset=utf-8", headers=VARY)
+    return tagged(presented, read.version, if_none_match, VARY)
+
+
+VARY = {"Vary": "Accept"}  # JSON or Markdown, by Accept: caches keep them apart
 
 
 INCOMPLETE_JA = (SECTION_MARKERS["incomplete"] + " 記録の一部 ({count}件) を"

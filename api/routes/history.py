@@ -6,9 +6,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import StringConstraints
 
 from api.access import allow, readable_account
+from api.conditional import ETAG_HEADER, NOT_MODIFIED, IfNoneMatch, tagged
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.params import INSTANT, SCHEMA_INSTANT, parse_instant
 from api.reads.history import history_public
@@ -23,7 +25,8 @@ KIND_LIST = f"^({'|'.join(KINDS)})(,({'|'.join(KINDS)}))*$"
 
 
 @router.get("/history", summary="The account's events, oldest first",
-            dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)])
+            dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
+            responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED})
 def history(
     account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
@@ -35,11 +38,13 @@ def history(
                                                json_schema_extra=INSTANT_SCHEMA)] = None,
     occurred_to: Annotated[str | None, Query(alias="to", pattern=INSTANT.pattern,
                                              json_schema_extra=INSTANT_SCHEMA)] = None,
-) -> dict[str, Any]:
-    """Paged by cursor; filter by kind and by when things happened ([from, to))."""
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """Paged by cursor; filter by kind and by when things happened ([from, to)). The ETag
+    is the account's version as the read began: a page changes only when events are added."""
     kinds = [k for value in kind or [] for k in value.split(",")]
     since, until = parse_instant(occurred_from, "from"), parse_instant(occurred_to, "to")
-    readable_account(app, actor, account_id)
-    return public(history_public(views, settings, account_id, limit=limit,
-                                 after_version=int(cursor or 0), kinds=kinds, since=since,
-                                 until=until))
+    version = readable_account(app, actor, account_id).version
+    return tagged(public(history_public(views, settings, account_id, limit=limit,
+                                        after_version=int(cursor or 0), kinds=kinds,
+                                        since=since, until=until)), version, if_none_match)

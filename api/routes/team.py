@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.access import allow
 from api.deps import AppDep, SettingsDep, ViewsDep
 from api.params import DAY, SCHEMA_DAY, parse_day
-from api.reads.team import team_board, team_json
+from api.reads.team import board_people, team_board, team_json
 from api.responses import DocumentResponse
 from domain.values import Role
 from projections.records import local_date
@@ -28,4 +28,5 @@ def get_team_board(app: AppDep, views: ViewsDep, settings: SettingsDep,
     handovers in flight with their steps, checkpoints, renewals within 90 days with annual
     value, and concessions of the last 90 days."""
     day = parse_day(on, "date") or local_date(app.clock())
-    return DocumentResponse(team_json(team_board(views, settings, day)))
+    board = team_board(views, settings, day)
+    return DocumentResponse(team_json(board, board_people(app, board)))

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from api.reads.people import People
+from api.reads.warnings import warning_words
 from api.web import labels
 from api.web.session import CSRF_FIELD, csrf_token, session_token
 from domain.values import Actor
@@ -50,6 +51,7 @@ environment.globals.update(
     tenure_score=labels.tenure_score, SCORING_EXPLAINED=labels.scoring_explained(),
     comparison_words=labels.comparison_words, component_words=labels.component_words,
     baseline_rows=labels.baseline_rows, known_items=labels.known_items,
+    warning_words=warning_words,
     CSRF_FIELD=CSRF_FIELD,
 )
 

@@ -74,10 +74,16 @@ def test_the_successor_reads_names_and_japanese(office: Office) -> None:
 
 def test_warnings_name_people_in_json_too(office: Office) -> None:
     base = 山田製作所を鈴木さんへ(office)
+    initiated = office.鈴木さん.get(f"{base}/history?kind=handover_initiated").json()["items"]
+    frozen = office.鈴木さん.get(
+        f"{base}/handovers/{initiated[0]['data']['handover_id']}/dossier").json()
     for warnings in (office.鈴木さん.get(f"{base}/dossier").json()["warnings"],
-                     office.鈴木さん.get(base).json()["health"]["warnings"]):
+                     office.鈴木さん.get(base).json()["health"]["warnings"],
+                     frozen["dossier"]["warnings"]):
         (overdue,) = [w for w in warnings if w["code"] == "promise_overdue"]
         assert overdue["message"] == "約束の期限切れ (2026-11-15, 佐藤 健さんの約束)"
+        assert (overdue["user_id"], overdue["user_name"]) == ("sato", "佐藤 健")
+        assert overdue["facts"] == {"due_date": "2026-11-15"}
     json_dossier = office.鈴木さん.get(f"{base}/dossier").json()
     assert json_dossier["open_promises"][0]["made_by"] == "sato", "JSON keeps ids"
     assert json_dossier["handover_notes"][0]["note"] == "今井課長は無言"

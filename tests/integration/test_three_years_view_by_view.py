@@ -202,7 +202,7 @@ def test_warnings_cite_the_events_that_raised_them(story: Story, projector: Proj
     flags = {w["code"]: w for w in health_report(document, jst(2025, 11, 30))["warnings"]}
     assert set(flags["small_talk_declining"]["event_ids"]) & set(story.cooling_visit_ids)
     assert set(flags["lateness"]["event_ids"]) <= set(story.cooling_visit_ids)
-    assert flags["promise_overdue"]["message"].startswith("約束の期限切れ (2025-10-20")
+    assert flags["promise_overdue"]["facts"]["due_date"] == "2025-10-20"
 
 
 def test_live_views_equal_views_rebuilt_from_the_log(story: Story,

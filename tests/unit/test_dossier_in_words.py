@@ -253,7 +253,7 @@ def test_computed_warnings_are_marked_with_their_evidence(
         json_dossier: dict[str, Any]) -> None:
     document = copy.deepcopy(json_dossier)
     document["warnings"] = [{"code": "promise_overdue", "severity": "high",
-                             "message": "約束の期限切れ (2026-09-20, satoさんの約束)",
+                             "facts": {"due_date": "2026-09-20"}, "user_id": "sato",
                              "event_ids": ["a1" * 16]}]
     printed = markdown(document)
     assert ("- 要対応: 約束の期限切れ (2026-09-20, 佐藤 健さんの約束) — 推定／根拠: `a1a1a1a1`"

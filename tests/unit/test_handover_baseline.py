@@ -14,7 +14,10 @@ import pytest
 
 from api.reads.accounts import health_summary
 from api.reads.models import public
+from api.reads.people import People
 from domain.account import Account
+from domain.errors import UserNotFound
+from domain.users import User
 from projections.dossier import DossierView, present
 from projections.health import HealthView, health_report
 from tests.conftest import JST, 佐藤さん, 田中課長, 鈴木さん
@@ -179,12 +182,20 @@ def test_引き継ぎ中の資料は今引き継げば受け取る関係を示�
     assert dossier["handover"]["baseline"]["open_complaints"][0]["severity"] == "high"
 
 
+class Registered:
+    def get_user(self, user_id: str) -> User:
+        names = {"sato": "佐藤 健", "suzuki": "鈴木 一郎"}
+        if user_id not in names:
+            raise UserNotFound(user_id)
+        return User(user_id, names[user_id], "rep", "hash", "admin")
+
+
 def test_取引先の健全度は後任の点を必ず同条件比較と並べる(story: Story) -> None:
     """GET /v1/accounts/{id}: the predecessor's closed score is never beside a ramp-up
     successor's alone — the successor's entry, and the current figure, carry the comparison."""
     document = HealthView.fold(story.events)
     assert document is not None
-    sent = public(health_summary(document, at(引き継ぎ, 30), ramp_up_days=90))
+    sent = public(health_summary(document, at(引き継ぎ, 30), 90, People(Registered())))
     first, second = sent["tenures"]
     assert (first["status"], second["status"]) == ("closed", "ramp_up")
     assert "comparison" not in first

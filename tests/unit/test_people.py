@@ -1,11 +1,12 @@
 """People by name: one lookup (api.reads.people) for the Markdown dossier, the web pages and
-warnings text; a user id is never what a person reads."""
+warnings; a user id is never what a person reads."""
 
 from __future__ import annotations
 
 import pytest
 
 from api.reads.people import People
+from api.reads.warnings import named_warnings
 from domain.errors import UserNotFound
 from domain.users import User
 
@@ -46,10 +47,19 @@ def test_each_id_is_looked_up_once(people: People) -> None:
     assert people.directory.asked == ["sato", "nobody"]
 
 
-def test_warnings_text_names_people(people: People) -> None:
-    assert people.in_text("約束の期限切れ (2026-11-20, satoさんの約束)") == \
-        "約束の期限切れ (2026-11-20, 佐藤 健さんの約束)"
-    assert people.in_text("takagiさんからsuzukiさんへ") == "高木 誠さんから鈴木 一郎さんへ"
-    assert people.in_text("nobodyさんの約束") == "nobodyさんの約束"
-    assert people.in_text("訪問が3日遅れています") == "訪問が3日遅れています"
-    assert people.in_text("X-satoさん") == "X-satoさん", "part of a longer word is no id"
+def test_a_warning_names_its_person_from_its_user_id_not_from_its_text(people: People) -> None:
+    overdue = {"code": "promise_overdue", "severity": "high", "event_ids": ["e1"],
+               "facts": {"due_date": "2026-11-20"}, "user_id": "sato"}
+    broken = {"code": "promises_broken", "severity": "high", "event_ids": ["e2", "e3"],
+              "facts": {"days": 90, "count": 2}, "user_id": "nobody"}
+    late = {"code": "visit_overdue", "severity": "medium", "event_ids": ["e4"],
+            "facts": {"days": 3, "last_visit_on": "2026-11-10"}}
+
+    named = named_warnings([overdue, broken, late], people)
+
+    assert [w["message"] for w in named] == [
+        "約束の期限切れ (2026-11-20, 佐藤 健さんの約束)",
+        "nobodyが90日以内に約束を2回破っています",  # an id naming nobody is shown as it is
+        "訪問が3日遅れています (最終訪問 2026-11-10)"]
+    assert [w.get("user_name") for w in named] == ["佐藤 健", None, None]
+    assert [w["user_id"] for w in named[:2]] == ["sato", "nobody"] and "user_id" not in named[2]

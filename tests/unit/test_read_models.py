@@ -23,8 +23,9 @@ HEALTH: dict[str, Any] = {
                  "to": "2026-11-01T09:00:00+09:00", "status": "closed", "score": 80},
                 {"rep_id": "suzuki", "from": "2026-11-01T09:00:00+09:00", "to": None,
                  "status": "ramp_up", "score": 71}],
-    "warnings": [{"code": "visit_overdue", "severity": "medium", "message": "訪問が3日遅れています",
-                  "event_ids": ["e2"]}],
+    "warnings": [{"code": "visit_overdue", "severity": "medium",
+                  "message": "訪問が3日遅れています (最終訪問 2026-11-10)",
+                  "event_ids": ["e2"], "facts": {"days": 3, "last_visit_on": "2026-11-10"}}],
     "as_of": "2026-12-01T12:00:00+09:00",
 }
 

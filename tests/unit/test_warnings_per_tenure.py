@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from api.reads.people import People, named_warnings
+from api.reads.people import People
+from api.reads.warnings import WARNING_MESSAGES_JA, named_warnings, warning_words
 from api.web import charts, trends
 from domain.account import Account
 from domain.errors import UserNotFound
@@ -15,7 +16,7 @@ from domain.users import User
 from domain.values import Role
 from projections import health_score
 from projections.health import HealthView, health_report
-from projections.health_warnings import Limits
+from projections.health_warnings import Limits, WarningCode
 from tests.conftest import JST, 佐藤さん, 田中課長, 鈴木さん
 
 始まり = datetime(2025, 4, 7, 10, 0, tzinfo=JST)
@@ -68,6 +69,11 @@ def all_flags(account: Account, at: datetime) -> list[dict[str, Any]]:
     return list(report(account, at)["warnings"])
 
 
+def said(flag: dict[str, Any]) -> str:
+    """The flag as people read it, from its facts (api/web/labels.py)."""
+    return warning_words(flag, People(Directory()))
+
+
 # ---------------------------------------------------------------------- small talk
 
 
@@ -89,7 +95,7 @@ def test_同じ訪問が一人の担当期間の中なら冷え込みとして�
 
     found = flags(account, 引き継ぎ - timedelta(days=6))
 
-    assert found["small_talk_declining"]["message"] == "雑談が減っています (100% → 40%)"
+    assert said(found["small_talk_declining"]) == "雑談が減っています (100% → 40%)"
     assert len(found["small_talk_declining"]["event_ids"]) == 10
 
 
@@ -101,7 +107,7 @@ def test_雑談のない訪問が続くと減少がなくても警告が出る()
 
     assert "small_talk_declining" not in found
     low = found["small_talk_low"]
-    assert low["message"] == "雑談の少ない訪問が続いています (直近5回で0%)"
+    assert said(low) == "雑談の少ない訪問が続いています (直近5回で0%)"
     assert len(low["event_ids"]) == 5
 
 
@@ -159,7 +165,7 @@ def test_12日前の要望に回答がなければ警告が出る() -> None:
 
     found = flags(account, 引き継ぎ)["request_unanswered"]
 
-    assert found["message"] == "お客様の要望に12日回答していません (2026-03-20受付)"
+    assert said(found) == "お客様の要望に12日回答していません (2026-03-20受付)"
     assert found["severity"] == "medium" and len(found["event_ids"]) == 1
 
 
@@ -194,7 +200,7 @@ def test_決裁者が直近3回の訪問に同席していなければ警告が�
 
     found = flags(account, 引き継ぎ - timedelta(days=14))["decision_maker_absent"]
 
-    assert found["message"] == "決裁者の山田 一郎様が直近3回の訪問に同席していません"
+    assert said(found) == "決裁者の山田 一郎様が直近3回の訪問に同席していません"
     assert len(found["event_ids"]) == 1 + 3  # the stakeholder, the three visits
 
 
@@ -248,7 +254,7 @@ def _stakeholder_left(stance: str, days_ago: int) -> Account:
 def test_協力的な担当者が離れると警告が出る() -> None:
     found = flags(_stakeholder_left("supportive", 30), after(10))["supporter_left"]
 
-    assert found["message"] == "協力的だった山田 花子様が2026-03-02に離れました"
+    assert said(found) == "協力的だった山田 花子様が2026-03-02に離れました"
     assert len(found["event_ids"]) == 2  # added, left
 
 
@@ -274,7 +280,7 @@ def test_後任の担当期間で譲歩が繰り返されると警告が出る()
 
     found = flags(account, after(45))["concessions_repeated"]
 
-    assert found["message"] == "2026-04-01以降に譲歩が2回あります (前例になります)"
+    assert said(found) == "2026-04-01以降に譲歩が2回あります (前例になります)"
     assert len(found["event_ids"]) == 4
 
 
@@ -306,7 +312,7 @@ def test_引き継いだ約束が破られても後任の約束違反には数�
         account.close_promise(鈴木さん, after(16), promise_id=promise_id, outcome="broken")
 
     found = flags(account, after(17))["promises_broken"]
-    assert found["message"] == "suzukiさんが90日以内に約束を2回破っています"
+    assert said(found) == "鈴木 一郎さんが90日以内に約束を2回破っています"
     assert found["user_id"] == "suzuki"
     assert len(found["event_ids"]) == 4
 
@@ -327,11 +333,20 @@ def test_人を名指す警告は利用者IDを持ち読む人には名前で出
 
     overdue = flags(account, after(1))["promise_overdue"]
     assert overdue["user_id"] == "sato"
+    assert overdue["facts"] == {"due_date": (引き継ぎ - timedelta(days=2)).date().isoformat()}
+    assert "message" not in overdue, "words are the reader's, rendered from the facts"
     (named,) = named_warnings([overdue], People(Directory()))
     assert "佐藤 健さんの約束" in named["message"] and named["user_id"] == "sato"
+    assert named["user_name"] == "佐藤 健"
 
-    unnamed = [w for w in all_flags(account, after(1)) if "user_id" not in w]
-    assert all("さん" not in w["message"] for w in unnamed)
+
+
+def test_every_warning_code_has_its_words_and_only_those_naming_a_user_say_who() -> None:
+    assert set(WARNING_MESSAGES_JA) == set(WarningCode)
+    naming = {code for code, words in WARNING_MESSAGES_JA.items() if "{person}" in words}
+    assert naming == {WarningCode.PROMISE_OVERDUE, WarningCode.PROMISES_BROKEN}
+    assert all("さん" not in words for code, words in WARNING_MESSAGES_JA.items()
+               if code not in naming)
 
 
 # ---------------------------------------------------------------------- month by month

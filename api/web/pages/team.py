@@ -13,12 +13,12 @@ from fastapi.responses import Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep
 from api.reads.people import People
-from api.reads.team import TeamBoard, team_board
+from api.reads.team import TeamBoard, board_people, team_board
+from api.reads.warnings import warning_words
 from api.web import labels
 from api.web.pages.route import page_day
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, require
-from domain.application import Tsunagi
 from domain.values import Role
 from projections.records import local_date, parse_dt
 
@@ -111,6 +111,14 @@ LISTS = (
                                               f"{'退職' if row['owner_name'] else '未登録'}）"),
         Column("引き継ぎ", lambda row, _: "進行中" if row["handover_in_flight"] else "未開始"),
     ), lambda board: board.needing_handover),
+    TeamList("cooling", "冷え込みの兆しのある取引先", "冷え込みの兆しのある取引先はありません。", (
+        Column("取引先", _account),
+        Column("担当者", _person("owner_rep_id")),
+        Column("健全度", lambda row, _: "—" if row["health_score"] is None
+               else str(row["health_score"])),
+        Column("兆し（推定）", lambda row, people: "／".join(
+            warning_words(w, people) for w in row["warnings"])),
+    ), lambda board: board.cooling),
     TeamList("promises", "期限切れの約束", "期限切れの約束はありません。", (
         Column("約束", lambda row, _: row.get("description") or "—"),
         Column("取引先", _account),
@@ -163,10 +171,6 @@ def _board(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: PageActor
     return team_board(views, settings, page_day(day, local_date(app.clock())))
 
 
-def _people(app: Tsunagi, board: TeamBoard) -> People:
-    return People(app).knowing({figures.rep_id: figures.name for figures in board.reps})
-
-
 def _text(cell: Cell) -> str:
     return cell[0] if isinstance(cell, tuple) else cell
 
@@ -175,7 +179,7 @@ def _text(cell: Cell) -> str:
 def team_page(request: Request, app: AppDep, views: ViewsDep, settings: SettingsDep,
               actor: PageActor, date: str | None = None) -> Response:
     board = _board(app, views, settings, actor, date)
-    people = _people(app, board)
+    people = board_people(app, board)
     tables = [(team_list, [[column.cell(row, people) for column in team_list.columns]
                            for row in team_list.rows(board)]) for team_list in LISTS]
     return render_page(request, "team.html", {"board": board, "tables": tables,
@@ -190,7 +194,7 @@ def team_csv(slug: str, app: AppDep, views: ViewsDep, settings: SettingsDep, act
     if team_list is None:
         raise PageRefused(404, "その一覧はありません。")
     board = _board(app, views, settings, actor, date)
-    people = _people(app, board)
+    people = board_people(app, board)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(column.title for column in team_list.columns)
