@@ -132,7 +132,7 @@ def dated_warnings(rel: Document) -> list[dict[str, Any]]:
     found = []
     if rel.get("next_visit_due"):
         last_visit_on = (local_date(parse_dt(rel["last_visit_at"])).isoformat()
-                         if rel.get("last_visit_at") else None)
+                         if rel.get("last_visit_at") else "なし")  # never visited yet
         found.append(_dated("visit_overdue", "medium", {"last_visit_on": last_visit_on},
                             [rel["last_visit_event_id"]] if rel.get("last_visit_event_id")
                             else [], _day_starts(_next_day(rel["next_visit_due"])),
