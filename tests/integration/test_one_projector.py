@@ -18,13 +18,14 @@ from api.bootstrap import build_application, build_views
 from api.main import create_app
 from api.settings import Settings
 from domain.application import Tsunagi
+from projections import VIEW_NAMES
 from projections.lease import SoleLease
 from projections.runner import Projector, Views
 from projections.storage import BatchTracking, PositionMoved
 from tests.conftest import Clock, 佐藤さん, 田中課長
 from tests.stories import 山田製作所の三年間
 
-VIEWS = ["relationship", "history", "route", "dossier", "health"]
+VIEWS = list(VIEW_NAMES)
 
 
 def dumps(views: Views) -> dict[str, Any]:
