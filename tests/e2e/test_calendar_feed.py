@@ -97,3 +97,21 @@ def test_a_new_url_revokes_the_old_and_an_unknown_one_is_not_found(office: Offic
 def test_only_a_rep_subscribes(office: Office) -> None:
     assert office.client.post("/v1/users/me/calendar").status_code == 401
     assert office.監査の伊藤さん.post("/v1/users/me/calendar").status_code == 403
+
+
+def test_the_handover_review_is_in_both_reps_calendars_until_held(office: Office) -> None:
+    account = office.open_yamada()
+    base = f"/v1/accounts/{account}"
+    handover = office.田中課長.post(f"{base}/handovers", {
+        "to_rep_id": "suzuki", "reason": "佐藤さんの大阪支店への異動",
+        "effective_at": "2026-12-01T09:00:00+09:00"}).json()["handover_id"]
+    assert office.田中課長.post(f"{base}/handovers/{handover}/checkpoint", {
+        "checkpoint_on": "2027-03-01", "note": "90日後の振り返り"}).status_code == 200
+    found = events(office, subscribe(office))
+    [review] = [e for uid, e in found.items() if uid.startswith("checkpoint-")]
+    assert review.decoded("DTSTART") == date(2027, 3, 1)
+    assert str(review["SUMMARY"]) == "引き継ぎの振り返り: 株式会社山田製作所"
+    successor = office.鈴木さん.post("/v1/users/me/calendar").json()["url"]
+    theirs = events(office, successor.removeprefix(str(office.client.base_url)))
+    assert str(review["UID"]) in theirs
+    assert not any(uid.startswith("visit-") for uid in theirs), "not his visit yet"
