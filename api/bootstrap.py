@@ -10,6 +10,7 @@ import structlog
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
+from api.calendar_feeds import FeedStore
 from api.sessions import SessionStore
 from api.settings import PostgresLocation, Settings
 from audit.chain import chained, seal_unchained
@@ -117,6 +118,18 @@ def build_sessions(application: Tsunagi, settings: Settings) -> SessionStore:
     except (psycopg.Error, PersistenceError, StoreUnavailable) as exc:
         raise StartupError(f"cannot open the web sessions: {_first_line(exc)}") from exc
     return sessions
+
+
+def build_calendar_feeds(application: Tsunagi, settings: Settings) -> FeedStore:
+    """The calendar feeds' keys, in the events' database, through the application's pool."""
+    try:
+        with setting_up(settings):
+            feeds = FeedStore(application.recorder.datastore,  # type: ignore[attr-defined]
+                              application.clock)
+            feeds.create_table()
+    except (psycopg.Error, PersistenceError, StoreUnavailable) as exc:
+        raise StartupError(f"cannot open the calendar feeds: {_first_line(exc)}") from exc
+    return feeds
 
 
 def _seal_older_events(application: Tsunagi) -> None:

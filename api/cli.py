@@ -342,13 +342,14 @@ def demo(
     reps: Annotated[int | None, typer.Option(help="How many reps (default accounts/33)")] = None,
 ) -> None:
     """Fill the store with three years of Japanese route-sales life, for trying Tsunagi."""
-    _, application = _started()
+    settings, application = _started()
     cast = people(reps or max(3, accounts // 33))
     tokens = register(application, cast)
     with RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn()) as bar:
         task = bar.add_task("accounts", total=accounts)
         recorded = generate(application, accounts=accounts, seed=seed, reps=len(cast.reps),
+                            calendar=settings.business_calendar,
                             progress=lambda done: bar.update(task, completed=done))
     typer.echo(f"recorded {recorded} events on {accounts} accounts for {len(cast.reps)} reps")
     for user_id in ("tanaka", "sato", "ito"):

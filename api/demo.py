@@ -1,7 +1,10 @@
-"""A realistic, seeded demo: Japanese route-sales accounts over three years.
+"""A realistic, seeded demo: Japanese route-sales accounts over three years, as a team
+would have them.
 
 Each account lives through the domain's own commands (so every invariant holds), with the
-time of each step as "now", and is saved in one go.
+time of each step as "now", and is saved in one go. Visits fall on business days (no
+weekend, public holiday or 年末年始) in working hours, mostly on the weekday and in the hour
+the customer is used to; people are named after their user ids (sato is 佐藤 健).
 """
 
 from __future__ import annotations
@@ -9,10 +12,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from domain.account import Account
 from domain.application import Tsunagi
+from domain.business_days import BusinessCalendar
 from domain.errors import DomainError
 from domain.values import Actor, Role
 from projections.records import BUSINESS_TZ
@@ -29,6 +33,17 @@ COMPLAINTS = ["納品遅延", "請求書の誤り", "部品の色違い", "梱�
 REQUESTS = [("discount", "来期の単価を5%下げてほしい", "値下げ 3% を了承"),
             ("rush_delivery", "明日までに100個ほしい", "特急便を当社負担で手配"),
             ("special_handling", "検収を月末締めにしてほしい", "月末締めに変更")]
+# The team: user ids are the family names, so a name read on a page matches the id typed.
+MANAGER = ("tanaka", "田中 誠")
+AUDITOR = ("ito", "伊藤 真理")
+REPS = [("sato", "佐藤 健"), ("suzuki", "鈴木 一郎"), ("takahashi", "高橋 花子"),
+        ("watanabe", "渡辺 大輔"), ("yamamoto", "山本 美咲"), ("nakamura", "中村 拓也"),
+        ("kobayashi", "小林 陽子"), ("kato", "加藤 直子"), ("yoshida", "吉田 翔太"),
+        ("yamaguchi", "山口 真理"), ("matsumoto", "松本 健"), ("inoue", "井上 一郎"),
+        ("kimura", "木村 花子"), ("hayashi", "林 大輔"), ("shimizu", "清水 美咲")]
+WORKING_HOURS = [9, 10, 11, 13, 14, 15, 16]  # a visit starts then (not at lunch, 12時台)
+MINUTES = [0, 0, 0, 15, 30, 30, 45]
+HABIT = 0.6  # how often a visit keeps the customer's usual weekday, and hour
 NOTES = [("fact", "caution", "月末は検収で忙しいので訪問は避ける"),
          ("fact", "taboo", "競合他社の話題は避ける"),
          ("opinion", "preference", "価格より納期を重視していると思う"),
@@ -42,11 +57,27 @@ class DemoPeople:
     auditor: Actor
 
 
+def rep_id(n: int) -> str:
+    """sato, suzuki, … then sato2, suzuki2, … for a large team."""
+    user_id, _ = REPS[n % len(REPS)]
+    return user_id if n < len(REPS) else f"{user_id}{n // len(REPS) + 1}"
+
+
+def name_of(user_id: str) -> str:
+    """The registered name of a demo user: the family name its id says."""
+    known = dict([MANAGER, AUDITOR, *REPS])
+    if user_id in known:
+        return known[user_id]
+    base = user_id.rstrip("0123456789")
+    family = known[base].split()[0]
+    return f"{family} {GIVEN[int(user_id[len(base):]) % len(GIVEN)]}"
+
+
 def people(reps: int) -> DemoPeople:
     return DemoPeople(
-        manager=Actor("tanaka", Role.MANAGER),
-        reps=[Actor("sato" if n == 0 else f"rep{n:03d}", Role.REP) for n in range(reps)],
-        auditor=Actor("ito", Role.AUDITOR),
+        manager=Actor(MANAGER[0], Role.MANAGER),
+        reps=[Actor(rep_id(n), Role.REP) for n in range(reps)],
+        auditor=Actor(AUDITOR[0], Role.AUDITOR),
     )
 
 
@@ -55,8 +86,7 @@ def register(app: Tsunagi, cast: DemoPeople) -> dict[str, str]:
     admin = Actor("admin", Role.ADMIN)
     tokens = {}
     for actor in [cast.manager, cast.auditor, *cast.reps]:
-        code = sum(map(ord, actor.user_id))
-        name = f"{FAMILY[code % len(FAMILY)]} {GIVEN[code % len(GIVEN)]}"
+        name = name_of(actor.user_id)
         try:
             _, token = app.register_user(admin, user_id=actor.user_id, name=name,
                                          role=actor.role.value)
@@ -67,15 +97,16 @@ def register(app: Tsunagi, cast: DemoPeople) -> dict[str, str]:
 
 
 def generate(app: Tsunagi, *, accounts: int, seed: int, reps: int | None = None,
-             until: datetime | None = None,
+             until: datetime | None = None, calendar: BusinessCalendar | None = None,
              progress: Callable[[int], None] | None = None) -> int:
     """Fill the store; return the number of events recorded."""
     rng = random.Random(seed)
     cast = people(reps or max(3, accounts // 33))
     until = until or datetime.now(BUSINESS_TZ).replace(microsecond=0)
+    calendar = calendar or BusinessCalendar()
     recorded = 0
     for n in range(accounts):
-        account = _life(rng, cast, n, until)
+        account = _life(rng, cast, n, until, calendar)
         recorded += len(account.pending_events)
         app.save(account)
         if progress:
@@ -83,8 +114,10 @@ def generate(app: Tsunagi, *, accounts: int, seed: int, reps: int | None = None,
     return recorded
 
 
-def _life(rng: random.Random, cast: DemoPeople, n: int, until: datetime) -> Account:
-    start = until - timedelta(days=3 * 365 + rng.randint(0, 60))
+def _life(rng: random.Random, cast: DemoPeople, n: int, until: datetime,
+          calendar: BusinessCalendar) -> Account:
+    first_day = calendar.on_or_after((until - timedelta(days=3 * 365 + rng.randint(0, 60))).date())
+    start = _at(first_day, 9, rng.choice([0, 30]))
     owner = cast.reps[n % len(cast.reps)]
     name = f"株式会社{rng.choice(FAMILY)}{rng.choice(TRADE)}"
     cadence = rng.choice([7, 14, 14, 21, 30])
@@ -101,11 +134,12 @@ def _life(rng: random.Random, cast: DemoPeople, n: int, until: datetime) -> Acco
     handover_day = start + timedelta(days=rng.randint(500, 1000)) if n % 10 == 3 else None
     successor = cast.reps[(n + 1) % len(cast.reps)]
     renewal = start + timedelta(days=365)
-    for day in _days(rng, start, until, cadence):
+    habit = (rng.randint(0, 4), rng.choice(WORKING_HOURS))  # e.g. Tuesday, 10時台
+    for day in _days(rng, calendar, start, until, cadence, habit):
         if handover_day and day >= handover_day and account.owner_rep_id == owner.user_id:
             _handover(account, cast.manager, owner, successor, day)
         rep = _actor(account, cast)
-        _a_visit_and_what_follows(rng, account, rep, day, people_there)
+        _a_visit_and_what_follows(rng, calendar, account, rep, day, people_there)
         if day >= renewal:
             account.renew_contract(rep, day, renewed_at=day,
                                    contract_end=(day + timedelta(days=365)).date(),
@@ -119,15 +153,35 @@ def _actor(account: Account, cast: DemoPeople) -> Actor:
     return next(r for r in cast.reps if r.user_id == account.owner_rep_id)
 
 
-def _days(rng: random.Random, start: datetime, until: datetime, cadence: int) -> Iterator[datetime]:
-    day = start + timedelta(days=rng.randint(1, cadence))
-    while day < until - timedelta(days=1):
-        yield day.replace(hour=rng.choice([9, 10, 11, 13, 14, 15, 16]), minute=0)
-        day += timedelta(days=max(1, cadence + rng.randint(-3, 5)))
+def _at(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute), BUSINESS_TZ)
 
 
-def _a_visit_and_what_follows(rng: random.Random, account: Account, rep: Actor, day: datetime,
-                              people_there: list[str]) -> None:
+def _days(rng: random.Random, calendar: BusinessCalendar, start: datetime, until: datetime,
+          cadence: int, habit: tuple[int, int]) -> Iterator[datetime]:
+    """The visits' times: about every ``cadence`` days, on business days after the last,
+    mostly on the customer's usual weekday and hour, always in working hours."""
+    weekday, hour = habit
+    last = start.date()
+    due = last + timedelta(days=rng.randint(1, cadence))
+    end = (until - timedelta(days=1)).date()
+    while due < end:
+        day = due
+        if rng.random() < HABIT:  # the usual weekday of the week it falls due in
+            day = due + timedelta(days=weekday - due.weekday())
+        day = calendar.on_or_before(day)
+        if day <= last:
+            day = calendar.on_or_after(last + timedelta(days=1))
+        if day >= end:
+            return
+        at = hour if rng.random() < HABIT else rng.choice(WORKING_HOURS)
+        yield _at(day, at, rng.choice(MINUTES))
+        last = day
+        due = day + timedelta(days=max(1, cadence + rng.randint(-3, 5)))
+
+
+def _a_visit_and_what_follows(rng: random.Random, calendar: BusinessCalendar, account: Account,
+                              rep: Actor, day: datetime, people_there: list[str]) -> None:
     late = rng.random() < 0.1
     account.record_visit(rep, day, occurred_at=day,
                          planned_at=day - timedelta(minutes=rng.randint(10, 40) if late else 0),
@@ -140,8 +194,8 @@ def _a_visit_and_what_follows(rng: random.Random, account: Account, rep: Actor, 
             outcome = "kept" if rng.random() < 0.85 else "broken"
             account.close_promise(rep, day, promise_id=promise_id, outcome=outcome)
     if rng.random() < 0.35:
-        account.make_promise(rep, day, description=rng.choice(PROMISES),
-                             due_date=(day + timedelta(days=rng.randint(3, 14))).date(),
+        due = calendar.on_or_before(day.date() + timedelta(days=rng.randint(3, 14)))
+        account.make_promise(rep, day, description=rng.choice(PROMISES), due_date=due,
                              made_to=rng.choice(people_there))
     open_complaints = [c for c, s in account.complaints.items() if not s.resolved]
     for complaint_id in open_complaints:
@@ -149,7 +203,7 @@ def _a_visit_and_what_follows(rng: random.Random, account: Account, rep: Actor, 
                                   resolution="再発防止策で合意",
                                   concession="次回3%値引き" if rng.random() < 0.3 else "")
     if rng.random() < 0.04:
-        received = day - timedelta(hours=rng.randint(1, 6))
+        received = day - timedelta(minutes=rng.randint(10, 60))  # a call before the visit
         complaint = account.receive_complaint(rep, day, received_at=received,
                                               subject=rng.choice(COMPLAINTS),
                                               severity=rng.choice(["low", "medium", "high"]))

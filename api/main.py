@@ -16,13 +16,20 @@ from fastapi.routing import APIRoute
 
 from api import docs, errors
 from api.bodies import body_schemas
-from api.bootstrap import STORE_DOWN, build_application, build_read_side, build_sessions
+from api.bootstrap import (
+    STORE_DOWN,
+    build_application,
+    build_calendar_feeds,
+    build_read_side,
+    build_sessions,
+)
 from api.logging import configure_logging
 from api.middleware import BodyLimit, NoSniff, RequestLog
 from api.protocol import guarded
 from api.routes import (
     accounts,
     audit,
+    calendar,
     complaints,
     corrections,
     dossier,
@@ -53,7 +60,8 @@ from projections.status import statuses
 YOUNG_GENERATION_THRESHOLD = 2_000
 
 ROUTERS = (users, accounts, visits, promises, complaints, requests, proposals, renewals,
-           stakeholders, notes, handovers, corrections, history, dossier, route, team, audit)
+           stakeholders, notes, handovers, corrections, history, dossier, route, team, audit,
+           calendar)
 
 
 def create_app(settings: Settings | None = None, application: Tsunagi | None = None,
@@ -65,6 +73,7 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tsunagi = application or build_application(settings)
         app.state.sessions = build_sessions(tsunagi, settings)
+        app.state.calendar_feeds = build_calendar_feeds(tsunagi, settings)
         read_side = views or build_read_side(tsunagi, settings)
         app.state.tsunagi, app.state.views = tsunagi, read_side
         if views is None and isinstance(read_side, Projector):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote, urlsplit
@@ -10,6 +11,8 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.business_days import DEFAULT_COMPANY_HOLIDAYS, BusinessCalendar
+from domain.errors import InvalidValue
 from projections.health_warnings import REQUEST_UNANSWERED_DAYS, Limits
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/tsunagi.db"
@@ -70,6 +73,11 @@ def parse_database_url(url: str) -> DatabaseLocation:
     raise ValueError(f"unsupported database URL scheme {scheme!r}: use sqlite:/// or postgresql://")
 
 
+@lru_cache(maxsize=8)
+def business_calendar(company_holidays: str) -> BusinessCalendar:
+    return BusinessCalendar(company_holidays)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TSUNAGI_", extra="ignore")
 
@@ -91,6 +99,9 @@ class Settings(BaseSettings):
     ramp_up_days: int = 90  # a successor's first period, shown as ramp-up, not scored alike
     # a customer's request unanswered for longer than this raises a warning
     request_unanswered_days: int = Field(default=REQUEST_UNANSWERED_DAYS, ge=1)
+    # days the company is closed besides weekends and public holidays: MM-DD, MM-DD..MM-DD
+    # (every year, may cross the new year) or YYYY-MM-DD, comma-separated
+    company_holidays: str = DEFAULT_COMPANY_HOLIDAYS
     cookie_secure: bool | None = None  # web sign-in cookie; None: Secure when served over https
     workers: int = Field(default=1, ge=1, le=64)  # `tsunagi serve` processes
 
@@ -107,6 +118,20 @@ class Settings(BaseSettings):
     def _database_url_parses(cls, value: str) -> str:
         parse_database_url(value)
         return value
+
+    @field_validator("company_holidays")
+    @classmethod
+    def _company_holidays_read(cls, value: str) -> str:
+        try:
+            business_calendar(value)
+        except InvalidValue as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @property
+    def business_calendar(self) -> BusinessCalendar:
+        """Business days: no weekend, Japanese public holiday or company holiday."""
+        return business_calendar(self.company_holidays)
 
     @property
     def warning_limits(self) -> Limits:

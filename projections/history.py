@@ -90,12 +90,19 @@ class HistoryView(View):
         kinds: Sequence[str] = (),
         occurred_from: str | None = None,
         occurred_to: str | None = None,
+        newest_first: bool = False,
+        before_version: int | None = None,
     ) -> HistoryPage:
-        """Oldest first; ``occurred_from``/``occurred_to`` are UTC keys (see records.utc_key)."""
+        """Oldest first, after ``after_version``; or newest first, before ``before_version``
+        (None: from the newest), paging into the past. ``occurred_from``/``occurred_to`` are
+        UTC keys (see records.utc_key)."""
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
         where = ["account_id = ?", "version > ?"]
         params: list[Any] = [account_id, after_version]
+        if before_version is not None:
+            where.append("version < ?")
+            params.append(before_version)
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params.extend(kinds)
@@ -109,7 +116,8 @@ class HistoryView(View):
             cursor.execute(
                 "SELECT account_id, version, event_id, kind, occurred_at, recorded_at, "
                 "recorded_by, data, corrected_by FROM history_events "
-                f"WHERE {' AND '.join(where)} ORDER BY version LIMIT ?",
+                f"WHERE {' AND '.join(where)} ORDER BY version{' DESC' if newest_first else ''} "
+                "LIMIT ?",
                 [*params, limit + 1],
             )
             rows = cursor.fetchall()
@@ -123,6 +131,18 @@ class HistoryView(View):
         ]
         more = len(rows) > limit
         return HistoryPage(items, str(items[-1]["version"]) if more else None)
+
+    def promise_descriptions(self, account_id: str) -> dict[str, str]:
+        """What each promise of the account said, by promise id (as made; for a kept or
+        broken promise's entry to name it)."""
+        with self.view.reading() as cursor:
+            cursor.execute(
+                "SELECT data FROM history_events WHERE account_id = ? AND kind = ?",
+                (account_id, "promise_made"),
+            )
+            rows = cursor.fetchall()
+        made = [from_json(row[0]) for row in rows]
+        return {m["promise_id"]: m["description"] for m in made}
 
     def find_event(self, event_id_: str) -> dict[str, Any] | None:
         """Where an event id sits: its account and version (for corrections and provenance)."""

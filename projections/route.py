@@ -296,6 +296,20 @@ class RouteView(View):
             _apply(rows, event)
         rows.save()
 
+    def due_by(self, rep_id: str, until: date) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(account id, kind, due on, payload) of every row of the rep due by ``until``, and
+        every open complaint and handover in progress, by due day."""
+        with self.view.reading() as cursor:
+            cursor.execute(
+                "SELECT account_id, kind, due_on, payload FROM route_items "
+                "WHERE rep_id = ? AND (kind IN ('complaint', 'handover') OR due_on <= ?) "
+                "ORDER BY due_on, account_id, item_id",
+                (rep_id, until.isoformat()),
+            )
+            rows = cursor.fetchall()
+        return [(account_id, kind, due_on, from_json(payload))
+                for account_id, kind, due_on, payload in rows]
+
     def route(self, rep_id: str, on: date) -> Route:
         horizon = (min(on, date.max - timedelta(days=PROMISE_HORIZON_DAYS))
                    + timedelta(days=PROMISE_HORIZON_DAYS)).isoformat()

@@ -18,10 +18,12 @@ from projections.runner import Views
 def history_public(views: Views, settings: Settings, account_id: UUID, *, limit: int,
                    after_version: int = 0, kinds: Sequence[str] = (),
                    since: datetime | None = None, until: datetime | None = None,
+                   newest_first: bool = False, before_version: int | None = None,
                    ) -> HistoryPublic:
     """One page of the account's events, and what the history view could not apply."""
     page = history_page(views, settings, account_id, limit=limit, after_version=after_version,
-                        kinds=kinds, since=since, until=until)
+                        kinds=kinds, since=since, until=until, newest_first=newest_first,
+                        before_version=before_version)
     answer: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
     incomplete = reading_of(views, account_id, ("history",)).incomplete
     if incomplete:
@@ -31,16 +33,25 @@ def history_public(views: Views, settings: Settings, account_id: UUID, *, limit:
 
 def history_page(views: Views, settings: Settings, account_id: UUID, *, limit: int,
                  after_version: int = 0, kinds: Sequence[str] = (),
-                 since: datetime | None = None, until: datetime | None = None) -> HistoryPage:
-    """One page of the account's events, oldest first, once the view has every acknowledged
-    write."""
+                 since: datetime | None = None, until: datetime | None = None,
+                 newest_first: bool = False, before_version: int | None = None) -> HistoryPage:
+    """One page of the account's events, oldest first (or newest first, paging into the
+    past), once the view has every acknowledged write."""
     wait_for_views(views, settings, "history")
     view: HistoryView = views["history"]  # type: ignore[assignment]
     return view.page(
         str(account_id), limit=limit, after_version=after_version, kinds=kinds,
         occurred_from=utc_key(since) if since else None,
         occurred_to=utc_key(until) if until else None,
+        newest_first=newest_first, before_version=before_version,
     )
+
+
+def promise_descriptions(views: Views, account_id: UUID) -> dict[str, str]:
+    """What each of the account's promises said, by promise id (read after history_page,
+    which has waited for the view)."""
+    view: HistoryView = views["history"]  # type: ignore[assignment]
+    return view.promise_descriptions(str(account_id))
 
 
 def recorded_event(views: Views, settings: Settings, account_id: UUID,

@@ -232,3 +232,19 @@ class MePublic(BaseModel):
     user_id: str
     name: str
     role: str
+
+
+class RouteDayPublic(BaseModel):
+    """One business day of a rep's route; every item names its account_id."""
+
+    on: Day = Field(alias="date")
+    items: list[Document]
+
+
+class RouteWeekPublic(BaseModel):
+    """A rep's route over business days (週のルート), and the days off skipped, with why."""
+
+    rep_id: str
+    on: Day = Field(alias="date")
+    days: list[RouteDayPublic]
+    closed_days: list[Document]

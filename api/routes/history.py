@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -24,7 +24,7 @@ INSTANT_SCHEMA: dict[str, Any] = {"format": "date-time", "pattern": SCHEMA_INSTA
 KIND_LIST = f"^({'|'.join(KINDS)})(,({'|'.join(KINDS)}))*$"
 
 
-@router.get("/history", summary="The account's events, oldest first",
+@router.get("/history", summary="The account's events, oldest first (or newest first)",
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
             responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED})
 def history(
@@ -38,13 +38,18 @@ def history(
                                                json_schema_extra=INSTANT_SCHEMA)] = None,
     occurred_to: Annotated[str | None, Query(alias="to", pattern=INSTANT.pattern,
                                              json_schema_extra=INSTANT_SCHEMA)] = None,
+    order: Annotated[Literal["oldest", "newest"], Query(
+        description="oldest first (the default) or newest first, each page further into the "
+                    "past")] = "oldest",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Paged by cursor; filter by kind and by when things happened ([from, to)). The ETag
     is the account's version as the read began: a page changes only when events are added."""
+    newest = order == "newest"
     kinds = [k for value in kind or [] for k in value.split(",")]
     since, until = parse_instant(occurred_from, "from"), parse_instant(occurred_to, "to")
     version = readable_account(app, actor, account_id).version
-    return tagged(public(history_public(views, settings, account_id, limit=limit,
-                                        after_version=int(cursor or 0), kinds=kinds,
-                                        since=since, until=until)), version, if_none_match)
+    return tagged(public(history_public(
+        views, settings, account_id, limit=limit, kinds=kinds, since=since, until=until,
+        newest_first=newest, after_version=0 if newest else int(cursor or 0),
+        before_version=int(cursor) if newest and cursor else None)), version, if_none_match)

@@ -11,6 +11,7 @@ from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.params import DAY, SCHEMA_DAY, domain_checked, parse_day
 from api.reads.models import public
 from api.reads.route import route_public
+from api.reads.week import route_week_public
 from domain.values import MAX_USER_ID, USER_ID, Role, a_user_id
 from projections.records import local_date
 
@@ -18,16 +19,25 @@ router = APIRouter(prefix="/v1/reps", tags=["route"])
 DAY_QUERY = Query(alias="date", pattern=DAY.pattern,
                   json_schema_extra={"format": "date", "pattern": SCHEMA_DAY},
                   description="The day, YYYY-MM-DD (default: today in Japan)")
+DAYS_QUERY = Query(ge=1, le=14, description=(
+    "Business days from `date` on (Saturdays, Sundays, Japanese public holidays and company "
+    "holidays skipped): the answer is then {\"days\": [{\"date\", \"items\"}]}"))
 REP_ID = Path(description="A user id", json_schema_extra={
     "minLength": 1, "maxLength": MAX_USER_ID, "pattern": f"^{USER_ID.pattern}$"})
 
 
-@router.get("/me/route", summary="My route for a day", dependencies=[allow(Role.REP)])
+@router.get("/me/route", summary="My route for a day or for business days",
+            dependencies=[allow(Role.REP)])
 def my_route(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
-             on: Annotated[str | None, DAY_QUERY] = None) -> dict[str, Any]:
-    """Accounts due a visit, promises due within 7 days, open complaints, handovers."""
-    return public(route_public(views, settings, actor.user_id,
-                               parse_day(on, "date") or local_date(app.clock())))
+             on: Annotated[str | None, DAY_QUERY] = None,
+             days: Annotated[int | None, DAYS_QUERY] = None) -> dict[str, Any]:
+    """Accounts due a visit, promises due within 7 days, open complaints, handovers; with
+    `days`, each of the next N business days with its stops (a visit or promise due on a
+    day off moves to the business day before) and what to raise at each."""
+    day = parse_day(on, "date") or local_date(app.clock())
+    if days is not None:
+        return public(route_week_public(views, settings, actor.user_id, day, days))
+    return public(route_public(views, settings, actor.user_id, day))
 
 
 @router.get("/{rep_id}/route", summary="A rep's route for a day",

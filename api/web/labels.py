@@ -163,6 +163,12 @@ def headline(item: dict[str, Any], people: Names) -> str:
     """One line that says what an event was, in the words of the work, people by name."""
     data, kind = item["data"], item["kind"]
     get = data.get
+
+    def promised() -> str:
+        said = item.get("promise")
+        note = get("note") or ""
+        return f"「{said}」" + (f" {note}" if note else "") if said else str(note)
+
     lines = {
         "account_opened": lambda: f"{get('name')} の取引を開始（訪問周期 "
                                   f"{get('visit_cadence_days')}日）",
@@ -193,6 +199,7 @@ def headline(item: dict[str, Any], people: Names) -> str:
                                       f"{people(get('to_rep_id'))}",
         "handover_cancelled": lambda: str(get("reason")),
         "record_corrected": lambda: f"{get('reason')}",
+        **{kind: promised for kind in ("promise_kept", "promise_broken", "promise_cancelled")},
     }
     line = lines.get(kind)
     return line() if line else str(get("note") or "")

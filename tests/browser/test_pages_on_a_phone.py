@@ -141,4 +141,23 @@ def test_the_review_form_and_how_the_score_is_reached_fit_a_phone(
         held = api.get(f"/v1/accounts/{account}/history",
                        params={"kind": "handover_checkpoint_held"}).json()["items"]
     assert [item["data"]["note"] for item in held] == ["田中課長と振り返り。山田部長との関係は良好"]
+
+
+def test_the_week_route_fits_a_phone(server: Server, sign_in: SignIn) -> None:
+    account = handed_over(server)
+    suzuki = sign_in("suzuki")
+    suzuki.page.set_viewport_size(PHONE)
+    suzuki.go("/route?date=2026-11-30")
+    suzuki.page.get_by_role("link", name="週（営業日）").click()
+    suzuki.page.wait_for_load_state()
+    assert "span=week" in suzuki.page.url
+    stop = suzuki.page.locator(f'.stop-visit:has(a[href="/accounts/{account}"])')
+    assert "株式会社山田製作所" in stop.inner_text()
+    assert stop.get_by_role("link", name="訪問を記録").get_attribute("href") == \
+        f"/accounts/{account}#record"
+    switch = suzuki.page.get_by_role("link", name="日", exact=True).bounding_box()
+    assert switch is not None and switch["height"] >= 44, "a tap target"
+    wide = suzuki.page.evaluate("document.documentElement.scrollWidth")
+    suzuki.screenshot("route-week-phone")
+    assert wide <= PHONE["width"], f"the week's route is {wide} px wide on a 390 px phone"
     assert not suzuki.console_errors

@@ -77,9 +77,8 @@ class Story:
 def write_store(app: Tsunagi, clock: FixedClock) -> Story:
     """Demo accounts, then 株式会社山田製作所's year: every kind the demo leaves out."""
     cast = people(2)
-    register(app, cast)  # users: tanaka, ito, sato, rep001
+    register(app, cast)  # users: tanaka, ito, sato and suzuki (鈴木 一郎)
     generate(app, accounts=1, seed=DEMO_SEED, reps=2, until=UNTIL)
-    app.register_user(ADMIN, user_id="suzuki", name="鈴木 一郎", role="rep")
     app.issue_token(ADMIN, "sato")  # User.TokenIssued
     app.register_user(ADMIN, user_id="kobayashi", name="小林 誠", role="rep")
     app.deactivate_user(ADMIN, "kobayashi")  # User.Deactivated: he left

@@ -21,13 +21,13 @@ def test_demo_fills_the_store_and_its_people_can_sign_in(tmp_path: Path) -> None
                   result.stdout.splitlines() if line.startswith("token for "))
     assert set(tokens) == {"tanaka", "sato", "ito"}
 
-    added = run_tsunagi("user", "add", "suzuki", "--name", "鈴木 一郎",
+    added = run_tsunagi("user", "add", "watanabe", "--name", "渡辺 大輔",
                         env={"TSUNAGI_DATABASE_URL": url}, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
-    again = run_tsunagi("user", "add", "suzuki", "--name", "鈴木 一郎",
+    again = run_tsunagi("user", "add", "watanabe", "--name", "渡辺 大輔",
                         env={"TSUNAGI_DATABASE_URL": url}, cwd=tmp_path)
     assert again.returncode == 2
-    assert again.stderr.strip() == "tsunagi: error: user_id: user suzuki already exists"
+    assert again.stderr.strip() == "tsunagi: error: user_id: user watanabe already exists"
 
     settings = Settings(database_url=url)
     with TestClient(create_app(settings)) as client:
@@ -42,7 +42,7 @@ def test_demo_fills_the_store_and_its_people_can_sign_in(tmp_path: Path) -> None
         assert all(name.startswith("株式会社") for name in names)
         me = client.get("/v1/users/me",
                         headers={"Authorization": f"Bearer {added.stdout.strip()}"})
-        assert me.json() == {"user_id": "suzuki", "name": "鈴木 一郎", "role": "rep"}
+        assert me.json() == {"user_id": "watanabe", "name": "渡辺 大輔", "role": "rep"}
 
     same_seed = tmp_path / "again"
     same_seed.mkdir()

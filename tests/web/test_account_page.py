@@ -74,13 +74,22 @@ def test_the_timeline_filters_by_kind_and_pages(web: WebOffice) -> None:
     assert "カタログを送る（期限" not in timeline
     for day in range(60):
         web.office.佐藤さん.post(f"/v1/accounts/{account}/notes", {"text": f"メモ{day}"})
-    first = sato.get(f"/accounts/{account}").text
-    assert "さらに表示" in first and "メモ46" in first and "メモ47" not in first
+    first = sato.get(f"/accounts/{account}").text  # newest first, 50 a page
+    assert "新しい順" in first and "さらに前を表示" in first
+    assert first.index("メモ59</p>") < first.index("メモ58</p>") < first.index("メモ10</p>")
+    assert "メモ9</p>" not in first
     more = re.search(r'data-fragment="([^"]+)"', first)
     assert more
     fragment = sato.get(more.group(1).replace("&amp;", "&"))
     assert fragment.status_code == 200
-    assert "メモ47" in fragment.text and "<html" not in fragment.text
+    assert "メモ9</p>" in fragment.text and "メモ10</p>" not in fragment.text
+    assert "<html" not in fragment.text
+    oldest = sato.get(f"/accounts/{account}?order=oldest").text
+    assert "さらに表示" in oldest and "メモ46</p>" in oldest and "メモ47</p>" not in oldest
+    more = re.search(r'data-fragment="([^"]+)"', oldest)
+    assert more
+    fragment = sato.get(more.group(1).replace("&amp;", "&"))
+    assert "メモ47</p>" in fragment.text and "メモ46</p>" not in fragment.text
     assert sato.get(f"/accounts/{account}?kind=nonsense&cursor=abc").status_code == 200
 
 
@@ -280,3 +289,33 @@ def test_the_score_is_explained_beside_it_from_the_rules_themselves(web: WebOffi
     assert f"{health_score.PROMISE_LATE_ZERO_DAYS}日遅れで0" in explained
     assert f"根拠が{health_score.FULL_EVIDENCE}件未満" in explained and "暫定" in explained
     assert "前任者の期間全体の点数とは比べません" in explained
+
+
+def test_after_a_visit_the_notice_sits_above_the_new_entry_at_the_top_of_the_timeline(
+        web: WebOffice) -> None:
+    account = record_a_day(web.office)
+    for day in range(60):  # a long history: the oldest entries are far away
+        web.office.佐藤さん.post(f"/v1/accounts/{account}/notes", {"text": f"メモ{day}"})
+    answer = post(web.佐藤さん, account, "/visits", {
+        "occurred_at": "2026-11-20T09:50", "purpose": "定期訪問", "summary": "見積の相談",
+        "channel": "in_person"})
+    assert answer.headers["location"].endswith("?done=visit#timeline")
+    page = web.佐藤さん.get(answer.headers["location"]).text
+    timeline = page.split('id="timeline"')[1]
+    notice = timeline.index("訪問を記録しました。")
+    entries = re.findall(r'<li id="event-[^"]+">\s*<p><span class="kind">([^<]+)</span>([^<]*)',
+                         timeline)
+    assert entries[0] == ("訪問", "定期訪問: 見積の相談"), "the new visit first"
+    assert notice < timeline.index("定期訪問: 見積の相談")
+    assert page.count("訪問を記録しました。") == 1, "one notice, beside the entry"
+
+
+def test_a_kept_promise_entry_names_the_promise(web: WebOffice) -> None:
+    account = record_a_day(web.office)
+    sato = web.office.佐藤さん
+    promises = sato.get(f"/v1/accounts/{account}").json()["open_promises"]
+    promise_id = promises[0]["promise_id"]
+    assert sato.post(f"/v1/accounts/{account}/promises/{promise_id}/close",
+                     {"outcome": "kept", "note": "メールで送付済み"}).status_code == 200
+    timeline = web.佐藤さん.get(f"/accounts/{account}").text.split('id="timeline"')[1]
+    assert "「カタログを送る」 メールで送付済み" in timeline

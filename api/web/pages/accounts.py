@@ -17,7 +17,7 @@ from api.deps import AppDep, SettingsDep, ViewsDep
 from api.reads.account_list import ListAsk, list_item, list_page, people_of
 from api.reads.accounts import relationship_and_evidence
 from api.reads.dossier import dossier_document
-from api.reads.history import history_page, recorded_event
+from api.reads.history import history_page, promise_descriptions, recorded_event
 from api.settings import Settings
 from api.web import charts, labels, trends
 from api.web.forms import SPECS, FormState
@@ -33,6 +33,12 @@ from projections.runner import Views
 router = APIRouter(include_in_schema=False)
 READERS = (Role.REP, Role.MANAGER, Role.AUDITOR)
 TIMELINE_PAGE = 50
+ANCHORS = {  # where the page opens after each form's write, its notice beside
+    "visit": "timeline", "promise": "open-promises", "promise_close": "open-promises",
+    "complaint": "open-complaints", "complaint_resolve": "open-complaints",
+    "request": "open-requests", "request_answer": "open-requests",
+    "handover": "relationship", "checkpoint_held": "checkpoints"}
+PROMISE_CLOSED = frozenset({"promise_kept", "promise_broken", "promise_cancelled"})
 DONE = {spec.name: spec.done for spec in SPECS.values()} | {
     "handover_completed": "引き継ぎが完了しました。この取引先の担当が変わりました。"}
 
@@ -55,18 +61,29 @@ def cursor_of(text: str | None) -> int:
 
 
 def timeline(views: Views, settings: Settings, account_id: UUID, kind: str | None,
-             cursor: str | None) -> dict[str, Any]:
+             cursor: str | None, order: str | None = None) -> dict[str, Any]:
+    """Newest first (a page further into the past each time), or oldest first as chosen;
+    a kept, broken or cancelled promise's entry carries what the promise said."""
     group, kinds = timeline_filter(kind)
-    page = history_page(views, settings, account_id, limit=TIMELINE_PAGE,
-                        after_version=cursor_of(cursor), kinds=kinds)
-    return {"items": page.items, "next_cursor": page.next_cursor, "kind": group,
-            "cursor": cursor_of(cursor)}
+    oldest = order == "oldest"
+    at = cursor_of(cursor)
+    page = history_page(views, settings, account_id, limit=TIMELINE_PAGE, kinds=kinds,
+                        newest_first=not oldest, after_version=at if oldest else 0,
+                        before_version=None if oldest or not at else at)
+    items = page.items
+    if any(item["kind"] in PROMISE_CLOSED for item in items):
+        said = promise_descriptions(views, account_id)
+        items = [{**item, "promise": said.get(item["data"].get("promise_id"))}
+                 if item["kind"] in PROMISE_CLOSED else item for item in items]
+    return {"items": items, "next_cursor": page.next_cursor, "kind": group,
+            "cursor": at, "order": "oldest" if oldest else "newest"}
 
 
 def account_page(request: Request, app: Tsunagi, views: Views, settings: Settings,
                  actor: Actor, account_id: UUID, *, kind: str | None = None,
-                 cursor: str | None = None, form: FormState | None = None,
-                 done: str | None = None, status: int = 200) -> HTMLResponse:
+                 cursor: str | None = None, order: str | None = None,
+                 form: FormState | None = None, done: str | None = None,
+                 status: int = 200) -> HTMLResponse:
     require(actor, *READERS)
     account = readable_account(app, actor, account_id)
     reading, dossier_reading = Reading(), Reading()
@@ -93,11 +110,11 @@ def account_page(request: Request, app: Tsunagi, views: Views, settings: Setting
         "visits": visits, "visits_chart": charts.visits_per_month(visits),
         "scores": scores, "health_chart": charts.health_over_time(scores),
         "trend_days": trends.TREND_DAYS,
-        "timeline": timeline(views, settings, account_id, kind, cursor),
+        "timeline": timeline(views, settings, account_id, kind, cursor, order),
         "may_record": account.may_record(actor),
         "is_successor": bool(handover and handover["to_rep_id"] == actor.user_id),
         "form": form or FormState(""), "form_id": uuid.uuid4().hex,
-        "done": DONE.get(done or ""),
+        "done": DONE.get(done or ""), "done_at": ANCHORS.get(done or ""),
         "now_local": labels.datetime_local(now),
         "week_later": (now + timedelta(days=7)).date().isoformat(),
     }, status=status)
@@ -129,21 +146,23 @@ def account_list(request: Request, app: AppDep, views: ViewsDep, settings: Setti
 @router.get("/accounts/{account_id}")
 def account(request: Request, account_id: str, app: AppDep, views: ViewsDep,
             settings: SettingsDep, actor: PageActor, kind: str | None = None,
-            cursor: str | None = None, done: str | None = None) -> Response:
+            cursor: str | None = None, order: str | None = None,
+            done: str | None = None) -> Response:
     return account_page(request, app, views, settings, actor, account_uuid(account_id),
-                        kind=kind, cursor=cursor, done=done)
+                        kind=kind, cursor=cursor, order=order, done=done)
 
 
 @router.get("/accounts/{account_id}/timeline")
 def timeline_fragment(request: Request, account_id: str, app: AppDep, views: ViewsDep,
                       settings: SettingsDep, actor: PageActor, kind: str | None = None,
-                      cursor: str | None = None) -> Response:
+                      cursor: str | None = None, order: str | None = None) -> Response:
     """The next page of the timeline, as the list items the page appends (infinite scroll)."""
     require(actor, *READERS)
     found = account_uuid(account_id)
     readable_account(app, actor, found)
+    page = timeline(views, settings, found, kind, cursor, order)
     return HTMLResponse(render(request, "timeline_items.html", {
-        "account_id": account_id, "timeline": timeline(views, settings, found, kind, cursor)}),
+        "account_id": account_id, "timeline": page}),
         headers={"Cache-Control": "no-store"})
 
 

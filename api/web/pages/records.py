@@ -15,7 +15,7 @@ from api.deps import AppDep, SettingsDep, ViewsDep
 from api.settings import Settings
 from api.web import forms
 from api.web.forms import FormSpec, FormState
-from api.web.pages.accounts import account_page, account_uuid
+from api.web.pages.accounts import ANCHORS, account_page, account_uuid
 from api.web.session import PageActor, PageRefused, checked_form, require
 from domain import errors as domain
 from domain.application import Tsunagi
@@ -24,10 +24,6 @@ from domain.values import Actor
 from projections.runner import Views
 
 router = APIRouter(include_in_schema=False)
-ANCHORS = {"visit": "timeline", "promise": "open-promises", "promise_close": "open-promises",
-           "complaint": "open-complaints", "complaint_resolve": "open-complaints",
-           "request": "open-requests", "request_answer": "open-requests",
-           "handover": "relationship", "checkpoint_held": "checkpoints"}
 
 
 async def submit(request: Request, app: Tsunagi, views: Views, settings: Settings,

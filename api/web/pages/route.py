@@ -1,4 +1,5 @@
-"""My route (今日のルート): accounts due a visit, promises due, complaints open, handovers."""
+"""My route (今日のルート): accounts due a visit, promises due, complaints open, handovers;
+or the week's (週のルート): the next business days, each stop with what to raise there."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.deps import AppDep, SettingsDep, ViewsDep
 from api.reads.common import wait_for_views
 from api.reads.route import route_of
+from api.reads.week import route_week_public
 from api.settings import Settings
 from api.web.render import render_page
 from api.web.session import PageActor, PageRefused, require
@@ -20,6 +22,7 @@ from projections.records import local_date
 from projections.runner import Views
 
 router = APIRouter(include_in_schema=False)
+WEEK_DAYS = 5  # a working week of business days
 
 
 def page_day(text: str | None, today: date) -> date:
@@ -47,7 +50,8 @@ def _rep(text: str | None) -> str:
 
 @router.get("/route")
 def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsDep,
-             actor: PageActor, date: str | None = None, rep: str | None = None) -> Response:
+             actor: PageActor, date: str | None = None, rep: str | None = None,
+             span: str | None = None) -> Response:
     if actor.role is Role.AUDITOR:
         return RedirectResponse("/accounts", status_code=303)
     require(actor, Role.REP, Role.MANAGER)
@@ -56,10 +60,12 @@ def my_route(request: Request, app: AppDep, views: ViewsDep, settings: SettingsD
     rep_id = actor.user_id if actor.role is Role.REP else _rep(rep)
     if rep_id and actor.role is Role.MANAGER and not app.is_rep(rep_id):
         raise PageRefused(404, "その担当者は登録されていません。")
-    route = route_of(views, settings, rep_id, on) if rep_id else None
+    week = span == "week"
+    route = route_of(views, settings, rep_id, on) if rep_id and not week else None
+    days = route_week_public(views, settings, rep_id, on, WEEK_DAYS) if rep_id and week else None
     return render_page(request, "route.html", {
-        "route": route, "on": on, "today": today, "rep_id": rep_id,
-        "is_today": on == today,
+        "route": route, "week": days, "on": on, "today": today, "rep_id": rep_id,
+        "is_today": on == today, "span": "week" if week else "day",
         "reps": reps_to_pick(views, settings) if actor.role is Role.MANAGER else [],
     })
 
