@@ -802,11 +802,12 @@ class Account(Aggregate):
         text: str,
         kind: str = NoteKind.FACT.value,
         topic: str = NoteTopic.GENERAL.value,
+        occurred_at: datetime | None = None,
     ) -> str:
         self._require_recorder(actor)
         note_id = new_item_id()
         self._record(
-            self.NoteAdded, actor, now,
+            self.NoteAdded, actor, happened(occurred_at or now, "occurred_at", now),
             note_id=note_id,
             text=required_text(text, "text", LONG_TEXT),
             kind=choice(NoteKind, kind, "kind").value,
