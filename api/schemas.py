@@ -273,3 +273,30 @@ class CorrectionCreate(Body):
     corrected_event_id: UUID
     corrections: dict[str, Any] = Field(min_length=1)
     reason: str = required(LONG_TEXT)
+
+
+class ImportRowError(BaseModel):
+    column: str | None  # the source column, None for the row as a whole
+    msg: str  # in Japanese
+
+
+class ImportRejectedRow(BaseModel):
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    errors: list[ImportRowError]
+
+
+class ImportPublic(BaseModel):
+    """What an import did (a dry run: what it would do; it appends nothing)."""
+
+    format: str
+    file_sha256: str
+    encoding: str
+    dry_run: bool
+    rows: int
+    accepted: int
+    rejected: list[ImportRejectedRow]
+    accounts_created: int
+    events_appended: int
+    duplicates: int
+    would_create_accounts: int | None = None
+    would_append: int | None = None
