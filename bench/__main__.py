@@ -9,6 +9,7 @@ from functools import partial
 
 from bench.busy_writer import busy_writer_figures
 from bench.harness import Figure, an_account_with, p50, report, store, timed
+from bench.imports import import_figures
 from bench.large import large_figures
 from bench.throughput import throughput_figures
 from domain.application import Tsunagi
@@ -141,7 +142,7 @@ def http_figures(backend: str, events: int, repeat: int,
     return figures
 
 
-FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]
+FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"]
 
 
 def main() -> None:
@@ -167,6 +168,9 @@ def main() -> None:
             figures += http_figures(backend, events, repeat)
             if backend == "postgres":
                 figures += http_figures(backend, events, repeat, projector="external")
+    if "P9" in only:
+        for backend in backends:
+            figures += import_figures(backend, 200 if args.quick else 20_000)
     if "P8" in only and "sqlite" in backends:
         figures += busy_writer_figures(3 if args.quick else 15)
     if only & {"P6", "P7"} and "postgres" in backends:

@@ -21,7 +21,8 @@ def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> Non
                    "P3 GET view p99", "P3 GET dossier p99", "projector process",
                    "P4 catch-up, 5 views", "P4 reference: scan and decode only", "P5 as-of p50",
                    "P6 API RSS", "P6 projector RSS", "P7 tsunagi demo",
-                   "P8 reads within 2 s, busy writer (sqlite)"):
+                   "P8 reads within 2 s, busy writer (sqlite)", "P9 import, 200 rows",
+                   "P9 import dry run (postgres)"):
         assert figure in result.stdout, result.stdout
     assert "baseline:" in result.stdout
     assert "CPU per append" in result.stdout  # P1 says where the cores went
