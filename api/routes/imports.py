@@ -10,17 +10,19 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.access import allow
+from api.bodies import BODY_MODELS
 from api.deps import ActorDep, AppDep
 from api.errors import problem
 from api.imports import FORMATS, ImportRefused, run_import
-from api.schemas import ImportPublic
+from api.schemas import ImportFile, ImportPublic
 from domain.values import Role
 
 PATH = "/v1/imports"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 router = APIRouter(prefix=PATH, tags=["imports"])
+BODY_MODELS.append(ImportFile)
 CSV_BODY = {"requestBody": {"required": True, "content": {
-    "text/csv": {"schema": {"type": "string", "format": "binary"}}}}}
+    "text/csv": {"schema": {"$ref": "#/components/schemas/ImportFile"}}}}}
 
 
 @router.post("", status_code=201, response_model=ImportPublic, summary="Import past records",
