@@ -35,6 +35,7 @@ from api.routes import (
     dossier,
     handovers,
     history,
+    imports,
     notes,
     promises,
     proposals,
@@ -61,7 +62,7 @@ YOUNG_GENERATION_THRESHOLD = 2_000
 
 ROUTERS = (users, accounts, visits, promises, complaints, requests, proposals, renewals,
            stakeholders, notes, handovers, corrections, history, dossier, route, team, audit,
-           calendar)
+           calendar, imports)
 
 
 def create_app(settings: Settings | None = None, application: Tsunagi | None = None,
@@ -102,7 +103,8 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     )
     app.state.settings = settings
     errors.install(app)
-    app.add_middleware(BodyLimit, timeout=settings.body_timeout_seconds)
+    app.add_middleware(BodyLimit, timeout=settings.body_timeout_seconds,
+                       larger={imports.PATH: imports.MAX_FILE_BYTES})
     app.add_middleware(RequestLog)
     app.add_middleware(NoSniff)
     for module in ROUTERS:

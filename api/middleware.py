@@ -93,22 +93,25 @@ class BodyLimit:
     so a slow or hostile client cannot hold a worker."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES,
-                 timeout: float = BODY_TIMEOUT_SECONDS) -> None:
+                 timeout: float = BODY_TIMEOUT_SECONDS,
+                 larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.limit = limit
         self.timeout = timeout
+        self.larger = larger or {}  # paths that take a bigger body (an import's file)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         try:
             async with asyncio.timeout(self.timeout):
-                messages = await self._buffered(receive)
+                messages = await self._buffered(receive, limit)
         except TimeoutError:
             response: Any = problem(
                 408, f"{STATUS_JA[408]}（{self.timeout}秒以内に届きませんでした。"
@@ -119,7 +122,7 @@ class BodyLimit:
             await response(scope, receive, send)
             return
         if messages is None:
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, limit)
             return
         if messages[-1]["type"] == "http.disconnect":
             return  # gone before its body arrived: nobody to answer, nothing to record
@@ -128,7 +131,7 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _buffered(self, receive: Receive) -> list[Message] | None:
+    async def _buffered(self, receive: Receive, limit: int) -> list[Message] | None:
         """Every message of the body, or None once it is over the limit."""
         messages: list[Message] = []
         size = 0
@@ -138,14 +141,14 @@ class BodyLimit:
             if message["type"] != "http.request":
                 return messages
             size += len(message.get("body", b""))
-            if size > self.limit:
+            if size > limit:
                 return None
             if not message.get("more_body", False):
                 return messages
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         response: Any = problem(
-            413, f"{STATUS_JA[413]}（{self.limit}バイトまで。何も記録していません）"
+            413, f"{STATUS_JA[413]}（{limit}バイトまで。何も記録していません）"
             if wants_japanese(Request(scope)) else
-            f"the body is over {self.limit} bytes; nothing was recorded", slug="body-too-large")
+            f"the body is over {limit} bytes; nothing was recorded", slug="body-too-large")
         await response(scope, receive, send)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 from domain.values import (
     LONG_TEXT,
@@ -273,3 +273,39 @@ class CorrectionCreate(Body):
     corrected_event_id: UUID
     corrections: dict[str, Any] = Field(min_length=1)
     reason: str = required(LONG_TEXT)
+
+
+class ImportFile(RootModel[bytes]):
+    """The file to import, as exported (tsunagi-csv: the Excel 日報 template; UTF-8, UTF-8
+    with BOM or Shift_JIS/CP932, detected or named by charset=; up to 20 MiB)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        "取引先コード,取引先名,日時,種別,担当者,件名,元ID\n"
+        "C001,株式会社山田製作所,2024/4/1 10:30,訪問,sato,定期訪問,NIPPO-0001\n"]})
+
+
+class ImportRowError(BaseModel):
+    column: str | None  # the source column, None for the row as a whole
+    msg: str  # in Japanese
+
+
+class ImportRejectedRow(BaseModel):
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    errors: list[ImportRowError]
+
+
+class ImportPublic(BaseModel):
+    """What an import did (a dry run: what it would do; it appends nothing)."""
+
+    format: str
+    file_sha256: str
+    encoding: str
+    dry_run: bool
+    rows: int
+    accepted: int
+    rejected: list[ImportRejectedRow]
+    accounts_created: int
+    events_appended: int
+    duplicates: int
+    would_create_accounts: int | None = None
+    would_append: int | None = None

@@ -20,7 +20,7 @@ from eventsourcing.persistence import Mapper, MapperDeserialisationError, Stored
 from eventsourcing.utils import TopicError
 
 from audit.chain import ChainedRecorder, ChainedRow, rows_of
-from projections.records import event_data, kind_name
+from projections.records import event_data, json_safe, kind_name
 
 Format = Literal["jsonl", "csv"]
 COLUMNS = ("notification_id", "account_id", "version", "event_id", "kind", "topic",
@@ -53,6 +53,7 @@ def describe(row: ChainedRow, mapper: Mapper[Any]) -> dict[str, Any]:
             "recorded_at": _iso(getattr(event, "timestamp", None)),
             "recorded_by": getattr(event, "recorded_by", None),
             "data": event_data(event),
+            "source": json_safe(getattr(event, "source", None)),
             "unreadable": None,
         }
     except Exception as exc:  # a tampered row must still be exported, as it is

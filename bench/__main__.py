@@ -10,6 +10,7 @@ from functools import partial
 from bench.account_list import account_list_figures
 from bench.busy_writer import busy_writer_figures
 from bench.harness import Figure, an_account_with, p50, report, store, timed
+from bench.imports import import_figures
 from bench.large import large_figures
 from bench.team import team_figures
 from bench.throughput import throughput_figures
@@ -145,7 +146,7 @@ def http_figures(backend: str, events: int, repeat: int,
     return figures
 
 
-FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"]
+FIGURES = ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10"]
 
 
 def main() -> None:
@@ -175,6 +176,9 @@ def main() -> None:
             figures += account_list_figures(backend, *((300, 50, 40) if args.quick
                                                        else (10_000, 500, 1_000)))
             figures += team_figures(backend, *((60, 6, 5) if args.quick else (10_000, 300, 200)))
+    if "P10" in only:
+        for backend in backends:
+            figures += import_figures(backend, 200 if args.quick else 20_000)
     if "P8" in only and "sqlite" in backends:
         figures += busy_writer_figures(3 if args.quick else 15)
     if only & {"P6", "P7"} and "postgres" in backends:

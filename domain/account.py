@@ -6,6 +6,8 @@ an event; an event's ``apply`` only moves state, so replaying history never re-j
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -123,9 +125,21 @@ class Account(Aggregate):
     class_version = 2
 
     class Event(Aggregate.Event):
+        """``source``: where an imported event came from (its format, row, id in the source
+        system and the file's SHA-256, who imported it); None for an event recorded live."""
+
+        # 2: every account event carries ``source`` (see upcast_v1_v2).
+        class_version = 2
+
         event_id: UUID
         recorded_by: str
         occurred_at: datetime
+        source: dict[str, Any] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Every event stored before imports existed was recorded live."""
+            state["source"] = None
 
     # ------------------------------------------------------------------ opening
 
@@ -170,9 +184,13 @@ class Account(Aggregate):
         owner_rep_id: str,
         visit_cadence_days: int,
         started_on: date | None = None,
+        account_id: UUID | None = None,
+        source: dict[str, Any] | None = None,
     ) -> Account:
         """A new account. ``started_on``: the day the relationship began, if before today
-        (it may be years ago); its health counts from the start of that day, JST."""
+        (it may be years ago); its health counts from the start of that day, JST.
+        ``account_id`` and ``source``: for an import, the id its source key maps to and
+        where it came from."""
         if actor.role not in (Role.MANAGER, Role.ADMIN):
             raise NotPermitted("only a manager opens an account")
         began = aware(now, "now")
@@ -182,9 +200,11 @@ class Account(Aggregate):
             began = start_of_day(started_on)
         return cls._create(
             cls.Opened,
+            id=account_id,
             event_id=uuid4(),
             recorded_by=actor.user_id,
             occurred_at=began,
+            source=source,
             name=required_text(name, "name"),
             owner_rep_id=a_user_id(owner_rep_id, "owner_rep_id"),
             visit_cadence_days=bounded_int(
@@ -209,9 +229,23 @@ class Account(Aggregate):
             event_id=event_id,
             recorded_by=actor.user_id,
             occurred_at=occurred_at,
+            source=self._source,
             **data,
         )
         return event_id
+
+    _source: dict[str, Any] | None = None  # set only while commands run for an imported row
+
+    @contextmanager
+    def sourced(self, source: dict[str, Any]) -> Iterator[Account]:
+        """Commands run within carry ``source`` on their events: an imported row goes
+        through the same commands and invariants as a live record, and says where it came
+        from. Never part of the account's state (nor of its snapshots)."""
+        self._source = source
+        try:
+            yield self
+        finally:
+            del self._source
 
     @property
     def last_event_id(self) -> UUID:
@@ -768,11 +802,12 @@ class Account(Aggregate):
         text: str,
         kind: str = NoteKind.FACT.value,
         topic: str = NoteTopic.GENERAL.value,
+        occurred_at: datetime | None = None,
     ) -> str:
         self._require_recorder(actor)
         note_id = new_item_id()
         self._record(
-            self.NoteAdded, actor, now,
+            self.NoteAdded, actor, happened(occurred_at or now, "occurred_at", now),
             note_id=note_id,
             text=required_text(text, "text", LONG_TEXT),
             kind=choice(NoteKind, kind, "kind").value,

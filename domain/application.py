@@ -369,6 +369,24 @@ class Tsunagi(Application[UUID]):
             ) from None
         return max((r.notification.id for r in recordings), default=None)
 
+    # ------------------------------------------------------------------ imports
+
+    def imported_before(self, claim: Idempotency) -> Recorded | None:
+        """What an import recorded for the source row this claim names, or None; raises
+        IdempotencyKeyReused when that row was recorded with other content."""
+        return self._previous(claim)
+
+    def save_imported(self, account: Account, claim: Idempotency) -> Recorded:
+        """One imported row's events on this account and the row's identity, in one
+        transaction: all or nothing, and never twice (a copy of the row that won a race
+        is answered as replayed). ConcurrencyConflict when the account moved on."""
+        with self._writing(account.id):
+            recorded = Recorded(account.id, account.version, account.last_event_id)
+            recorded = self._save_recorded(account, recorded, claim)
+            if not recorded.replayed:
+                self._written.put(account.id, account)
+        return recorded
+
     # ------------------------------------------------------------------ users
 
     def register_user(self, by: Actor, *, user_id: str, name: str, role: str,

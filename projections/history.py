@@ -33,6 +33,23 @@ class HistoryPage:
     next_cursor: str | None
 
 
+def stored_data(event: Any) -> dict[str, Any]:
+    """The event's data as the row keeps it; an imported event's ``source`` beside it (rows
+    of events recorded live read as they always did)."""
+    source = getattr(event, "source", None)
+    return event_data(event) if source is None else {**event_data(event), SOURCE: source}
+
+
+def read_data(stored: str) -> dict[str, Any]:
+    """An item's ``data``, and its ``source`` when the event was imported."""
+    data = from_json(stored)
+    source = data.pop(SOURCE, None)
+    return {"data": data} if source is None else {"data": data, "source": source}
+
+
+SOURCE = "source"
+
+
 class HistoryView(View):
     name: str = "history"
     tables: ClassVar[dict[str, str]] = {
@@ -60,7 +77,7 @@ class HistoryView(View):
                 (account_key(e), e.originator_version, event_id(e), kind_of(e),
                  iso(e.occurred_at), utc_key(e.occurred_at), iso(e.timestamp),
                  utc_key(e.timestamp), e.recorded_by,
-                 to_json(event_data(e)))
+                 to_json(stored_data(e)))
                 for e in events
             ],
         )
@@ -125,7 +142,7 @@ class HistoryView(View):
             {
                 "account_id": r[0], "version": r[1], "event_id": r[2], "kind": r[3],
                 "occurred_at": r[4], "recorded_at": r[5], "recorded_by": r[6],
-                "data": from_json(r[7]), "corrected_by": from_json(r[8]),
+                "corrected_by": from_json(r[8]), **read_data(r[7]),
             }
             for r in rows[:limit]
         ]

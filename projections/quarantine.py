@@ -223,5 +223,6 @@ def stand_in_opening(account: Account) -> Account.Opened:
         originator_id=account.id, originator_version=account.version,
         originator_topic=get_topic(Account),
         timestamp=account.created_on, event_id=UUID(int=0), recorded_by="",
-        occurred_at=account.created_on, name=account.name, owner_rep_id=account.owner_rep_id,
+        occurred_at=account.created_on, source=None, name=account.name,
+        owner_rep_id=account.owner_rep_id,
         visit_cadence_days=account.visit_cadence_days)

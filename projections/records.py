@@ -14,7 +14,7 @@ from domain.account import Account
 from domain.values import BUSINESS_TZ as BUSINESS_TZ  # the views' and pages' too
 
 ENVELOPE = ("originator_id", "originator_version", "timestamp", "event_id", "recorded_by",
-            "occurred_at")
+            "occurred_at", "source")
 
 
 def kind_name(event_class: type) -> str:

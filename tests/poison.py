@@ -23,7 +23,8 @@ def written_beneath(store: Tsunagi, account_id: UUID, event_class: type[Any],
     """Trigger the aggregate's event directly (no command, no check) and save it."""
     account = store.get_account(account_id)
     event_id = uuid4()
-    account.trigger_event(event_class, event_id=event_id, recorded_by="sato", **data)
+    account.trigger_event(event_class, event_id=event_id, recorded_by="sato", source=None,
+                          **data)
     store.save(account)
     return event_id
 

@@ -23,7 +23,8 @@ def test_the_bench_harness_runs_and_prints_ratios(postgres_database: str) -> Non
                    "P6 API RSS", "P6 projector RSS", "P7 tsunagi demo",
                    "P8 reads within 2 s, busy writer (sqlite)", "P9 GET /v1/team p99",
                    "P9 accounts list page p99, 300 accounts (sqlite)",
-                   "P9 accounts list page p99, 300 accounts (postgres)"):
+                   "P9 accounts list page p99, 300 accounts (postgres)",
+                   "P10 import, 200 rows", "P10 import dry run (postgres)"):
         assert figure in result.stdout, result.stdout
     assert "baseline:" in result.stdout
     assert "CPU per append" in result.stdout  # P1 says where the cores went

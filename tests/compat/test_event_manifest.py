@@ -113,9 +113,9 @@ def test_a_snapshot_state_change_without_a_version_bump_is_refused() -> None:
 def test_a_bump_without_its_upcaster_is_refused() -> None:
     today = manifest()
     before = copy.deepcopy(today)
-    today["domain.account:Account.NoteAdded"]["class_version"] = 2
+    today["domain.account:Account.NoteAdded"]["class_version"] = 3
     [problem] = manifest_problems(before, today)
-    assert "has no upcast_v1_v2" in problem
+    assert "has no upcast_v2_v3" in problem
 
 
 def test_a_topic_that_disappears_is_refused() -> None:

@@ -35,7 +35,8 @@ def test_openapi_documents_every_route_with_schemas_and_japanese_examples(
         for method, operation in operations.items():
             assert operation.get("summary"), f"{method} {path} has no summary"
             if method == "post" and "requestBody" in operation:
-                ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                [content] = operation["requestBody"]["content"].values()  # JSON, or a file
+                ref = content["schema"]["$ref"]
                 name = ref.rsplit("/", 1)[1]
                 assert name in schemas, f"{method} {path}: schema {name} missing"
     assert schemas["VisitCreate"]["examples"][0]["purpose"] == "定期訪問"

@@ -39,7 +39,7 @@ def poisoned(office: Office) -> tuple[str, str]:
 def opened_beneath(office: Office, **values: object) -> str:
     """An account opened with values no command would accept."""
     account = Account._create(Account.Opened, event_id=uuid4(), recorded_by="tanaka",
-                              occurred_at=office.clock.now, **values)
+                              occurred_at=office.clock.now, source=None, **values)
     office.store.save(account)
     return str(account.id)
 

@@ -1,0 +1,116 @@
+"""``tsunagi-csv``: the template for Excel 日報 (../shared/API.md, "Import"). Japanese headers
+in any order, unknown columns ignored; one row is one record. Sample: samples/tsunagi-csv.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+from api.imports.rows import BadRow, Entry, Kind, Parsed, RowError, fingerprint
+from api.imports.text import Unreadable, calendar_day, half_width, instant
+
+NAME = "tsunagi-csv"
+COLUMNS = ("取引先コード", "取引先名", "日時", "種別", "担当者", "件名", "内容", "相手",
+           "次回アクション", "期日", "結果", "元ID")
+REQUIRED = ("取引先コード", "日時", "種別", "担当者")
+OUTCOMES = {"守った": "kept", "守れなかった": "broken", "取消": "cancelled"}
+NAMES_SEPARATOR = re.compile(r"[、;；,，]")
+T = TypeVar("T")
+
+
+class NotThisFormat(ValueError):
+    """The file as a whole does not read as this format (message in Japanese)."""
+
+
+def parse(text: str) -> Iterator[Parsed]:
+    """Each data row, numbered as a spreadsheet numbers it (the header is row 1)."""
+    records = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = _header(records)
+    row = 1
+    while True:
+        row += 1
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield BadRow(row, (RowError(None, f"CSV として読めません（引用符の対応など）: {exc}"),))
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            yield BadRow(row, (RowError(None, f"列の数が見出しと違います（見出し {len(header)} 列、"
+                                              f"この行 {len(record)} 列）"),))
+            continue
+        values = {name: cell.strip() for name, cell in zip(header, record, strict=True)
+                  if name in COLUMNS}
+        yield entry(row, values)
+
+
+def _header(records: Iterator[list[str]]) -> list[str]:
+    try:
+        header = [half_width(name) for name in next(records)]
+    except StopIteration:
+        raise NotThisFormat("ファイルが空です（見出しの行がありません）") from None
+    except csv.Error as exc:
+        raise NotThisFormat(f"見出しの行を CSV として読めません: {exc}") from None
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise NotThisFormat(f"見出しに {'、'.join(missing)} がありません"
+                            f"（tsunagi-csv の列: {'、'.join(COLUMNS)}）")
+    return header
+
+
+def entry(row: int, values: dict[str, str]) -> Parsed:
+    """The row in the domain's terms, or every error found in it."""
+    errors: list[RowError] = []
+
+    def read(column: str, reader: Callable[[str], T], required: bool = False) -> T | None:
+        value = values.get(column, "")
+        if not value:
+            if required:
+                errors.append(RowError(column, f"{column}が空です"))
+            return None
+        try:
+            return reader(value)
+        except Unreadable as exc:
+            errors.append(RowError(column, str(exc)))
+            return None
+
+    code = read("取引先コード", half_width, required=True)
+    rep_id = read("担当者", half_width, required=True)
+    when = read("日時", instant, required=True)
+    kind = read("種別", _kind, required=True)
+    due = read("期日", calendar_day, required=kind is Kind.PROMISE)
+    outcome = read("結果", _outcome, required=kind is Kind.PROMISE_OUTCOME)
+    if kind is Kind.PROMISE_OUTCOME:
+        read("件名", str, required=True)  # names the promise by its 元ID
+    if errors or code is None or rep_id is None or when is None or kind is None:
+        return BadRow(row, tuple(errors))
+    return Entry(
+        row=row, external_id=values.get("元ID", ""), fingerprint=fingerprint(values),
+        account_code=code, account_name=values.get("取引先名", ""), when=when, kind=kind,
+        rep_id=rep_id, subject=values.get("件名", ""), body=values.get("内容", ""),
+        attendees=tuple(n.strip() for n in NAMES_SEPARATOR.split(values.get("相手", ""))
+                        if n.strip()),
+        next_action=values.get("次回アクション", ""), due=due, outcome=outcome or "",
+        promise_ref=values.get("件名", "") if kind is Kind.PROMISE_OUTCOME else "",
+    )
+
+
+def _kind(value: str) -> Kind:
+    try:
+        return Kind(value)
+    except ValueError:
+        raise Unreadable(f"種別「{value}」は扱えません（{'、'.join(k.value for k in Kind)}）"
+                         ) from None
+
+
+def _outcome(value: str) -> str:
+    if value not in OUTCOMES:
+        raise Unreadable(f"結果「{value}」は扱えません（{'、'.join(OUTCOMES)}）")
+    return OUTCOMES[value]

@@ -1,0 +1,53 @@
+"""`tsunagi import`: 田中課長 checks the 日報 saved by Excel (CP932) with --dry-run, imports
+it, and the chain still verifies — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from api.settings import Settings
+from domain.application import Tsunagi
+from domain.values import Actor, Role
+from tests.e2e.test_serve import run_tsunagi
+
+SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
+
+
+def test_a_nippo_imported_from_the_command_line(store: Tsunagi, settings: Settings,
+                                                tmp_path: Path) -> None:
+    for user_id, name in (("sato", "佐藤 健"), ("suzuki", "鈴木 一郎"), ("takahashi", "高橋 花子")):
+        store.register_user(Actor("admin", Role.ADMIN), user_id=user_id, name=name, role="rep")
+    nippo = tmp_path / "日報.csv"
+    nippo.write_bytes((SAMPLE.read_text(encoding="utf-8")
+                       + "C002,有限会社川口商店,2024/4/5,訪問,yamada,定期訪問,,,,,,N-1\n"
+                       ).encode("cp932"))
+    env = {"TSUNAGI_DATABASE_URL": settings.database_url,
+           "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema}
+    users_only = store.recorder.max_notification_id()
+
+    dry = run_tsunagi("import", str(nippo), "--format", "tsunagi-csv", "--dry-run",
+                      env=env, cwd=tmp_path)
+    assert dry.returncode == 1, dry.stderr  # a row was rejected
+    assert "dry run: nothing appended" in dry.stdout
+    assert "担当者 yamada は登録されていません" in dry.stdout
+    assert store.recorder.max_notification_id() == users_only
+
+    real = run_tsunagi("import", str(nippo), env=env, cwd=tmp_path)
+    assert "cp932" in real.stdout
+    assert (store.recorder.max_notification_id() or 0) > (users_only or 0)
+
+    verified = run_tsunagi("verify", env=env, cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout
+    assert json.loads(verified.stdout)["ok"] is True
+
+
+def test_a_file_of_another_kind_is_refused_in_one_line(settings: Settings,
+                                                       tmp_path: Path) -> None:
+    other = tmp_path / "名簿.csv"
+    other.write_text("氏名,年齢\n山田,40\n", encoding="utf-8")
+    env = {"TSUNAGI_DATABASE_URL": settings.database_url,
+           "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema}
+    refused = run_tsunagi("import", str(other), env=env, cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "見出しに 取引先コード、日時、種別、担当者 がありません" in refused.stderr

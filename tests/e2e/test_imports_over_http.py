@@ -1,0 +1,82 @@
+"""田中課長 uploads the team's Excel 日報 (`POST /v1/imports`), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from api.imports.engine import account_id_of
+from api.routes.imports import MAX_FILE_BYTES
+from tests.e2e.conftest import Office
+
+SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
+CSV = {"Content-Type": "text/csv"}
+
+
+def upload(person: object, data: bytes, *, dry_run: bool = False,
+           headers: dict[str, str] | None = None, format: str = "tsunagi-csv") -> object:
+    return person.client.post(  # type: ignore[attr-defined]
+        f"/v1/imports?format={format}&dry_run={str(dry_run).lower()}", content=data,
+        headers={**person.auth, **(headers or CSV)})  # type: ignore[attr-defined]
+
+
+def test_a_manager_imports_a_cp932_nippo_and_the_history_shows_its_source(
+        office: Office) -> None:
+    data = (SAMPLE.read_text(encoding="utf-8")
+            + "C002,有限会社川口商店,2024/13/1,訪問,takahashi,定期訪問,,,,,,NIPPO-0011\n"
+            ).encode("cp932")
+
+    dry = upload(office.田中課長, data, dry_run=True,
+                 headers={"Content-Type": "text/csv; charset=Shift_JIS"})
+    assert dry.status_code == 200, dry.text  # type: ignore[attr-defined]
+    assert dry.json()["events_appended"] == 0  # type: ignore[attr-defined]
+    assert office.田中課長.get("/v1/accounts").json()["items"] == []
+
+    response = upload(office.田中課長, data)
+
+    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert (body["rows"], body["accepted"], body["accounts_created"]) == (11, 10, 2)
+    assert body["rejected"] == [{"row": 12, "errors": [
+        {"column": "日時", "msg": "「2024/13/1」はありえない日付です"}]}]
+    assert body["events_appended"] == dry.json()["would_append"]  # type: ignore[attr-defined]
+    yamada = str(account_id_of("C001"))
+    history = office.田中課長.get(f"/v1/accounts/{yamada}/history?kind=visit_recorded").json()
+    assert [item["source"]["external_id"] for item in history["items"]] == [
+        "NIPPO-0001", "NIPPO-0008"]
+    assert history["items"][0]["source"]["row"] == 2
+    assert office.鈴木さん.get(f"/v1/accounts/{yamada}").json()["owner_rep_id"] == "suzuki"
+    assert office.監査の伊藤さん.get("/v1/audit/verify").json()["ok"] is True
+
+    again = upload(office.田中課長, data)
+    assert again.status_code == 201  # type: ignore[attr-defined]
+    assert (again.json()["duplicates"], again.json()["events_appended"]) == (10, 0)  # type: ignore[attr-defined]
+
+
+def test_only_managers_and_admins_import(office: Office) -> None:
+    data = SAMPLE.read_bytes()
+    users_only = office.store.recorder.max_notification_id()
+    for person in (office.佐藤さん, office.監査の伊藤さん):
+        response = upload(person, data)
+        assert response.status_code == 403  # type: ignore[attr-defined]
+    assert office.store.recorder.max_notification_id() == users_only
+    assert upload(office.admin, data).status_code == 201  # type: ignore[attr-defined]
+    assert office.store.recorder.max_notification_id() > users_only
+
+
+def test_a_file_over_20_mib_is_413_and_one_of_20_mib_is_read(office: Office) -> None:
+    header = SAMPLE.read_bytes().splitlines(keepends=True)[0]
+    padding = b"x" * (MAX_FILE_BYTES + 1 - len(header))  # one row, one cell far too long
+    assert upload(office.田中課長, header + padding).status_code == 413  # type: ignore[attr-defined]
+    just_fits = upload(office.田中課長, header + padding[:-1], dry_run=True)
+    assert just_fits.status_code == 200, just_fits.text  # type: ignore[attr-defined]
+    [rejected] = just_fits.json()["rejected"]  # type: ignore[attr-defined]
+    assert (rejected["row"], rejected["errors"][0]["column"]) == (2, None)
+
+
+def test_a_file_that_cannot_be_read_is_422_naming_why(office: Office) -> None:
+    response = upload(office.田中課長, b"name,age\nx,1\n")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert "見出しに" in response.json()["detail"]  # type: ignore[attr-defined]
+    unknown = upload(office.田中課長, SAMPLE.read_bytes(), format="kintone")
+    assert unknown.status_code == 422  # type: ignore[attr-defined]
+    assert unknown.json()["errors"][0]["loc"] == ["query", "format"]  # type: ignore[attr-defined]

@@ -1,0 +1,216 @@
+"""Onboarding import (#18) as stories: 田中課長 brings in years of 日報 kept in Excel, on
+SQLite and on PostgreSQL. Every row goes through the Account's own commands."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from api.imports import ImportRefused, run_import
+from api.imports.engine import account_id_of
+from audit.chain import chained
+from audit.verify import verify
+from domain.account import Account
+from domain.application import Tsunagi
+from domain.values import Actor, Role
+from projections.history import HistoryView
+from projections.runner import Projector
+from tests.conftest import JST, 田中課長
+
+SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
+HEADER = "取引先コード,取引先名,日時,種別,担当者,件名,内容,相手,次回アクション,期日,結果,元ID\n"
+山田製作所 = account_id_of("C001")
+川口商店 = account_id_of("C002")
+
+
+@pytest.fixture
+def office(store: Tsunagi) -> Tsunagi:
+    admin = Actor("admin", Role.ADMIN)
+    for user_id, name, role in (("tanaka", "田中 課長", "manager"), ("sato", "佐藤 健", "rep"),
+                                ("suzuki", "鈴木 一郎", "rep"),
+                                ("takahashi", "高橋 花子", "rep")):
+        store.register_user(admin, user_id=user_id, name=name, role=role)
+    return store
+
+
+def 日報(*rows: str) -> str:
+    return HEADER + "".join(row + "\n" for row in rows)
+
+
+def stored(store: Tsunagi) -> int:
+    return store.recorder.max_notification_id() or 0
+
+
+def test_a_nippo_saved_by_excel_in_cp932_imports_its_good_rows_and_names_the_bad_one(
+        office: Tsunagi) -> None:
+    sample = SAMPLE.read_text(encoding="utf-8")
+    bad = "C001,株式会社山田製作所,2024/7/1 10:00,訪問,yamamoto,定期訪問,,,,,,NIPPO-0099\n"
+    cp932 = (sample + bad).encode("cp932")
+
+    report = run_import(office, 田中課長, cp932, format="tsunagi-csv")
+
+    assert report.encoding == "cp932"
+    assert (report.rows, report.accepted, report.duplicates) == (11, 10, 0)
+    [rejected] = report.rejected
+    assert rejected.public() == {"row": 12, "errors": [
+        {"column": "担当者", "msg": "担当者 yamamoto は登録されていません"}]}
+    assert report.accounts_created == 2
+    yamada = office.get_account(山田製作所)
+    assert (yamada.name, yamada.owner_rep_id) == ("株式会社山田製作所", "suzuki")
+    assert yamada.owner_since == datetime(2024, 10, 1, tzinfo=JST)
+    assert [p.status for p in yamada.promises.values()] == ["kept"]
+    assert office.get_account(川口商店).owner_rep_id == "takahashi"
+    assert report.events_appended == len(list(office.events.get(山田製作所))) + len(
+        list(office.events.get(川口商店)))
+    assert verify(chained(office.recorder), mapper=office.mapper).ok
+
+
+def test_each_imported_event_says_where_it_came_from_and_starts_the_relationship_on_its_day(
+        office: Tsunagi) -> None:
+    data = SAMPLE.read_bytes()
+    report = run_import(office, 田中課長, data, format="tsunagi-csv")
+    [opened, visit, *_] = office.events.get(山田製作所)
+    assert isinstance(opened, Account.Opened)
+    assert opened.occurred_at == datetime(2024, 4, 1, tzinfo=JST)
+    assert (opened.owner_rep_id, opened.recorded_by) == ("sato", "tanaka")
+    assert isinstance(visit, Account.VisitRecorded)
+    assert (visit.occurred_at, visit.recorded_by) == (datetime(2024, 4, 1, 10, 30, tzinfo=JST),
+                                                      "sato")
+    assert visit.attendees == ["山田 一郎 部長", "木村 課長"]
+    assert visit.source == opened.source == {
+        "format": "tsunagi-csv", "row": 2, "external_id": "NIPPO-0001",
+        "file_sha256": report.file_sha256, "imported_by": "tanaka"}
+
+
+def test_the_owner_change_row_is_a_back_dated_completed_handover(office: Tsunagi) -> None:
+    run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    kinds = [type(e).__name__ for e in office.events.get(山田製作所)]
+    assert kinds[-3:] == ["HandoverInitiated", "HandoverCompleted", "VisitRecorded"]
+    completed = list(office.events.get(山田製作所))[-2]
+    assert (completed.from_rep_id, completed.to_rep_id) == ("sato", "suzuki")
+    assert completed.occurred_at == datetime(2024, 10, 1, tzinfo=JST)
+
+
+def test_a_dry_run_reports_the_same_but_appends_nothing(office: Tsunagi) -> None:
+    data = (SAMPLE.read_text(encoding="utf-8")
+            + "C001,株式会社山田製作所,0001/1/1,訪問,sato,定期訪問,,,,,,NIPPO-0100\n").encode()
+    before = stored(office)
+
+    dry = run_import(office, 田中課長, data, format="tsunagi-csv", dry_run=True)
+
+    assert stored(office) == before
+    assert dry.public()["events_appended"] == 0
+    assert [bad.public() for bad in dry.rejected] == [{"row": 12, "errors": [
+        {"column": "日時",
+         "msg": "1900年1月1日から2200年12月31日までの日付にしてください（0001/1/1）"}]}]
+    real = run_import(office, 田中課長, data, format="tsunagi-csv")
+    assert dry.public()["would_append"] == real.events_appended > 0
+    assert dry.public()["would_create_accounts"] == real.accounts_created == 2
+    assert (dry.accepted, dry.rejected) == (real.accepted, real.rejected)
+
+
+def test_the_same_file_twice_appends_once_and_counts_duplicates(office: Tsunagi) -> None:
+    first = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    after_first = stored(office)
+
+    again = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+
+    assert stored(office) == after_first
+    assert (again.accepted, again.events_appended, again.duplicates) == (0, 0, first.accepted)
+    assert verify(chained(office.recorder), mapper=office.mapper).ok
+
+
+def test_a_later_export_overlapping_the_first_adds_only_its_new_rows(office: Tsunagi) -> None:
+    sample = SAMPLE.read_text(encoding="utf-8").splitlines()
+    run_import(office, 田中課長, "\n".join(sample[:5]).encode(), format="tsunagi-csv")
+    later = "\n".join([sample[0], *sample[3:]]).encode("utf-8-sig")  # Excel's UTF-8, with BOM
+
+    report = run_import(office, 田中課長, later, format="tsunagi-csv")
+
+    assert (report.duplicates, report.accepted, report.rejected) == (2, 6, [])
+    yamada = office.get_account(山田製作所)
+    assert [p.status for p in yamada.promises.values()] == ["kept"]  # closed across files
+
+
+def test_a_known_source_id_with_other_content_is_reported_not_skipped(office: Tsunagi) -> None:
+    run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    changed = 日報("C001,株式会社山田製作所,2024/4/1 10:30,訪問,sato,定期訪問,"
+                 "内容を書き換えた,,,,,NIPPO-0001")
+
+    report = run_import(office, 田中課長, changed.encode(), format="tsunagi-csv")
+
+    assert (report.accepted, report.duplicates) == (0, 0)
+    [rejected] = report.rejected
+    assert rejected.errors[0].column == "元ID"
+    assert "NIPPO-0001 は別の内容ですでに取り込まれています" in rejected.errors[0].msg
+
+
+def test_a_row_is_all_or_nothing(office: Tsunagi) -> None:
+    """A new account whose first row is refused is not opened; a promise outcome for a
+    promise nobody imported is refused and appends nothing."""
+    report = run_import(office, 田中課長, 日報(
+        "C003,株式会社北村工業,2024/4/1,約束結果,sato,NIPPO-9999,,,,,守った,NIPPO-0200",
+        "C003,株式会社北村工業,2099/4/1,訪問,sato,定期訪問,,,,,,NIPPO-0201",
+    ).encode(), format="tsunagi-csv")
+    assert [(bad.row, bad.errors[0].column) for bad in report.rejected] == [
+        (2, "件名"), (3, "日時")]
+    assert stored(office) == 4  # the four users
+    assert report.accounts_created == 0
+
+
+def test_rows_read_full_width_digits_offsets_and_every_kind(office: Tsunagi) -> None:
+    report = run_import(office, 田中課長, 日報(
+        "C004,株式会社東和電機,２０２４年４月１日 ９:０５,訪問,sato,定期訪問,,,,,,",
+        "C004,株式会社東和電機,2024-04-02T01:00:00Z,クレーム,sato,梱包の破損,箱が潰れていた,,,,,",
+        "C004,株式会社東和電機,2024/4/3,要望,sato,値下げの打診,来期5%下げてほしい,,,,,",
+    ).encode(), format="tsunagi-csv")
+    assert report.rejected == []
+    [_, visit, complaint, request] = office.events.get(account_id_of("C004"))
+    assert visit.occurred_at == datetime(2024, 4, 1, 9, 5, tzinfo=JST)
+    assert complaint.occurred_at == datetime(2024, 4, 2, 10, 0, tzinfo=JST)
+    assert (request.kind, request.detail) == ("discount", "来期5%下げてほしい")
+
+
+def test_a_rep_who_does_not_own_the_account_at_that_row_is_refused(office: Tsunagi) -> None:
+    report = run_import(office, 田中課長, 日報(
+        "C005,有限会社森田,2024/4/1,訪問,sato,定期訪問,,,,,,",
+        "C005,有限会社森田,2024/4/2,訪問,takahashi,同行,,,,,,",
+    ).encode(), format="tsunagi-csv")
+    [bad] = report.rejected
+    assert (bad.row, bad.errors[0].column) == (3, "担当者")
+    assert "takahashi はこの行の時点でこの取引先の担当ではありません" in bad.errors[0].msg
+
+
+def test_a_file_that_is_not_a_nippo_is_refused_whole(office: Tsunagi) -> None:
+    missing = "見出しに 取引先コード、日時、種別、担当者 がありません"
+    with pytest.raises(ImportRefused, match=missing):
+        run_import(office, 田中課長, b"a,b\n1,2\n", format="tsunagi-csv")
+    with pytest.raises(ImportRefused, match="文字コードを判別できません"):
+        run_import(office, 田中課長, b"\xff\xfe\x00\x81\xff", format="tsunagi-csv")
+    with pytest.raises(ImportRefused, match="形式 salesforce は扱えません"):
+        run_import(office, 田中課長, SAMPLE.read_bytes(), format="salesforce")
+    assert stored(office) == 4
+
+
+def test_malformed_csv_rows_are_reported_and_the_rest_imported(office: Tsunagi) -> None:
+    report = run_import(office, 田中課長, 日報(
+        "C006,株式会社南商事,2024/4/1,訪問,sato,定期訪問,,,,,,",
+        "C006,株式会社南商事,2024/4/2,訪問,sato,余分な列,,,,,,,extra",
+        "C006,株式会社南商事,2024/4/3,訪問,sato,定期訪問,,,,,,",
+    ).encode(), format="tsunagi-csv")
+    assert [(bad.row, bad.errors[0].column) for bad in report.rejected] == [(3, None)]
+    assert report.accepted == 2
+
+
+def test_imported_events_show_their_source_in_history(office: Tsunagi,
+                                                      projector: Projector) -> None:
+    report = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    projector.catch_up()
+    history: HistoryView = projector["history"]  # type: ignore[assignment]
+    items = history.page(str(川口商店)).items
+    assert [item["source"]["external_id"] for item in items] == [
+        "NIPPO-0009", "NIPPO-0009", "NIPPO-0010"]
+    assert items[1]["source"]["file_sha256"] == report.file_sha256
+    assert "source" not in items[1]["data"]
