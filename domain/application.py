@@ -379,7 +379,9 @@ class Tsunagi(Application[UUID]):
     def save_imported(self, account: Account, claim: Idempotency) -> Recorded:
         """One imported row's events on this account and the row's identity, in one
         transaction: all or nothing, and never twice (a copy of the row that won a race
-        is answered as replayed). ConcurrencyConflict when the account moved on."""
+        is answered as replayed). ConcurrencyConflict when the account moved on; an owner
+        or successor who is not an active rep is refused as live (NotAnActiveRep)."""
+        self._check_new_owners(account)
         with self._writing(account.id):
             recorded = Recorded(account.id, account.version, account.last_event_id)
             recorded = self._save_recorded(account, recorded, claim)
