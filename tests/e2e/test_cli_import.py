@@ -8,7 +8,7 @@ from pathlib import Path
 
 from api.settings import Settings
 from domain.application import Tsunagi
-from domain.values import Actor, Role
+from tests.conftest import register_cast
 from tests.e2e.test_serve import run_tsunagi
 
 SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
@@ -16,8 +16,7 @@ SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
 
 def test_a_nippo_imported_from_the_command_line(store: Tsunagi, settings: Settings,
                                                 tmp_path: Path) -> None:
-    for user_id, name in (("sato", "佐藤 健"), ("suzuki", "鈴木 一郎"), ("takahashi", "高橋 花子")):
-        store.register_user(Actor("admin", Role.ADMIN), user_id=user_id, name=name, role="rep")
+    register_cast(store)  # 佐藤さん, 鈴木さん, 高橋さん: the reps the 日報 names
     nippo = tmp_path / "日報.csv"
     nippo.write_bytes((SAMPLE.read_text(encoding="utf-8")
                        + "C002,有限会社川口商店,2024/4/5,訪問,yamada,定期訪問,,,,,,N-1\n"

@@ -14,10 +14,9 @@ from audit.chain import chained
 from audit.verify import verify
 from domain.account import Account
 from domain.application import Tsunagi
-from domain.values import Actor, Role
 from projections.history import HistoryView
 from projections.runner import Projector
-from tests.conftest import JST, 田中課長
+from tests.conftest import JST, register_cast, 田中課長
 
 SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
 HEADER = "取引先コード,取引先名,日時,種別,担当者,件名,内容,相手,次回アクション,期日,結果,元ID\n"
@@ -27,11 +26,7 @@ HEADER = "取引先コード,取引先名,日時,種別,担当者,件名,内容,
 
 @pytest.fixture
 def office(store: Tsunagi) -> Tsunagi:
-    admin = Actor("admin", Role.ADMIN)
-    for user_id, name, role in (("tanaka", "田中 課長", "manager"), ("sato", "佐藤 健", "rep"),
-                                ("suzuki", "鈴木 一郎", "rep"),
-                                ("takahashi", "高橋 花子", "rep")):
-        store.register_user(admin, user_id=user_id, name=name, role=role)
+    register_cast(store)  # the store fixture has done so already; kept for clarity
     return store
 
 
