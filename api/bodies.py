@@ -63,7 +63,7 @@ def require_json(request: Request) -> None:
                                  f"(Content-Type: {JSON_MEDIA_TYPE})")
 
 
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}")  # longer stays text, refused as no number
 _DATES = (date, AwareDatetime)  # datetime is a date
 
 

@@ -97,7 +97,8 @@ def test_full_width_numbers_and_dates_are_read_as_half_width_and_text_as_sent(
 
 @pytest.mark.parametrize(("field", "value"), [
     ("visit_cadence_days", "十四"), ("visit_cadence_days", "１４日"),
-    ("visit_cadence_days", "１．５"), ("started_on", "令和５年４月１日")])
+    ("visit_cadence_days", "１．５"), ("visit_cadence_days", "１" * 5000),
+    ("started_on", "令和５年４月１日")])
 def test_words_are_not_numbers_nor_dates(office: Office, field: str, value: str) -> None:
     body = {"name": "株式会社鈴木商店", "owner_rep_id": "sato", "visit_cadence_days": 14,
             field: value}
