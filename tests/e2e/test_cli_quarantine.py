@@ -47,7 +47,7 @@ def test_rebuild_completes_and_reports_what_it_quarantined_and_status_and_listin
     assert len(entries) == count
     assert {e["event_id"] for e in entries} == {str(poison), None}
     assert {e["view"] for e in entries if e["account_id"] == str(broken)} == {
-        "relationship", "history", "route", "dossier", "health", "account_list"}
+        "relationship", "history", "route", "dossier", "health", "account_list", "team"}
 
     only_history = run_tsunagi("quarantine", "--view", "history", "--account", str(yamada),
                                "--json", env=env_of(settings), cwd=tmp_path)
