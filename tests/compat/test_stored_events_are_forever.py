@@ -236,8 +236,12 @@ def test_views_rebuilt_from_the_store_equal_the_views_its_release_built(
 
 
 def comparable(tables: dict[str, Any]) -> dict[str, list[str]]:
-    """Rows as JSON text (as the fixture stored them), in one order on either backend."""
-    return {table: sorted(json.dumps(list(row), ensure_ascii=False, default=str)
+    """Rows as JSON text (as the fixture stored them), in one order on either backend, a
+    BOOLEAN column's value as SQLite keeps it (0 or 1; PostgreSQL answers false or true)."""
+    def plain(value: Any) -> Any:
+        return int(value) if isinstance(value, bool) else value
+
+    return {table: sorted(json.dumps([plain(v) for v in row], ensure_ascii=False, default=str)
                           for row in rows)
             for table, rows in json.loads(json.dumps(tables, default=str)).items()}
 
