@@ -161,3 +161,27 @@ def test_the_week_route_fits_a_phone(server: Server, sign_in: SignIn) -> None:
     suzuki.screenshot("route-week-phone")
     assert wide <= PHONE["width"], f"the week's route is {wide} px wide on a 390 px phone"
     assert not suzuki.console_errors
+
+
+def test_the_team_board_fits_a_phone(server: Server, sign_in: SignIn) -> None:
+    """田中課長 reads the team board on his phone: each row a card, nothing sideways, every
+    link a thumb can hit, the accounts reachable from it."""
+    account = handed_over(server)
+    with server.api("tanaka") as api:  # and on its way back: a handover in flight
+        assert api.post(f"/v1/accounts/{account}/handovers", json={
+            "to_rep_id": "sato", "reason": "鈴木さんの産休", "effective_at":
+            "2027-01-05T09:00:00+09:00"}).status_code == 201
+    tanaka = sign_in("tanaka")
+    tanaka.page.set_viewport_size(PHONE)
+    tanaka.go("/team?date=2026-11-30")
+    page = tanaka.page
+    expect(page.get_by_role("heading", name="担当者別")).to_be_visible()
+    expect(page.locator("#team-reps ~ table tr").first).to_be_visible()
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    tanaka.screenshot("team-board-phone")
+    assert wide <= PHONE["width"], f"the team board is {wide} px wide on a 390 px phone"
+    for link in page.locator("table.cards a").all():
+        box = link.bounding_box()
+        assert box is not None and box["height"] >= 44, "a tap target"
+        assert box["x"] + box["width"] <= PHONE["width"]
+    assert page.locator(f'a[href="/accounts/{account}"]').count() >= 1

@@ -110,7 +110,9 @@ def test_paging_to_the_end_lists_every_account_once_while_new_ones_are_opened(
     assert len(ids) == len(set(ids)), "an account listed twice"
     assert there <= set(ids), "an account missed"
     assert set(ids) <= there | set(opened_meanwhile)
-    assert len(opened_meanwhile) == 5  # 23 accounts, and more, in pages of 5
+    # 23 accounts in pages of 5 is 5 pages at least; one opened after the cursor (its id,
+    # random, sorts it there when the order's key ties) may add a page
+    assert len(opened_meanwhile) >= 5
 
 
 def test_filters_and_orders_read_the_contract_the_visits_and_the_cooling(
