@@ -176,7 +176,7 @@ def test_the_team_board_fits_a_phone(server: Server, sign_in: SignIn) -> None:
     tanaka.go("/team?date=2026-11-30")
     page = tanaka.page
     expect(page.get_by_role("heading", name="担当者別")).to_be_visible()
-    expect(page.locator("#team-reps ~ table tr").first).to_be_visible()
+    expect(page.locator("#team-reps ~ table tbody tr").first).to_be_visible()
     wide = page.evaluate("document.documentElement.scrollWidth")
     tanaka.screenshot("team-board-phone")
     assert wide <= PHONE["width"], f"the team board is {wide} px wide on a 390 px phone"
