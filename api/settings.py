@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     postgres_schema: str = ""
     postgres_pool_size: int = 10
     connect_timeout_seconds: int = 2
+    # SQLite: how long a write waits for the file's write lock, which the app and every view
+    # take in turn (eight views since 0.3.0; under a busy 2-core CI 2 s was seen to run out).
+    sqlite_lock_timeout_seconds: int = Field(default=5, gt=0)
     admin_token: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
@@ -149,7 +152,7 @@ class Settings(BaseSettings):
             return {
                 "PERSISTENCE_MODULE": "audit.factories:TsunagiSQLiteFactory",
                 "SQLITE_DBNAME": location.path,
-                "SQLITE_LOCK_TIMEOUT": str(self.connect_timeout_seconds),
+                "SQLITE_LOCK_TIMEOUT": str(self.sqlite_lock_timeout_seconds),
             }
         return {
             "PERSISTENCE_MODULE": "audit.factories:TsunagiPostgresFactory",
