@@ -379,13 +379,24 @@ class AccountListView(AccountDocumentView):
         return [_list_row(found) for found in rows]
 
 
-    def cooling(self) -> list[ListRow]:
-        """Every account cooling, least healthy first (a team board lists them all)."""
+    def cooling(self, at_most: int | None = None) -> list[ListRow]:
+        """The accounts cooling, least healthy first: all, or the first ``at_most``."""
         found: list[ListRow] = []
-        while page := self.page(ListQuery(cooling=True, sort="health", limit=500, after=(
-                (found[-1].sort_key, found[-1].account_id) if found else None))):
+        while at_most is None or len(found) < at_most:
+            limit = 500 if at_most is None else min(500, at_most - len(found))
+            page = self.page(ListQuery(cooling=True, sort="health", limit=limit, after=(
+                (found[-1].sort_key, found[-1].account_id) if found else None)))
+            if not page:
+                break
             found += page
         return found
+
+    def cooling_by_owner(self) -> dict[str, int]:
+        """How many accounts each owner has cooling (owners with none are not named)."""
+        with self.view.reading() as cursor:
+            cursor.execute("SELECT owner_rep_id, COUNT(*) FROM account_list WHERE cooling = ? "
+                           "GROUP BY owner_rep_id", (True,))
+            return {owner: int(how_many) for owner, how_many in cursor.fetchall()}
 
 
 def _list_row(found: Sequence[Any]) -> ListRow:

@@ -50,10 +50,11 @@ class View(Projection[ViewRecorder]):
     def __init__(self, view: ViewRecorder) -> None:
         super().__init__(view)
         with view.writing() as cursor:
-            for statement in [*self.tables.values(), *self.indexes,
-                              quarantine.CREATE_TABLE, quarantine.CREATE_INDEX]:
+            cursor.execute(quarantine.CREATE_TABLE)
+            cursor.execute(quarantine.CREATE_INDEX)
+            self._drop_if_reshaped(cursor)
+            for statement in [*self.tables.values(), *self.indexes]:
                 cursor.execute(statement)
-            self._empty_if_reshaped(cursor)
             if cursor.postgres:
                 self._prepare_postgres(cursor)
 
@@ -68,9 +69,10 @@ class View(Projection[ViewRecorder]):
     def _prepare_postgres(self, cursor: ViewCursor) -> None:
         """PostgreSQL-only settings of the view's tables (none by default)."""
 
-    def _empty_if_reshaped(self, cursor: ViewCursor) -> None:
-        """Rows of an older shape are emptied with their position: the view builds again
-        from the log, in the same transaction that records the new shape."""
+    def _drop_if_reshaped(self, cursor: ViewCursor) -> None:
+        """Tables of an older shape are dropped (made again with this shape's columns) and
+        the position forgotten: the view builds again from the log, in the same transaction
+        that records the new shape."""
         cursor.execute("CREATE TABLE IF NOT EXISTS view_shapes "
                        "(view_name TEXT PRIMARY KEY, shape INTEGER NOT NULL)")
         cursor.execute("SELECT shape FROM view_shapes WHERE view_name = ?", (self.name,))
@@ -79,7 +81,7 @@ class View(Projection[ViewRecorder]):
             return
         if found is not None:
             for table in self.tables:
-                cursor.execute(f"DELETE FROM {table}")
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(f"DELETE FROM {self.view.tracking_table_name}")
             quarantine.forget(cursor, self.name)
         cursor.execute("INSERT INTO view_shapes (view_name, shape) VALUES (?, ?) "

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from domain.account import Account
 from projections.base import View
+from projections.items import ItemRows
 from projections.records import (
     account_key,
     add_days,
@@ -23,7 +24,6 @@ from projections.records import (
     json_safe,
     local_date,
     parse_dt,
-    to_json,
     utc_key,
 )
 from projections.storage import ViewCursor
@@ -43,44 +43,16 @@ class Route:
     handovers: list[dict[str, Any]] = field(default_factory=list)
 
 
-Row = tuple[str, str, str, dict[str, Any]]  # kind, rep id, due on, payload
 _Handler = Callable[["_Rows", str, Any], None]  # (rows, account id, one class's event) → None
 
 
-class _Rows:
-    """The route rows of the accounts a batch touches, read once, changed in memory and
-    written back once: a batch costs a few statements, not a few per event."""
+class _Rows(ItemRows):
+    """The route rows of the accounts a batch touches; each promise's row keeps who made it
+    (``origin_rep_id``), so a board counts inherited promises in SQL."""
 
-    def __init__(self, cursor: ViewCursor, account_ids: list[str]) -> None:
-        self.cursor = cursor
-        self.rows: dict[tuple[str, str], Row] = {}
-        self.changed: set[tuple[str, str]] = set()
-        self.deleted: set[tuple[str, str]] = set()
-        for account_id, item_id, kind, rep_id, due_on, payload in cursor.rows_for_accounts(
-                "SELECT account_id, item_id, kind, rep_id, due_on, payload FROM route_items",
-                account_ids):
-            self.rows[account_id, item_id] = (kind, rep_id, due_on, from_json(payload))
-
-    def get(self, account_id: str, item_id: str) -> tuple[str, str, dict[str, Any]] | None:
-        row = self.rows.get((account_id, item_id))
-        return None if row is None else (row[1], row[2], row[3])
-
-    def of_kind(self, account_id: str, kind: str) -> list[tuple[str, str, dict[str, Any]]]:
-        return [(item_id, row[2], row[3]) for (account, item_id), row in self.rows.items()
-                if account == account_id and row[0] == kind]
-
-    def put(self, account_id: str, item_id: str, kind: str, rep_id: str, due_on: str,
-            payload: dict[str, Any]) -> None:
-        key = (account_id, item_id)
-        self.rows[key] = (kind, rep_id, due_on, payload)
-        self.changed.add(key)
-        self.deleted.discard(key)
-
-    def delete(self, account_id: str, item_id: str) -> None:
-        key = (account_id, item_id)
-        if self.rows.pop(key, None) is not None:
-            self.changed.discard(key)
-            self.deleted.add(key)
+    table = "route_items"
+    day_column = "due_on"
+    copied: ClassVar[dict[str, str]] = {"origin_rep_id": "made_by"}
 
     def reassign(self, account_id: str, rep_id: str) -> None:
         """Every row of the account but its handover rows now belongs to ``rep_id``."""
@@ -92,20 +64,7 @@ class _Rows:
         """(owner rep id, account name) from the account's visit row."""
         found = self.get(account_id, VISIT)
         assert found is not None, f"route row for account {account_id} missing"
-        return found[0], found[2]["name"]
-
-    def save(self) -> None:
-        self.cursor.executemany(
-            "DELETE FROM route_items WHERE account_id = ? AND item_id = ?", sorted(self.deleted))
-        self.cursor.executemany(
-            "INSERT INTO route_items (account_id, item_id, kind, rep_id, due_on, payload) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, item_id) DO UPDATE SET "
-            "kind = excluded.kind, rep_id = excluded.rep_id, due_on = excluded.due_on, "
-            "payload = excluded.payload",
-            [(*key, kind, rep_id, due_on, to_json(payload))
-             for key in sorted(self.changed)
-             for kind, rep_id, due_on, payload in [self.rows[key]]],
-        )
+        return found[1], found[3]["name"]
 
 
 def _next_visit(payload: dict[str, Any]) -> str:
@@ -125,7 +84,7 @@ def _remember_visit(rows: _Rows, account_id: str, visit_event_id: str, occurred_
     found = rows.get(account_id, VISIT)
     if found is None:
         return
-    rep_id, _, payload = found
+    _, rep_id, _, payload = found
     visits = [v for v in payload["visits"] if v["event_id"] != visit_event_id]
     visits.append({"event_id": visit_event_id, "occurred_at": iso(occurred_at),
                    "utc": utc_key(occurred_at)})
@@ -141,7 +100,7 @@ def _opened(rows: _Rows, account_id: str, e: Account.Opened) -> None:
 
 
 def _cadence_agreed(rows: _Rows, account_id: str, e: Account.VisitCadenceAgreed) -> None:
-    rep_id, _, payload = rows.get(account_id, VISIT)  # type: ignore[misc]
+    _, rep_id, _, payload = rows.get(account_id, VISIT)  # type: ignore[misc]
     payload["visit_cadence_days"] = e.visit_cadence_days
     _put_visit(rows, account_id, rep_id, payload)
 
@@ -162,8 +121,8 @@ def _promise_made(rows: _Rows, account_id: str, e: Account.PromiseMade) -> None:
 def _promise_renegotiated(rows: _Rows, account_id: str, e: Account.PromiseRenegotiated) -> None:
     found = rows.get(account_id, e.promise_id)
     if found is not None:
-        rows.put(account_id, e.promise_id, "promise", found[0], e.new_due_date.isoformat(),
-                 found[2])
+        rows.put(account_id, e.promise_id, "promise", found[1], e.new_due_date.isoformat(),
+                 found[3])
 
 
 def _promise_closed(rows: _Rows, account_id: str, e: Account.PromiseKept | Account.PromiseBroken
@@ -185,8 +144,9 @@ def _complaint_step(status: str) -> _Handler:
              | Account.ComplaintApologised | Account.ComplaintRemedyProposed) -> None:
         found = rows.get(account_id, e.complaint_id)
         if found is not None:
-            found[2]["status"] = status
-            rows.put(account_id, e.complaint_id, "complaint", found[0], found[1], found[2])
+            kind, rep_id, received_on, payload = found
+            payload["status"] = status
+            rows.put(account_id, e.complaint_id, kind, rep_id, received_on, payload)
 
     return step
 
@@ -224,11 +184,10 @@ def _correct(rows: _Rows, account_id: str, e: Account.RecordCorrected) -> None:
         _remember_visit(rows, account_id, target, e.corrections["occurred_at"])
     elif e.corrected_kind in ("PromiseMade", "ComplaintReceived"):
         kind = "promise" if e.corrected_kind == "PromiseMade" else "complaint"
-        for item_id, due_on, payload in rows.of_kind(account_id, kind):
+        for item_id, (_, rep_id, due_on, payload) in rows.of_kind(account_id, kind):
             if payload["event_id"] == target:
                 payload.update({k: v for k, v in fixes.items()
                                 if k in ("description", "made_to", "subject")})
-                rep_id = rows.get(account_id, item_id)[0]  # type: ignore[index]
                 rows.put(account_id, item_id, kind, rep_id, fixes.get("due_date", due_on),
                          payload)
 
@@ -278,16 +237,18 @@ def _overdue_days(on: date, due_on: str) -> int | None:
 
 class RouteView(View):
     name: str = "route"
+    shape = 2  # promises keep who made them in a column (origin_rep_id)
     tables: ClassVar[dict[str, str]] = {
         "route_items": (
             "CREATE TABLE IF NOT EXISTS route_items ("
             "account_id TEXT NOT NULL, item_id TEXT NOT NULL, kind TEXT NOT NULL, "
-            "rep_id TEXT NOT NULL, due_on TEXT NOT NULL, payload TEXT NOT NULL, "
-            "PRIMARY KEY (account_id, item_id))"
+            "rep_id TEXT NOT NULL, due_on TEXT NOT NULL, origin_rep_id TEXT NOT NULL, "
+            "payload TEXT NOT NULL, PRIMARY KEY (account_id, item_id))"
         ),
     }
     indexes: ClassVar[list[str]] = [
         "CREATE INDEX IF NOT EXISTS route_items_rep ON route_items (rep_id, due_on)",
+        "CREATE INDEX IF NOT EXISTS route_items_kind ON route_items (kind, due_on)",
     ]
 
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:

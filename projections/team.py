@@ -20,14 +20,13 @@ from typing import Any, ClassVar
 
 from domain.account import Account
 from projections.base import View
+from projections.items import ItemRows
 from projections.records import (
     account_key,
     event_id,
-    from_json,
     iso,
     json_safe,
     local_date,
-    to_json,
 )
 from projections.storage import ViewCursor
 
@@ -37,64 +36,22 @@ HANDOVER = "handover"
 CHECKPOINT = "checkpoint"
 CONCESSION = "concession"
 
-Row = tuple[str, str, str, dict[str, Any]]  # kind, rep id, day, payload
 _Handler = Callable[["_Rows", str, Any], None]
 
 
-class _Rows:
-    """The board rows of the accounts a batch touches, read once and written back once."""
+class _Rows(ItemRows):
+    """The board rows of the accounts a batch touches; each keeps the rep under whom it
+    began (``origin_rep_id``) and the account's row the day its owner took it (``since``)."""
 
-    def __init__(self, cursor: ViewCursor, account_ids: list[str]) -> None:
-        self.cursor = cursor
-        self.rows: dict[tuple[str, str], Row] = {}
-        self.changed: set[tuple[str, str]] = set()
-        self.deleted: set[tuple[str, str]] = set()
-        for account_id, item_id, kind, rep_id, day, payload in cursor.rows_for_accounts(
-                "SELECT account_id, item_id, kind, rep_id, day, payload FROM team_items",
-                account_ids):
-            self.rows[account_id, item_id] = (kind, rep_id, day, from_json(payload))
-
-    def get(self, account_id: str, item_id: str) -> Row | None:
-        return self.rows.get((account_id, item_id))
-
-    def put(self, account_id: str, item_id: str, kind: str, rep_id: str, day: str,
-            payload: dict[str, Any]) -> None:
-        key = (account_id, item_id)
-        self.rows[key] = (kind, rep_id, day, payload)
-        self.changed.add(key)
-        self.deleted.discard(key)
-
-    def delete(self, account_id: str, item_id: str) -> None:
-        key = (account_id, item_id)
-        if self.rows.pop(key, None) is not None:
-            self.changed.discard(key)
-            self.deleted.add(key)
-
-    def of_kind(self, account_id: str, kind: str) -> list[tuple[str, Row]]:
-        return [(item_id, row) for (account, item_id), row in list(self.rows.items())
-                if account == account_id and row[0] == kind]
+    table = "team_items"
+    day_column = "day"
+    copied: ClassVar[dict[str, str]] = {"origin_rep_id": "origin_rep_id", "since": "since"}
 
     def account(self, account_id: str) -> tuple[str, dict[str, Any]]:
         """(owner rep id, the account row's payload)."""
         found = self.get(account_id, ACCOUNT)
         assert found is not None, f"board row for account {account_id} missing"
         return found[1], found[3]
-
-    def save(self) -> None:
-        self.cursor.executemany(
-            "DELETE FROM team_items WHERE account_id = ? AND item_id = ?", sorted(self.deleted))
-        self.cursor.executemany(
-            "INSERT INTO team_items (account_id, item_id, kind, rep_id, day, origin_rep_id, "
-            "since, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (account_id, item_id) DO UPDATE SET kind = excluded.kind, "
-            "rep_id = excluded.rep_id, day = excluded.day, "
-            "origin_rep_id = excluded.origin_rep_id, since = excluded.since, "
-            "payload = excluded.payload",
-            [(*key, kind, rep_id, day, payload.get("origin_rep_id", ""),
-              payload.get("since", ""), to_json(payload))
-             for key in sorted(self.changed)
-             for kind, rep_id, day, payload in [self.rows[key]]],
-        )
 
 
 def _day(value: Any) -> str:

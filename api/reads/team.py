@@ -20,11 +20,12 @@ from projections.account_list import AccountListView
 from projections.people import PeopleView
 from projections.records import BUSINESS_TZ, from_json
 from projections.runner import Views
-from projections.team import ACCOUNT, CHECKPOINT, CONCESSION, HANDOVER
+from projections.team import CHECKPOINT, HANDOVER
 
 RENEWAL_HORIZON_DAYS = 90
 CONCESSIONS_SINCE_DAYS = 90
 COMPLAINT_AGES = ((7, "0-7"), (30, "8-30"))  # older: "31+"
+LISTED_AT_MOST = 100  # of each long list on the board: the most urgent; the CSV has them all
 
 
 @dataclass
@@ -57,6 +58,8 @@ class TeamBoard:
     checkpoints: list[dict[str, Any]]
     renewals: list[dict[str, Any]]
     concessions: list[dict[str, Any]]
+    totals: dict[str, int]  # how many of each capped list there are: promises_overdue,
+    # cooling, renewals, concessions (the lists hold the most urgent, at most LISTED_AT_MOST)
 
 
 def _age(on: date, day: str) -> str:
@@ -76,17 +79,32 @@ COMPLAINTS = ("SELECT r.rep_id, r.due_on, CASE WHEN r.due_on < t.since THEN 1 EL
               "FROM route_items r JOIN team_items t "
               "ON t.account_id = r.account_id AND t.item_id = 'account' "
               "WHERE r.kind = 'complaint'")
-PROMISES_OVERDUE = ("SELECT account_id, rep_id, due_on, payload FROM route_items "
+PROMISES = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
+            "FROM route_items WHERE kind = 'promise' AND due_on < ? GROUP BY rep_id")
+# The lists: the most urgent first, at most so many (a CSV asks for all).
+PROMISES_OVERDUE = ("SELECT account_id, rep_id, due_on, origin_rep_id, payload FROM route_items "
                     "WHERE kind = 'promise' AND due_on < ? ORDER BY due_on, account_id, item_id")
-LISTED = ("SELECT account_id, kind, rep_id, day, payload FROM team_items "
-          "WHERE kind IN ('handover', 'checkpoint') "
-          "OR (kind = 'concession' AND day >= ?) "
-          "OR (kind = 'account' AND day >= ? AND day <= ?) ORDER BY day, account_id, item_id")
+RENEWALS = ("SELECT account_id, rep_id, day, payload FROM team_items "
+            "WHERE kind = 'account' AND day >= ? AND day <= ? ORDER BY day, account_id")
+CONCESSIONS = ("SELECT account_id, rep_id, day, payload FROM team_items "
+               "WHERE kind = 'concession' AND day >= ? ORDER BY day DESC, account_id, item_id")
+IN_FLIGHT = ("SELECT account_id, kind, day, payload FROM team_items "
+             "WHERE kind IN ('handover', 'checkpoint') ORDER BY day, account_id, item_id")
 
 
-def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
+def _counted(select: str) -> str:
+    return f"SELECT COUNT(*) FROM ({select}) AS listed"
+
+
+def _at_most(select: str, at_most: int | None) -> str:
+    return select if at_most is None else f"{select} LIMIT {int(at_most)}"
+
+
+def team_board(views: Views, settings: Settings, on: date,
+               at_most: int | None = LISTED_AT_MOST) -> TeamBoard:
     """The board as the route and team views have it, once they have applied every
-    acknowledged write: counted by the database; only the listed rows' documents are read."""
+    acknowledged write: counted by the database; only the listed rows' documents are read,
+    at most ``at_most`` of each long list (None: all), with how many there are in ``totals``."""
     wait_for_views(views, settings, "route", "team", "people", "account_list")
     day = on.isoformat()
     people: PeopleView = views["people"]  # type: ignore[assignment]
@@ -99,11 +117,15 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
             reps[rep_id] = RepFigures(rep_id, people.name_of(rep_id))
         return reps[rep_id]
 
+    totals: dict[str, int] = {}
+    horizon = (on + timedelta(days=RENEWAL_HORIZON_DAYS)).isoformat()
+    concessions_since = (on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat()
     with views["team"].view.reading() as cursor:
         for query, params, count, inherited in (
                 (ACCOUNTS, (), "accounts", "accounts_inherited"),
                 (REQUESTS, (), "requests_unanswered", "requests_unanswered_inherited"),
-                (VISITS_OVERDUE, (day,), "visits_overdue", None)):
+                (VISITS_OVERDUE, (day,), "visits_overdue", None),
+                (PROMISES, (day,), "promises_overdue", "promises_overdue_inherited")):
             cursor.execute(query, params)
             for rep_id, how_many, of_which in cursor.fetchall():
                 figures = rep(rep_id)
@@ -116,12 +138,21 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
             figures.complaints_open += 1
             figures.complaints_open_inherited += int(before)
             figures.complaints_by_age[_age(on, received_on)] += 1
-        cursor.execute(PROMISES_OVERDUE, (day,))
-        promise_rows = cursor.fetchall()
-        horizon = (on + timedelta(days=RENEWAL_HORIZON_DAYS)).isoformat()
-        cursor.execute(LISTED, ((on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat(),
-                                day, horizon))
-        listed = cursor.fetchall()
+        listed: dict[str, list[tuple[Any, ...]]] = {}
+        lists: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+            ("promises_overdue", PROMISES_OVERDUE, (day,)),
+            ("renewals", RENEWALS, (day, horizon)),
+            ("concessions", CONCESSIONS, (concessions_since,)))
+        for name, select, values in lists:
+            cursor.execute(_at_most(select, at_most), values)
+            listed[name] = cursor.fetchall()
+            if at_most is not None and len(listed[name]) == at_most:
+                cursor.execute(_counted(select), values)
+                totals[name] = int(cursor.fetchone()[0])
+            else:
+                totals[name] = len(listed[name])
+        cursor.execute(IN_FLIGHT)
+        in_flight_rows = cursor.fetchall()
         gone = sorted(rep_id for rep_id, figures in reps.items()
                       if not figures.active and figures.accounts)
         orphans = []
@@ -133,21 +164,25 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
             orphans = cursor.fetchall()
 
     promises_overdue = []
-    for account_id, rep_id, due_on, payload_text in promise_rows:
+    for account_id, rep_id, due_on, made_by, payload_text in listed["promises_overdue"]:
         payload = from_json(payload_text)
-        inherited = payload.get("made_by") != rep_id
-        figures = rep(rep_id)
-        figures.promises_overdue += 1
-        figures.promises_overdue_inherited += inherited
         promises_overdue.append({
             "account_id": account_id, "name": payload.get("name"),
             "promise_id": payload.get("promise_id"), "owner_rep_id": rep_id,
             "made_by": payload.get("made_by"), "description": payload.get("description"),
             "due_date": due_on, "overdue_days": (on - date.fromisoformat(due_on)).days,
-            "inherited": inherited})
-
-    handovers, checkpoints, renewals, concessions = [], [], [], []
-    for account_id, kind, rep_id, day_text, payload_text in listed:
+            "inherited": made_by != rep_id})
+    renewals = []
+    for account_id, rep_id, day_text, payload_text in listed["renewals"]:
+        payload = from_json(payload_text)
+        renewals.append({"account_id": account_id, "name": payload["name"],
+                         "owner_rep_id": rep_id, "contract_end": day_text,
+                         "days_left": (date.fromisoformat(day_text) - on).days,
+                         "annual_value_jpy": payload.get("annual_value_jpy")})
+    concessions = [{"account_id": account_id, "owner_rep_id": rep_id, **from_json(payload)}
+                   for account_id, rep_id, _, payload in listed["concessions"]]
+    handovers, checkpoints = [], []
+    for account_id, kind, day_text, payload_text in in_flight_rows:
         payload = from_json(payload_text)
         if kind == HANDOVER:
             handovers.append({"account_id": account_id, **payload,
@@ -156,22 +191,16 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
         elif kind == CHECKPOINT:
             checkpoints.append({"account_id": account_id, **payload,
                                 "overdue": day_text < day})
-        elif kind == CONCESSION:
-            concessions.append({"account_id": account_id, "owner_rep_id": rep_id, **payload})
-        elif kind == ACCOUNT:
-            renewals.append({"account_id": account_id, "name": payload["name"],
-                             "owner_rep_id": rep_id, "contract_end": day_text,
-                             "days_left": (date.fromisoformat(day_text) - on).days,
-                             "annual_value_jpy": payload.get("annual_value_jpy")})
+
     accounts: AccountListView = views["account_list"]  # type: ignore[assignment]
+    for owner_rep_id, how_many in accounts.cooling_by_owner().items():
+        rep(owner_rep_id).cooling = how_many
+    totals["cooling"] = sum(figures.cooling for figures in reps.values())
     noon = datetime.combine(on, time(12), BUSINESS_TZ)
-    cooling = []
-    for found in accounts.cooling():
-        rep(found.owner_rep_id).cooling += 1
-        cooling.append({"account_id": found.account_id, "name": found.name,
-                        "owner_rep_id": found.owner_rep_id,
-                        "health_score": found.health_score,
-                        "warnings": found.warnings(noon)})
+    cooling = [{"account_id": found.account_id, "name": found.name,
+                "owner_rep_id": found.owner_rep_id, "health_score": found.health_score,
+                "warnings": found.warnings(noon)}
+               for found in accounts.cooling(at_most)]
     in_flight = {h["account_id"] for h in handovers}
     needing_handover = [
         {"account_id": account_id, "name": from_json(payload)["name"], "owner_rep_id": rep_id,
@@ -180,7 +209,8 @@ def team_board(views: Views, settings: Settings, on: date) -> TeamBoard:
     return TeamBoard(date=on, reps=sorted(reps.values(), key=lambda r: r.rep_id),
                      needing_handover=needing_handover, cooling=cooling,
                      promises_overdue=promises_overdue, handovers=handovers,
-                     checkpoints=checkpoints, renewals=renewals, concessions=concessions)
+                     checkpoints=checkpoints, renewals=renewals, concessions=concessions,
+                     totals=totals)
 
 
 def board_people(app: UserDirectory, board: TeamBoard) -> People:
@@ -202,4 +232,5 @@ def team_json(board: TeamBoard, people: People) -> dict[str, Any]:
         "checkpoints": board.checkpoints,
         "renewals": board.renewals,
         "concessions": board.concessions,
+        "totals": board.totals,
     }

@@ -112,6 +112,24 @@ def test_課長のチームボードに担当者ごとの数字と引き継い�
                                                                      "今回限り送料無料")
 
 
+def test_長い一覧は急ぐものから並び_全部で何件かも分かる(office: Office) -> None:
+    """With 300 reps a list can run to thousands: the board holds the most urgent of each
+    (here one, as ``limit`` asks) and says how many there are; each rep's counts are all."""
+    story = the_story(office)
+    board = ok(office.田中課長.get("/v1/team", params={"date": "2026-11-20", "limit": 1}), 200)
+    (most_overdue,) = board["promises_overdue"]
+    assert (most_overdue["account_id"], most_overdue["due_date"]) == (story["yamada"],
+                                                                      "2026-11-15")
+    assert board["totals"] == {"promises_overdue": 2, "renewals": 1, "concessions": 1,
+                               "cooling": 1}
+    assert len(board["cooling"]) == 1
+    reps = {rep["rep_id"]: rep for rep in board["reps"]}
+    assert reps["sato"]["promises_overdue"] + reps["suzuki"]["promises_overdue"] == 2
+    every = ok(office.田中課長.get("/v1/team", params={"date": "2026-11-20"}), 200)
+    assert len(every["promises_overdue"]) == every["totals"]["promises_overdue"] == 2
+    assert office.田中課長.get("/v1/team", params={"limit": 0}).status_code == 422
+
+
 def test_ボードは課長のもの_担当者と監査担当には403(office: Office) -> None:
     for person in (office.佐藤さん, office.監査の伊藤さん):
         assert person.get("/v1/team").status_code == 403

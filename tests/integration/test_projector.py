@@ -175,6 +175,30 @@ def test_a_view_written_by_older_code_builds_again_on_start(store: Tsunagi,
     second.close()
 
 
+def test_a_view_whose_table_had_fewer_columns_builds_again_with_them(
+        store: Tsunagi, settings: Settings) -> None:
+    """Release 0.3.0's route table had no origin_rep_id column: opened by today's code, the
+    table is made again with it and built from the log."""
+    record_stories(store, accounts=1)
+    first = restarted(store, settings)
+    first.catch_up()
+    built = dumps(first)
+    with first["route"].view.writing() as cursor:
+        cursor.execute("DROP TABLE route_items")
+        cursor.execute("CREATE TABLE route_items (account_id TEXT NOT NULL, "
+                       "item_id TEXT NOT NULL, kind TEXT NOT NULL, rep_id TEXT NOT NULL, "
+                       "due_on TEXT NOT NULL, payload TEXT NOT NULL, "
+                       "PRIMARY KEY (account_id, item_id))")
+        cursor.execute("UPDATE view_shapes SET shape = 1 WHERE view_name = 'route'")
+    first.close()
+
+    second = restarted(store, settings)
+    assert second.position("route") == 0
+    second.catch_up()
+    assert dumps(second) == built
+    second.close()
+
+
 @pytest.mark.parametrize("view", ["route", "relationship", "health"])
 def test_catching_up_costs_the_same_few_statements_for_one_account_or_six(
     store: Tsunagi, settings: Settings, monkeypatch: pytest.MonkeyPatch, view: str

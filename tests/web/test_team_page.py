@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
+from api.web.pages import team as team_page
 from tests.e2e.test_team_board import the_story
 from tests.web.conftest import WebOffice
 
@@ -35,6 +38,19 @@ def test_課長はチームボードを日本語で見て各一覧をCSVで持�
             "高橋 花子さん（前任）"] in rows
 
     assert web.田中課長.get("/team/nothing.csv").status_code == 404
+
+
+def test_長い一覧はページに急ぐものだけ_CSVには全部(web: WebOffice,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    the_story(web.office)
+    monkeypatch.setattr(team_page, "LISTED_AT_MOST", 1)
+    page = web.田中課長.get("/team", params={"date": "2026-11-20"})
+    assert page.status_code == 200, page.text
+    assert "見積書を再提出する" in page.text and "サンプルを届ける" not in page.text
+    assert "急ぐものから1件を表示しています。すべてはCSVで。" in page.text
+    download = web.田中課長.get("/team/promises.csv", params={"date": "2026-11-20"})
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert sorted(row[0] for row in rows[1:]) == ["サンプルを届ける", "見積書を再提出する"]
 
 
 def test_担当者と監査担当にはチームボードを見せない(web: WebOffice) -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.deps import AppDep, SettingsDep, ViewsDep
 from api.reads.people import People
-from api.reads.team import TeamBoard, board_people, team_board
+from api.reads.team import LISTED_AT_MOST, TeamBoard, board_people, team_board
 from api.reads.warnings import warning_words
 from api.web import labels
 from api.web.pages.route import page_day
@@ -41,6 +41,7 @@ class TeamList:
     empty: str
     columns: tuple[Column, ...]
     rows: Callable[[TeamBoard], list[Row]]
+    total: str | None = None  # the board's count of a long list, which it holds only part of
 
 
 def _account(row: Row, _: People) -> Cell:
@@ -118,7 +119,7 @@ LISTS = (
                else str(row["health_score"])),
         Column("兆し（推定）", lambda row, people: "／".join(
             warning_words(w, people) for w in row["warnings"])),
-    ), lambda board: board.cooling),
+    ), lambda board: board.cooling, "cooling"),
     TeamList("promises", "期限切れの約束", "期限切れの約束はありません。", (
         Column("約束", lambda row, _: row.get("description") or "—"),
         Column("取引先", _account),
@@ -126,7 +127,7 @@ LISTS = (
         Column("担当者", _person("owner_rep_id")),
         Column("約束した人", lambda row, people: people(row.get("made_by")) + (
             "（前任）" if row.get("inherited") else "")),
-    ), lambda board: board.promises_overdue),
+    ), lambda board: board.promises_overdue, "promises_overdue"),
     TeamList("handovers", "進行中の引き継ぎ", "進行中の引き継ぎはありません。", (
         Column("取引先", _account),
         Column("前任 → 後任", lambda row, people: f"{people(row['from_rep_id'])} → "
@@ -150,7 +151,7 @@ LISTS = (
         Column("契約終了日", lambda row, _: f"{row['contract_end']}（あと{row['days_left']}日）"),
         Column("年間取引額", _yen),
         Column("担当者", _person("owner_rep_id")),
-    ), lambda board: board.renewals),
+    ), lambda board: board.renewals, "renewals"),
     TeamList("concessions", "直近90日の譲歩（前例になりうるもの）",
              "直近90日に譲歩した記録はありません。", (
         Column("取引先", _account),
@@ -160,15 +161,15 @@ LISTS = (
             if row["source"] == "request" else "クレームの解決")),
         Column("日付", _when("granted_at")),
         Column("記録した人", _person("granted_by")),
-    ), lambda board: board.concessions),
+    ), lambda board: board.concessions, "concessions"),
 )
 BY_SLUG = {team_list.slug: team_list for team_list in LISTS}
 
 
 def _board(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: PageActor,
-           day: str | None) -> TeamBoard:
+           day: str | None, at_most: int | None) -> TeamBoard:
     require(actor, Role.MANAGER)
-    return team_board(views, settings, page_day(day, local_date(app.clock())))
+    return team_board(views, settings, page_day(day, local_date(app.clock())), at_most)
 
 
 def _text(cell: Cell) -> str:
@@ -178,10 +179,12 @@ def _text(cell: Cell) -> str:
 @router.get("/team")
 def team_page(request: Request, app: AppDep, views: ViewsDep, settings: SettingsDep,
               actor: PageActor, date: str | None = None) -> Response:
-    board = _board(app, views, settings, actor, date)
+    board = _board(app, views, settings, actor, date, LISTED_AT_MOST)
     people = board_people(app, board)
     tables = [(team_list, [[column.cell(row, people) for column in team_list.columns]
-                           for row in team_list.rows(board)]) for team_list in LISTS]
+                           for row in team_list.rows(board)],
+               board.totals.get(team_list.total or "", len(team_list.rows(board))))
+              for team_list in LISTS]
     return render_page(request, "team.html", {"board": board, "tables": tables,
                                               "on": board.date})
 
@@ -193,7 +196,7 @@ def team_csv(slug: str, app: AppDep, views: ViewsDep, settings: SettingsDep, act
     team_list = BY_SLUG.get(slug)
     if team_list is None:
         raise PageRefused(404, "その一覧はありません。")
-    board = _board(app, views, settings, actor, date)
+    board = _board(app, views, settings, actor, date, at_most=None)
     people = board_people(app, board)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
