@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 import psycopg
 import structlog
 from eventsourcing.persistence import PersistenceError
 from psycopg import sql
 
-from api.calendar_feeds import FeedStore
-from api.sessions import SessionStore
+from api.credentials import CredentialTable
 from api.settings import PostgresLocation, Settings
 from audit.chain import chained, seal_unchained
 from domain.application import Clock, Tsunagi, utc_now
@@ -108,28 +108,21 @@ def build_read_side(application: Tsunagi, settings: Settings,
     return Projector(application, views)
 
 
-def build_sessions(application: Tsunagi, settings: Settings) -> SessionStore:
-    """The web's sessions table, in the events' database, through the application's pool."""
-    try:
-        with setting_up(settings):
-            sessions = SessionStore(application.recorder.datastore,  # type: ignore[attr-defined]
-                                    application.clock)
-            sessions.create_table()
-    except (psycopg.Error, PersistenceError, StoreUnavailable) as exc:
-        raise StartupError(f"cannot open the web sessions: {_first_line(exc)}") from exc
-    return sessions
+CredentialsT = TypeVar("CredentialsT", bound=CredentialTable)
 
 
-def build_calendar_feeds(application: Tsunagi, settings: Settings) -> FeedStore:
-    """The calendar feeds' keys, in the events' database, through the application's pool."""
+def open_credentials(kind: type[CredentialsT], application: Tsunagi,
+                     settings: Settings) -> CredentialsT:
+    """A credential table (web sessions, calendar feed keys), in the events' database,
+    through the application's pool, made if it is not there yet."""
     try:
         with setting_up(settings):
-            feeds = FeedStore(application.recorder.datastore,  # type: ignore[attr-defined]
-                              application.clock)
-            feeds.create_table()
+            table = kind(application.recorder.datastore,  # type: ignore[attr-defined]
+                         application.clock)
+            table.create_table()
     except (psycopg.Error, PersistenceError, StoreUnavailable) as exc:
-        raise StartupError(f"cannot open the calendar feeds: {_first_line(exc)}") from exc
-    return feeds
+        raise StartupError(f"cannot open {kind.what}: {_first_line(exc)}") from exc
+    return table
 
 
 def _seal_older_events(application: Tsunagi) -> None:

@@ -27,15 +27,16 @@ from api.bootstrap import (
     FIRST_ADMIN,
     StartupError,
     build_application,
-    build_sessions,
     build_views,
     first_admin,
+    open_credentials,
 )
 from api.demo import generate, people, register
 from api.imports import FORMATS, ImportRefused, run_import
 from api.logging import configure_logging
 from api.main import create_app
 from api.protocol import guarded
+from api.sessions import SessionStore
 from api.settings import Settings
 from audit.chain import chained
 from audit.export import stream, timeline
@@ -301,7 +302,7 @@ def user_deactivate(
     settings, application = _started()
     try:
         application.deactivate_user(CLI_ADMIN, user_id)
-        build_sessions(application, settings).end_all_of(user_id)
+        open_credentials(SessionStore, application, settings).end_all_of(user_id)
     except (DomainError, StartupError) as exc:
         application.close()
         fail(_said(exc))

@@ -19,10 +19,10 @@ from api.bodies import body_schemas
 from api.bootstrap import (
     STORE_DOWN,
     build_application,
-    build_calendar_feeds,
     build_read_side,
-    build_sessions,
+    open_credentials,
 )
+from api.calendar_feeds import FeedStore
 from api.logging import configure_logging
 from api.middleware import BodyLimit, NoSniff, RequestLog
 from api.protocol import guarded
@@ -47,6 +47,7 @@ from api.routes import (
     users,
     visits,
 )
+from api.sessions import SessionStore
 from api.settings import Settings
 from api.web import install as install_web
 from domain.application import Tsunagi
@@ -73,8 +74,8 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tsunagi = application or build_application(settings)
-        app.state.sessions = build_sessions(tsunagi, settings)
-        app.state.calendar_feeds = build_calendar_feeds(tsunagi, settings)
+        app.state.sessions = open_credentials(SessionStore, tsunagi, settings)
+        app.state.calendar_feeds = open_credentials(FeedStore, tsunagi, settings)
         read_side = views or build_read_side(tsunagi, settings)
         app.state.tsunagi, app.state.views = tsunagi, read_side
         if views is None and isinstance(read_side, Projector):

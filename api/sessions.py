@@ -12,23 +12,12 @@ Signing out deletes the row. Times are Unix seconds (UTC).
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from eventsourcing.persistence import InterfaceError, OperationalError
-from eventsourcing.postgres import PostgresDatastore
-from psycopg import sql
-
-from domain.errors import StoreUnavailable
+from api.credentials import CredentialTable, sha256_hex
 from domain.values import Actor
-from projections.storage import ViewCursor
 
 TABLE = "web_sessions"
 LIFETIME_SECONDS = 12 * 3600  # a working day: sign in again the next morning
@@ -68,31 +57,20 @@ def session_valid(session: WebSession, holder: Holder | None, now: float) -> boo
 
 
 def session_hash(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
+    return sha256_hex(session_id)
 
 
-class SessionStore:
-    """The ``web_sessions`` table, through the application's own datastore (its pool)."""
+class SessionStore(CredentialTable):
+    """The ``web_sessions`` table."""
 
-    def __init__(self, datastore: Any, clock: Callable[[], datetime]) -> None:
-        self._datastore = datastore
-        self._postgres = isinstance(datastore, PostgresDatastore)
-        self._clock = clock
+    what = "the session store"
 
-    def now(self) -> float:
-        return self._clock().timestamp()
-
-    def create_table(self) -> None:
-        kind = "DOUBLE PRECISION" if self._postgres else "REAL"
-        with self._transaction() as cursor:  # DDL is not prepared: the raw cursor
-            cursor.raw.execute(
-                f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+    def schema(self, seconds: str) -> list[str]:
+        return [f"CREATE TABLE IF NOT EXISTS {TABLE} ("
                 "session_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, "
-                f"token_hash TEXT NOT NULL, created_at {kind} NOT NULL, "
-                f"last_seen_at {kind} NOT NULL, expires_at {kind} NOT NULL)"
-            )
-            cursor.raw.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_by_expiry "
-                           f"ON {TABLE} (expires_at)")
+                f"token_hash TEXT NOT NULL, created_at {seconds} NOT NULL, "
+                f"last_seen_at {seconds} NOT NULL, expires_at {seconds} NOT NULL)",
+                f"CREATE INDEX IF NOT EXISTS {TABLE}_by_expiry ON {TABLE} (expires_at)"]
 
     def start(self, user_id: str, token_hash: str) -> str:
         """A new session for this person; returns its id (for the cookie, stored nowhere)."""
@@ -141,15 +119,3 @@ class SessionStore:
             cursor.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE user_id = ?", (user_id,))
             row = cursor.fetchone()
         return int(row[0]) if row else 0
-
-    @contextmanager
-    def _transaction(self, *, commit: bool = True) -> Iterator[ViewCursor]:
-        """One transaction; a database that does not answer is StoreUnavailable (503)."""
-        try:
-            with self._datastore.transaction(commit=commit) as raw:
-                if self._postgres:
-                    raw.execute(sql.SQL("SET LOCAL search_path TO {}").format(
-                        sql.Identifier(self._datastore.schema)))
-                yield ViewCursor(raw, postgres=self._postgres)
-        except (OperationalError, InterfaceError, sqlite3.OperationalError) as exc:
-            raise StoreUnavailable(f"the session store did not answer: {exc}") from exc
