@@ -333,6 +333,8 @@ class AccountListView(AccountDocumentView):
         "CREATE INDEX IF NOT EXISTS account_list_successor ON account_list (successor_rep_id)",
         "CREATE INDEX IF NOT EXISTS account_list_cooling "
         "ON account_list (cooling, health_key, account_id)",
+        "CREATE INDEX IF NOT EXISTS account_list_cooling_owner "
+        "ON account_list (cooling, owner_rep_id)",
     ]
     evolve = staticmethod(evolve)
 

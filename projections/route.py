@@ -248,7 +248,12 @@ class RouteView(View):
     }
     indexes: ClassVar[list[str]] = [
         "CREATE INDEX IF NOT EXISTS route_items_rep ON route_items (rep_id, due_on)",
-        "CREATE INDEX IF NOT EXISTS route_items_kind ON route_items (kind, due_on)",
+        # the team board: counts per rep and by who began each item (read from the index
+        # alone), and lists the most overdue first
+        "CREATE INDEX IF NOT EXISTS route_items_counted "
+        "ON route_items (kind, rep_id, origin_rep_id, due_on)",
+        "CREATE INDEX IF NOT EXISTS route_items_by_day "
+        "ON route_items (kind, due_on, account_id, item_id)",
     ]
 
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:

@@ -38,6 +38,7 @@ from eventsourcing.sqlite import (
 )
 from eventsourcing.utils import Environment, retry
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 Row = tuple[Any, ...]
 _PLACEHOLDER = re.compile(r"\?")
@@ -238,6 +239,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             yield ViewCursor(curs, postgres=True)
 
     def _use_schema(self, curs: Any) -> None:
+        curs.row_factory = tuple_row  # a view reads rows as tuples: no dict made per row
         curs.execute(
             sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.datastore.schema))
         )

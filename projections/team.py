@@ -231,8 +231,10 @@ class TeamView(View):
         ),
     }
     indexes: ClassVar[list[str]] = [
-        "CREATE INDEX IF NOT EXISTS team_items_kind ON team_items (kind, day)",
-        "CREATE INDEX IF NOT EXISTS team_items_rep ON team_items (kind, rep_id, origin_rep_id)",
+        "CREATE INDEX IF NOT EXISTS team_items_by_day "
+        "ON team_items (kind, day, account_id, item_id)",
+        "CREATE INDEX IF NOT EXISTS team_items_counted "
+        "ON team_items (kind, rep_id, origin_rep_id)",
     ]
 
     def apply(self, cursor: ViewCursor, events: Sequence[Any]) -> None:

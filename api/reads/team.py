@@ -67,33 +67,32 @@ def _age(on: date, day: str) -> str:
     return next((label for limit, label in COMPLAINT_AGES if days <= limit), "31+")
 
 
-# Per rep, counted by the database: (rep, how many, how many inherited).
-ACCOUNTS = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
-            "FROM team_items WHERE kind = 'account' GROUP BY rep_id")
-REQUESTS = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
-            "FROM team_items WHERE kind = 'request' GROUP BY rep_id")
-VISITS_OVERDUE = ("SELECT rep_id, COUNT(*), 0 FROM route_items "
-                  "WHERE kind = 'visit' AND due_on < ? GROUP BY rep_id")
+# Per rep and kind, counted by the database in one pass over each view's rows: (rep, kind,
+# how many, how many inherited — begun under someone else).
+INHERITED = "SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END)"
+ON_THE_BOARD = (f"SELECT rep_id, kind, COUNT(*), {INHERITED} FROM team_items "
+                "WHERE kind IN ('account', 'request') GROUP BY kind, rep_id")
+ON_THE_ROUTE = (f"SELECT rep_id, kind, COUNT(*), {INHERITED} FROM route_items "
+                "WHERE kind IN ('visit', 'promise') AND due_on < ? GROUP BY kind, rep_id")
+COUNTED = {("account", "accounts"): "accounts_inherited",
+           ("request", "requests_unanswered"): "requests_unanswered_inherited",
+           ("visit", "visits_overdue"): None,
+           ("promise", "promises_overdue"): "promises_overdue_inherited"}
 # Each open complaint's day received, and whether before its owner took the account over.
 COMPLAINTS = ("SELECT r.rep_id, r.due_on, CASE WHEN r.due_on < t.since THEN 1 ELSE 0 END "
               "FROM route_items r JOIN team_items t "
               "ON t.account_id = r.account_id AND t.item_id = 'account' "
               "WHERE r.kind = 'complaint'")
-PROMISES = ("SELECT rep_id, COUNT(*), SUM(CASE WHEN origin_rep_id <> rep_id THEN 1 ELSE 0 END) "
-            "FROM route_items WHERE kind = 'promise' AND due_on < ? GROUP BY rep_id")
-# The lists: the most urgent first, at most so many (a CSV asks for all).
+# The lists, the most urgent first (each in its index's order): at most so many are read
+# (a CSV asks for all), and a full list is counted.
 PROMISES_OVERDUE = ("SELECT account_id, rep_id, due_on, origin_rep_id, payload FROM route_items "
                     "WHERE kind = 'promise' AND due_on < ? ORDER BY due_on, account_id, item_id")
 RENEWALS = ("SELECT account_id, rep_id, day, payload FROM team_items "
-            "WHERE kind = 'account' AND day >= ? AND day <= ? ORDER BY day, account_id")
-CONCESSIONS = ("SELECT account_id, rep_id, day, payload FROM team_items "
-               "WHERE kind = 'concession' AND day >= ? ORDER BY day DESC, account_id, item_id")
+            "WHERE kind = 'account' AND day >= ? AND day <= ? ORDER BY day, account_id, item_id")
+CONCESSIONS = ("SELECT account_id, rep_id, day, payload FROM team_items WHERE kind = 'concession' "
+               "AND day >= ? ORDER BY day DESC, account_id DESC, item_id DESC")
 IN_FLIGHT = ("SELECT account_id, kind, day, payload FROM team_items "
              "WHERE kind IN ('handover', 'checkpoint') ORDER BY day, account_id, item_id")
-
-
-def _counted(select: str) -> str:
-    return f"SELECT COUNT(*) FROM ({select}) AS listed"
 
 
 def _at_most(select: str, at_most: int | None) -> str:
@@ -121,17 +120,15 @@ def team_board(views: Views, settings: Settings, on: date,
     horizon = (on + timedelta(days=RENEWAL_HORIZON_DAYS)).isoformat()
     concessions_since = (on - timedelta(days=CONCESSIONS_SINCE_DAYS)).isoformat()
     with views["team"].view.reading() as cursor:
-        for query, params, count, inherited in (
-                (ACCOUNTS, (), "accounts", "accounts_inherited"),
-                (REQUESTS, (), "requests_unanswered", "requests_unanswered_inherited"),
-                (VISITS_OVERDUE, (day,), "visits_overdue", None),
-                (PROMISES, (day,), "promises_overdue", "promises_overdue_inherited")):
+        for query, params in ((ON_THE_BOARD, ()), (ON_THE_ROUTE, (day,))):
             cursor.execute(query, params)
-            for rep_id, how_many, of_which in cursor.fetchall():
+            for rep_id, kind, how_many, of_which in cursor.fetchall():
                 figures = rep(rep_id)
-                setattr(figures, count, int(how_many))
-                if inherited:
-                    setattr(figures, inherited, int(of_which or 0))
+                for (counted_kind, count), inherited in COUNTED.items():
+                    if counted_kind == kind:
+                        setattr(figures, count, int(how_many))
+                        if inherited:
+                            setattr(figures, inherited, int(of_which or 0))
         cursor.execute(COMPLAINTS)
         for rep_id, received_on, before in cursor.fetchall():
             figures = rep(rep_id)
@@ -146,8 +143,10 @@ def team_board(views: Views, settings: Settings, on: date,
         for name, select, values in lists:
             cursor.execute(_at_most(select, at_most), values)
             listed[name] = cursor.fetchall()
-            if at_most is not None and len(listed[name]) == at_most:
-                cursor.execute(_counted(select), values)
+            if name == "promises_overdue":
+                totals[name] = sum(figures.promises_overdue for figures in reps.values())
+            elif at_most is not None and len(listed[name]) == at_most:
+                cursor.execute(f"SELECT COUNT(*) FROM ({select}) AS listed", values)
                 totals[name] = int(cursor.fetchone()[0])
             else:
                 totals[name] = len(listed[name])
