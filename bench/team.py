@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
+import psycopg
 
-from bench.harness import Figure, percentile, serving, store, timed
+from bench.harness import PG, Figure, percentile, serving, store, timed_side_by_side
 from domain.account import Account
 from domain.values import Actor, Role
 
@@ -52,6 +54,17 @@ def a_teams_accounts(accounts: int, reps: int) -> list[Account]:
     return made
 
 
+def settled(settings: Any) -> None:
+    """The view tables as autovacuum leaves them a while after a bulk load (statistics,
+    visibility map): what a 課長 reads on an ordinary day, not in the minute after 10,000
+    accounts were written at once. SQLite keeps no such state."""
+    if not settings.database_url.startswith("postgresql"):
+        return
+    with psycopg.connect(**PG, autocommit=True) as conn:  # type: ignore[arg-type]
+        for table in ("route_items", "team_items", "account_list", "people"):
+            conn.execute(f'VACUUM ANALYZE "{settings.postgres_schema}".{table}')
+
+
 def team_figures(backend: str, accounts: int, reps: int, repeat: int) -> list[Figure]:
     with store(backend) as (app, settings):
         made = a_teams_accounts(accounts, reps)
@@ -72,14 +85,20 @@ def team_figures(backend: str, accounts: int, reps: int, repeat: int) -> list[Fi
                     if time.monotonic() > deadline:
                         raise RuntimeError("the server's views did not catch up in 600 s")
 
+                settled(settings)
+
                 def read(path: str) -> None:
                     client.get(path).raise_for_status()
 
-                board = timed(lambda: read(board_path), repeat)
-                route = timed(lambda: read(f"/v1/reps/rep001/route?date={ON.isoformat()}"),
-                              repeat)
+                route_path = f"/v1/reps/rep001/route?date={ON.isoformat()}"
+                read(board_path)  # warm: the server's first board prepares its statements
+                taken = timed_side_by_side({"board": lambda: read(board_path),
+                                            "route": lambda: read(route_path)}, repeat)
+                board, route = taken["board"], taken["route"]
     p99 = percentile(board, 99)
     return [Figure(f"P9 GET /v1/team p99, {accounts:,} accounts / {reps} reps ({backend})",
                    p99, "ms", baseline=percentile(route, 99),
-                   baseline_name="p99 of one rep's route from the same server",
+                   baseline_name=f"p99 of one rep's route from the same server, taking turns "
+                                 f"(board p50 {percentile(board, 50):.1f} ms); measured after "
+                                 "VACUUM ANALYZE, as autovacuum leaves tables after a bulk load",
                    target="p99 < 100 ms", met=p99 < 100)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -110,10 +111,34 @@ class ViewCursor:
         return self._postgres
 
 
+_open_readings = threading.local()  # per thread: datastore id → the reading open on it
+
+
 class ViewRecorder(TrackingRecorder, ABC):
     """A tracking recorder whose transactions also write a view's tables."""
 
     tracking_table_name: str
+
+    @contextmanager
+    def reading(self) -> Iterator[ViewCursor]:
+        """A transaction that reads view rows and commits nothing. Inside another reading
+        of the same datastore (the views of a process share one) on this thread, that one:
+        a read across several views costs one transaction, not one per view."""
+        readings: dict[int, ViewCursor] = _open_readings.__dict__.setdefault("by_store", {})
+        key = id(self.datastore)  # type: ignore[attr-defined]
+        if key in readings:
+            yield readings[key]
+            return
+        with self._read_transaction() as cursor:
+            readings[key] = cursor
+            try:
+                yield cursor
+            finally:
+                del readings[key]
+
+    @abstractmethod
+    def _read_transaction(self) -> Any:
+        """A context manager: one transaction that commits nothing."""
 
     @property
     def view_name(self) -> str:
@@ -122,10 +147,6 @@ class ViewRecorder(TrackingRecorder, ABC):
     @abstractmethod
     def writing(self) -> Any:
         """A context manager: one committed transaction for view rows and tracking."""
-
-    @abstractmethod
-    def reading(self) -> Any:
-        """A context manager: a transaction that reads view rows and commits nothing."""
 
     def track(self, cursor: ViewCursor, tracking: Tracking) -> None:
         """Record the position inside the view transaction: a `BatchTracking` only if the
@@ -190,7 +211,7 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder, ViewRecorder):
             yield ViewCursor(curs, postgres=False)
 
     @contextmanager
-    def reading(self) -> Iterator[ViewCursor]:
+    def _read_transaction(self) -> Iterator[ViewCursor]:
         with self.datastore.transaction(commit=False) as curs:
             yield ViewCursor(curs, postgres=False)
 
@@ -233,7 +254,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder, ViewRecorder):
             yield ViewCursor(curs, postgres=True)
 
     @contextmanager
-    def reading(self) -> Iterator[ViewCursor]:
+    def _read_transaction(self) -> Iterator[ViewCursor]:
         with self.datastore.transaction(commit=False) as curs:
             self._use_schema(curs)
             yield ViewCursor(curs, postgres=True)

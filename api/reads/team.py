@@ -8,7 +8,7 @@ loading account documents. Every figure a rep is judged on is split: what they i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -105,6 +105,11 @@ def team_board(views: Views, settings: Settings, on: date,
     acknowledged write: counted by the database; only the listed rows' documents are read,
     at most ``at_most`` of each long list (None: all), with how many there are in ``totals``."""
     wait_for_views(views, settings, "route", "team", "people", "account_list")
+    with views["team"].view.reading():  # one transaction for every view read below
+        return _board(views, on, at_most)
+
+
+def _board(views: Views, on: date, at_most: int | None) -> TeamBoard:
     day = on.isoformat()
     people: PeopleView = views["people"]  # type: ignore[assignment]
     reps: dict[str, RepFigures] = {
@@ -147,7 +152,8 @@ def team_board(views: Views, settings: Settings, on: date,
                 totals[name] = sum(figures.promises_overdue for figures in reps.values())
             elif at_most is not None and len(listed[name]) == at_most:
                 cursor.execute(f"SELECT COUNT(*) FROM ({select}) AS listed", values)
-                totals[name] = int(cursor.fetchone()[0])
+                counted = cursor.fetchone()
+                totals[name] = int(counted[0]) if counted else 0
             else:
                 totals[name] = len(listed[name])
         cursor.execute(IN_FLIGHT)
@@ -222,7 +228,7 @@ def team_json(board: TeamBoard, people: People) -> dict[str, Any]:
     the warnings in words."""
     return {
         "date": board.date.isoformat(),
-        "reps": [asdict(figures) for figures in board.reps],
+        "reps": [dict(vars(figures)) for figures in board.reps],
         "needing_handover": board.needing_handover,
         "cooling": [{**found, "warnings": named_warnings(found["warnings"], people)}
                     for found in board.cooling],

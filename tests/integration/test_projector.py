@@ -272,3 +272,22 @@ def test_following_lingers_after_a_burst_only() -> None:
     assert lingering(BURST_EVENTS, 500)
     assert lingering(499, 500)
     assert not lingering(500, 500)
+
+
+def test_a_read_across_views_is_one_transaction_and_ends_with_the_outer_one(
+        store: Tsunagi, settings: Settings) -> None:
+    """The team board reads four views: inside an open reading on this thread, every view of
+    the process (one datastore) reads in that same transaction; after it, each opens anew."""
+    projector = restarted(store, settings)
+    try:
+        with projector["team"].view.reading() as outer:
+            with projector["people"].view.reading() as inner:
+                assert inner is outer
+            with projector["route"].view.reading() as again:
+                assert again is outer
+        with projector["people"].view.reading() as later:
+            assert later is not outer
+            later.execute("SELECT COUNT(*) FROM people")
+            assert later.fetchone() is not None
+    finally:
+        projector.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -104,7 +104,7 @@ LISTS = (
         Column("クレームの経過日数", _ages),
         Column("未回答の要望", _with_inherited("requests_unanswered")),
         Column("冷え込みの兆し", lambda row, _: f"{row['cooling']}件"),
-    ), lambda board: [asdict(figures) for figures in board.reps]),
+    ), lambda board: [dict(vars(figures)) for figures in board.reps]),
     TeamList("needing_handover", "引き継ぎが必要な取引先（担当者が退職・未登録）",
              "退職・未登録の担当者の取引先はありません。", (
         Column("取引先", _account),
