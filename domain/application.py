@@ -380,8 +380,9 @@ class Tsunagi(Application[UUID]):
         """One imported row's events on this account and the row's identity, in one
         transaction: all or nothing, and never twice (a copy of the row that won a race
         is answered as replayed). ConcurrencyConflict when the account moved on; an owner
-        or successor who is not an active rep is refused as live (NotAnActiveRep)."""
-        self._check_new_owners(account)
+        or successor who was not an active rep when the account was given is refused
+        (NotAnActiveRep): a rep who has left since owned it then."""
+        self._check_new_owners(account, history=True)
         with self._writing(account.id):
             recorded = Recorded(account.id, account.version, account.last_event_id)
             recorded = self._save_recorded(account, recorded, claim)
@@ -417,7 +418,7 @@ class Tsunagi(Application[UUID]):
         """The user signs in no more: at once in this process, within
         ``TOKEN_MEMORY_SECONDS`` in others (their web sessions end on their next page)."""
         user = self.get_user(user_id)
-        user.deactivate(by)
+        user.deactivate(by, self.clock())
         self._save(user)
         self.forget_tokens_of(user_id)
         return user
@@ -426,14 +427,15 @@ class Tsunagi(Application[UUID]):
         """Tokens of this user accepted lately are looked up in the store again."""
         self._tokens = {k: v for k, v in self._tokens.items() if v[0].user_id != user_id}
 
-    def _check_new_owners(self, account: Account) -> None:
+    def _check_new_owners(self, account: Account, *, history: bool = False) -> None:
         """Before an account is saved: whoever its new events give it to (a first owner, a
         successor) is an active rep. Only new events are judged, so an account whose owner
         was never registered (an older store) still takes every other write."""
         for event in account.pending_events:
             field = GIVEN_TO.get(type(event))
             if field is not None:
-                self.check_owner(getattr(event, field), field)
+                at = getattr(event, GIVEN_AT[type(event)]) if history else None
+                self.check_owner(getattr(event, field), field, at)
 
     def is_rep(self, user_id: str) -> bool:
         """Whether this user id names a registered rep (active or deactivated since)."""
@@ -442,14 +444,16 @@ class Tsunagi(Application[UUID]):
         except UserNotFound:
             return False
 
-    def check_owner(self, user_id: str, field: str) -> None:
+    def check_owner(self, user_id: str, field: str, at: datetime | None = None) -> None:
         """An account is given (a new owner, a successor) only to a registered, active rep,
-        as the store has them now; ``field`` names the value refused."""
+        as the store has them now — or, for history given ``at`` a past moment, to a rep
+        who was active then; ``field`` names the value refused."""
         try:
             user = self.get_user(user_id)
         except UserNotFound:
             user = None
-        if user is None or not user.is_active_rep:
+        if user is None or not (user.is_active_rep if at is None
+                                else user.was_active_rep_at(at)):
             why = ("no such user" if user is None else
                    "deactivated" if not user.active else f"a {user.role}, not a rep")
             raise NotAnActiveRep(f"{user_id!r} is not an active rep ({why})", field=field)
@@ -563,6 +567,12 @@ class Tsunagi(Application[UUID]):
 GIVEN_TO: dict[type[Any], str] = {
     Account.Opened: "owner_rep_id",
     Account.HandoverInitiated: "to_rep_id",
+}
+# When, in the history an import records, the account was given: the owner or successor
+# must have been an active rep then (one who has left since still owned it then).
+GIVEN_AT: dict[type[Any], str] = {
+    Account.Opened: "occurred_at",
+    Account.HandoverInitiated: "effective_at",
 }
 UNREADABLE = (MapperDeserialisationError, TopicError)  # a stored row that is no event
 

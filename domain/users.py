@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -66,6 +67,7 @@ class User(Aggregate):
 
         def apply(self, user: User) -> None:
             user.active = False
+            user.deactivated_at = self.timestamp
 
     def __init__(self, user_id: str, name: str, role: str, token_hash: str,
                  registered_by: str) -> None:
@@ -74,6 +76,7 @@ class User(Aggregate):
         self.role = role
         self.token_hash = token_hash
         self.active = True
+        self.deactivated_at: datetime | None = None
 
     @classmethod
     def register(cls, by: Actor, *, user_id: str, name: str, role: str,
@@ -100,17 +103,26 @@ class User(Aggregate):
             raise UserInactive(f"user {self.user_id} is deactivated", field="user_id")
         self.trigger_event(self.TokenIssued, token_hash=token_hash, issued_by=by.user_id)
 
-    def deactivate(self, by: Actor) -> None:
-        """From now on the user's token is refused; deactivating twice records nothing."""
+    def deactivate(self, by: Actor, now: datetime | None = None) -> None:
+        """From ``now`` (the application's clock) on the user's token is refused;
+        deactivating twice records nothing."""
         if by.role is not Role.ADMIN:
             raise NotPermitted("only an admin deactivates users")
         if self.active:
-            self.trigger_event(self.Deactivated, deactivated_by=by.user_id)
+            self.trigger_event(self.Deactivated, deactivated_by=by.user_id,
+                               timestamp=now.astimezone(UTC) if now else None)
 
     @property
     def is_active_rep(self) -> bool:
         """Whether accounts may be given to this user (a new owner or a successor)."""
         return self.active and self.role == Role.REP.value
+
+    def was_active_rep_at(self, when: datetime) -> bool:
+        """Whether this user was a rep not yet deactivated at ``when`` (history: a rep who
+        has left owned accounts and made promises before they left)."""
+        if self.role != Role.REP.value:
+            return False
+        return self.active or (self.deactivated_at is not None and when < self.deactivated_at)
 
     def accepts(self, secret: str) -> bool:
         """Whether this secret signs the user in: theirs, and the user still active."""

@@ -31,6 +31,7 @@ from domain.errors import (
     UserNotFound,
 )
 from domain.idempotency import Idempotency, IdempotencyKeyReused
+from domain.users import User
 from domain.values import Actor, RequestKind, Role, local_today
 
 ACCOUNT_CODES = uuid5(NAMESPACE_URL, "https://tsunagi.example/import/account-codes")
@@ -206,7 +207,7 @@ class Rows:
         self.report = report
         self.first_rows = first_rows(parsed)
         self.promises: dict[UUID, dict[str, str]] = {}
-        self.reps: dict[str, str | None] = {}
+        self.reps: dict[str, User | None] = {}
 
     def apply(self, entry: Entry) -> None:
         claim = Idempotency(principal=f"import:{self.report.format}", key=entry.identity,
@@ -255,7 +256,7 @@ class Rows:
                   "external_id": entry.external_id or None,
                   "file_sha256": self.report.file_sha256,
                   "imported_by": self.importer.user_id}
-        rep = Actor(self._rep(entry.rep_id), Role.REP)
+        rep = Actor(self._rep(entry.rep_id, entry.when), Role.REP)
         now = self.app.clock()
         if account is None:
             account = self._opened(account_id, entry, now, source)
@@ -269,7 +270,7 @@ class Rows:
         if not entry.account_name and not first.account_name:
             raise RowRefused("取引先名", f"新しい取引先コード {entry.account_code} には取引先名が"
                                         "必要です")
-        owner = self._rep(first.rep_id)
+        owner = self._rep(first.rep_id, first.when)
         started_on = min(local_today(first.when), local_today(now))
         return Account.open(self.importer, now, name=entry.account_name or first.account_name,
                             owner_rep_id=owner, visit_cadence_days=IMPORTED_CADENCE_DAYS,
@@ -313,25 +314,25 @@ class Rows:
             account.complete_handover(self.importer, now, handover_id=handover_id,
                                       occurred_at=when)
 
-    def _rep(self, user_id: str) -> str:
-        """The user id of a registered, active rep; else the row is refused (column 担当者)."""
+    def _rep(self, user_id: str, when: datetime) -> str:
+        """The user id of a registered rep who was active at ``when`` (one who has left
+        since kept accounts before they left); else the row is refused (column 担当者)."""
         if user_id not in self.reps:
-            self.reps[user_id] = self._why_not_a_rep(user_id)
-        why = self.reps[user_id]
-        if why is not None:
-            raise RowRefused("担当者", why)
-        return user_id
-
-    def _why_not_a_rep(self, user_id: str) -> str | None:
-        try:
-            user = self.app.get_user(user_id)
-        except UserNotFound:
-            return f"担当者 {user_id} は登録されていません"
+            try:
+                self.reps[user_id] = self.app.get_user(user_id)
+            except UserNotFound:
+                self.reps[user_id] = None
+        user = self.reps[user_id]
+        if user is None:
+            raise RowRefused("担当者", f"担当者 {user_id} は登録されていません")
         if user.role != Role.REP.value:
-            return f"{user_id} は担当者（rep）ではありません"
-        if getattr(user, "active", True) is False:
-            return f"担当者 {user_id} は無効になっています"
-        return None
+            raise RowRefused("担当者", f"{user_id} は担当者（rep）ではありません")
+        if not user.was_active_rep_at(when):
+            since = (f"{local_today(user.deactivated_at).isoformat()} から"
+                     if user.deactivated_at else "")
+            raise RowRefused("担当者", f"担当者 {user_id} は{since}無効になっています"
+                                       "（無効になる前の行だけ取り込めます）")
+        return user_id
 
     def _promises(self, account: Account) -> dict[str, str]:
         """Promise ids by 元ID on this account: imported earlier (read from its stored

@@ -16,7 +16,7 @@ from domain.account import Account
 from domain.application import Tsunagi
 from projections.history import HistoryView
 from projections.runner import Projector
-from tests.conftest import JST, register_cast, 田中課長
+from tests.conftest import JST, Clock, register_cast, 人事の管理者, 田中課長
 
 SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
 HEADER = "取引先コード,取引先名,日時,種別,担当者,件名,内容,相手,次回アクション,期日,結果,元ID\n"
@@ -86,6 +86,28 @@ def test_the_owner_change_row_is_a_back_dated_completed_handover(office: Tsunagi
     completed = list(office.events.get(山田製作所))[-2]
     assert (completed.from_rep_id, completed.to_rep_id) == ("sato", "suzuki")
     assert completed.occurred_at == datetime(2024, 10, 1, tzinfo=JST)
+
+
+def test_a_rep_who_has_left_keeps_the_history_from_before_he_left(office: Tsunagi,
+                                                                  clock: Clock) -> None:
+    """佐藤さん left on 2026-11-20: his years on 株式会社山田製作所 (2024) import as his, with
+    the account handed to 鈴木さん as the 日報 says; a row of his dated after he left is
+    refused, naming the day."""
+    office.deactivate_user(人事の管理者, "sato")
+    clock.advance(days=1)
+
+    report = run_import(office, 田中課長, SAMPLE.read_bytes() + 日報(
+        "C003,大阪物産株式会社,2026/11/20 15:00,訪問,sato,定期訪問,,,,,,NIPPO-0200",
+    ).removeprefix(HEADER).encode(), format="tsunagi-csv")
+
+    assert (report.accepted, report.accounts_created) == (10, 2)
+    yamada = office.get_account(山田製作所)
+    assert (yamada.owner_rep_id, yamada.owner_since) == ("suzuki",
+                                                         datetime(2024, 10, 1, tzinfo=JST))
+    assert [e.recorded_by for e in office.events.get(山田製作所)][1] == "sato"
+    assert [bad.public() for bad in report.rejected] == [{"row": 12, "errors": [
+        {"column": "担当者", "msg": "担当者 sato は2026-11-20 から無効になっています"
+                                   "（無効になる前の行だけ取り込めます）"}]}]
 
 
 def test_a_dry_run_reports_the_same_but_appends_nothing(office: Tsunagi) -> None:
