@@ -7,8 +7,8 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Concatenate, ParamSpec
@@ -389,6 +389,22 @@ class Tsunagi(Application[UUID]):
             if not recorded.replayed:
                 self._written.put(account.id, account)
         return recorded
+
+    def save_imported_rows(self, accounts: Sequence[Account],
+                           rows: Sequence[tuple[Idempotency, Recorded]]) -> None:
+        """Many imported rows — their accounts' events and each row's identity with what it
+        recorded — in one transaction: all of them or none. ConcurrencyConflict when any
+        account moved on or any row was saved meanwhile; NotAnActiveRep as ``save_imported``
+        (then nothing is saved, and the rows can be saved one by one to learn which)."""
+        for account in accounts:
+            self._check_new_owners(account, history=True)
+        with ExitStack() as locked:
+            for account in sorted(accounts, key=lambda a: a.id):
+                locked.enter_context(self._writing(account.id))
+            self._save(*accounts, *(IdempotentRequest.record(claim, recorded.as_result())
+                                    for claim, recorded in rows))
+            for account in accounts:
+                self._written.put(account.id, account)
 
     # ------------------------------------------------------------------ users
 

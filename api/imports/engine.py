@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -20,8 +20,9 @@ from api.errors import problem_of
 from api.imports import tsunagi_csv
 from api.imports.rows import BadRow, Entry, Kind, Parsed, RowError
 from api.imports.text import Unreadable, decoded
+from audit.chain import chained
 from domain.account import Account
-from domain.application import Tsunagi
+from domain.application import Recorded, Tsunagi
 from domain.errors import (
     AccountNotFound,
     ConcurrencyConflict,
@@ -30,13 +31,14 @@ from domain.errors import (
     NotPermitted,
     UserNotFound,
 )
-from domain.idempotency import Idempotency, IdempotencyKeyReused
+from domain.idempotency import Idempotency, IdempotencyKeyReused, IdempotentRequest
 from domain.users import User
 from domain.values import Actor, RequestKind, Role, local_today
 
 ACCOUNT_CODES = uuid5(NAMESPACE_URL, "https://tsunagi.example/import/account-codes")
 IMPORTED_CADENCE_DAYS = 14  # an imported account's visit rhythm until one is agreed
 ATTEMPTS = 3  # a row whose account another writer moved on is applied again on the new state
+BATCH_ROWS = 500  # rows saved in one transaction by a real run
 REQUEST_KINDS = {"短納期": RequestKind.RUSH_DELIVERY, "値下げ": RequestKind.DISCOUNT,
                  "特別対応": RequestKind.SPECIAL_HANDLING}
 PARSERS: dict[str, Callable[[str], Iterator[Parsed]]] = {tsunagi_csv.NAME: tsunagi_csv.parse}
@@ -114,13 +116,14 @@ def run_import(app: Tsunagi, actor: Actor, data: bytes, *, format: str,
                           encoding=encoding, dry_run=dry_run, rows=len(parsed))
     ledger: Ledger = DryRun(app) if dry_run else Store(app)
     rows = Rows(app, ledger, Actor(actor.user_id, Role.MANAGER), report, parsed)
+    ledger.expect([rows.claim(item) for item in parsed if isinstance(item, Entry)])
     for done, item in enumerate(parsed, start=1):
-        if isinstance(item, BadRow):
-            report.rejected.append(item)
-        else:
-            rows.apply(item)
+        rows.take(item)
+        if ledger.full:
+            rows.flush()
         if progress is not None:
             progress(done, len(parsed))
+    rows.flush()
     return report
 
 
@@ -135,14 +138,40 @@ class Ledger(Protocol):
 
     def fresh(self, account_id: UUID) -> Account | None: ...
 
+    def expect(self, claims: Sequence[Idempotency]) -> None: ...
+
+    one_by_one: bool  # each row saved in its own transaction as it is kept
+
+    @property
+    def full(self) -> bool: ...
+
+    def save_batch(self) -> bool: ...
+
 
 class Store:
-    """A real run: each row saved with its identity, in one transaction."""
+    """A real run: rows kept in a batch and saved with their identities in one transaction
+    (``BATCH_ROWS`` at a time); or, ``one_by_one``, each row in its own."""
 
     def __init__(self, app: Tsunagi) -> None:
         self.app = app
+        self.one_by_one = False
+        self.working: dict[UUID, Account] = {}  # the batch's accounts, their events pending
+        self.rows: list[tuple[Idempotency, Recorded]] = []
+        self.claims: dict[str, str] = {}  # the batch's rows: key → fingerprint
+        self.recorded: dict[UUID, str] = {}  # rows of the file recorded before it began
+
+    def expect(self, claims: Sequence[Idempotency]) -> None:
+        """Learn at once which of the file's rows were recorded before (record id →
+        fingerprint), instead of asking row by row. A row saved meanwhile by a copy of
+        this import makes its batch fail whole; saved one by one, each row asks again."""
+        stored = chained(self.app.recorder).first_events([c.record_id for c in claims])
+        self.recorded = {event.originator_id: event.fingerprint
+                         for event in map(self.app.mapper.to_domain_event, stored)
+                         if isinstance(event, IdempotentRequest.Recorded)}
 
     def account(self, account_id: UUID) -> Account | None:
+        if account_id in self.working:
+            return copy.deepcopy(self.working[account_id])
         written = self.app.last_written(account_id)
         return copy.deepcopy(written) if written is not None else self.fresh(account_id)
 
@@ -153,11 +182,46 @@ class Store:
             return None
 
     def seen(self, claim: Idempotency) -> bool:
-        return self.app.imported_before(claim) is not None
+        earlier = self.claims.get(claim.key)
+        if earlier is not None and earlier != claim.fingerprint:
+            raise IdempotencyKeyReused("another row of this file has the same 元ID")
+        if earlier is not None:
+            return True
+        if self.one_by_one:
+            return self.app.imported_before(claim) is not None
+        before = self.recorded.get(claim.record_id)
+        if before is not None and before != claim.fingerprint:
+            raise IdempotencyKeyReused("recorded before with other content")
+        return before is not None
 
     def keep(self, account: Account, claim: Idempotency) -> bool:
-        """Saved; False when the same row was saved by a copy of this import meanwhile."""
-        return not self.app.save_imported(account, claim).replayed
+        """Kept for the batch (or saved, one by one); False when the same row was saved by
+        a copy of this import meanwhile."""
+        if self.one_by_one:
+            return not self.app.save_imported(account, claim).replayed
+        self.rows.append((claim, Recorded(account.id, account.version, account.last_event_id)))
+        self.working[account.id] = account
+        self.claims[claim.key] = claim.fingerprint
+        return True
+
+    @property
+    def full(self) -> bool:
+        return len(self.rows) >= BATCH_ROWS
+
+    def save_batch(self) -> bool:
+        """Save the batch in one transaction; False, with nothing saved, when it cannot be
+        saved whole (another writer moved an account on, a copy of this import saved one
+        of its rows, an owner refused)."""
+        try:
+            if self.rows:
+                self.app.save_imported_rows(list(self.working.values()), self.rows)
+            return True
+        except (ConcurrencyConflict, DomainError):
+            return False
+        finally:
+            self.working.clear()
+            self.rows.clear()
+            self.claims.clear()
 
 
 class DryRun:
@@ -176,6 +240,9 @@ class DryRun:
     def fresh(self, account_id: UUID) -> Account | None:
         return self.account(account_id)
 
+    def expect(self, claims: Sequence[Idempotency]) -> None:
+        self.store.expect(claims)
+
     def seen(self, claim: Idempotency) -> bool:
         earlier = self.claims.get(claim.key)
         if earlier is not None and earlier != claim.fingerprint:
@@ -186,6 +253,12 @@ class DryRun:
         account.collect_events()
         self.accounts[account.id] = account
         self.claims[claim.key] = claim.fingerprint
+        return True
+
+    one_by_one = False
+    full = False
+
+    def save_batch(self) -> bool:
         return True
 
 
@@ -208,10 +281,50 @@ class Rows:
         self.first_rows = first_rows(parsed)
         self.promises: dict[UUID, dict[str, str]] = {}
         self.reps: dict[str, User | None] = {}
+        self.batch: list[Parsed] = []  # taken since the last flush
+        self.counted = self._counts()  # the report as the last flush left it
+
+    def take(self, item: Parsed) -> None:
+        self.batch.append(item)
+        if isinstance(item, BadRow):
+            self.report.rejected.append(item)
+        else:
+            self.apply(item)
+
+    def flush(self) -> None:
+        """Save the rows taken since the last flush. A batch that cannot be saved whole is
+        taken again row by row, each saved on its own, so each row is judged alone (and
+        the report counts what was saved)."""
+        batch, self.batch = self.batch, []
+        if not self.ledger.save_batch():
+            self._restore(self.counted)
+            self.promises.clear()  # they named promises of the batch, which was not saved
+            self.ledger.one_by_one = True
+            try:
+                for item in batch:
+                    self.take(item)
+            finally:
+                self.ledger.one_by_one = False
+                self.batch = []
+        self.counted = self._counts()
+
+    def _counts(self) -> tuple[int, int, int, int, int]:
+        r = self.report
+        return (r.accepted, len(r.rejected), r.accounts_created, r.events_appended,
+                r.duplicates)
+
+    def _restore(self, counts: tuple[int, int, int, int, int]) -> None:
+        r = self.report
+        (r.accepted, rejected, r.accounts_created, r.events_appended, r.duplicates) = counts
+        del r.rejected[rejected:]
+
+    def claim(self, entry: Entry) -> Idempotency:
+        """The row's identity: format + 元ID (or its content), and a fingerprint of it."""
+        return Idempotency(principal=f"import:{self.report.format}", key=entry.identity,
+                           fingerprint=entry.fingerprint)
 
     def apply(self, entry: Entry) -> None:
-        claim = Idempotency(principal=f"import:{self.report.format}", key=entry.identity,
-                            fingerprint=entry.fingerprint)
+        claim = self.claim(entry)
         try:
             if self.ledger.seen(claim):
                 self.report.duplicates += 1
@@ -233,9 +346,10 @@ class Rows:
         account = self.ledger.account(account_id)
         for attempt in range(1, ATTEMPTS + 1):
             opened = account is None
+            batched = 0 if account is None else len(account.pending_events)  # earlier rows'
             changed = self._changed(account, account_id, entry)
             try:
-                events = len(changed.pending_events)
+                events = len(changed.pending_events) - batched
                 if not self.ledger.keep(changed, claim):
                     self.report.duplicates += 1
                     return

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.imports import ImportRefused, run_import
+from api.imports import ImportRefused, engine, run_import
 from api.imports.engine import account_id_of
 from audit.chain import chained
 from audit.verify import verify
@@ -16,7 +16,7 @@ from domain.account import Account
 from domain.application import Tsunagi
 from projections.history import HistoryView
 from projections.runner import Projector
-from tests.conftest import JST, Clock, register_cast, 人事の管理者, 田中課長
+from tests.conftest import JST, Clock, register_cast, 人事の管理者, 佐藤さん, 田中課長
 
 SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
 HEADER = "取引先コード,取引先名,日時,種別,担当者,件名,内容,相手,次回アクション,期日,結果,元ID\n"
@@ -108,6 +108,59 @@ def test_a_rep_who_has_left_keeps_the_history_from_before_he_left(office: Tsunag
     assert [bad.public() for bad in report.rejected] == [{"row": 12, "errors": [
         {"column": "担当者", "msg": "担当者 sato は2026-11-20 から無効になっています"
                                    "（無効になる前の行だけ取り込めます）"}]}]
+
+
+def test_rows_are_saved_in_batches_and_a_promise_closes_across_them(
+        office: Tsunagi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three rows a transaction: 新カタログ's promise (row 3) and its outcome (row 4) fall in
+    two batches, and the outcome still finds the promise; the report counts each row once."""
+    monkeypatch.setattr(engine, "BATCH_ROWS", 3)
+    saved: list[int] = []
+    real_save = office.save_imported_rows
+    monkeypatch.setattr(office, "save_imported_rows", lambda accounts, rows: (
+        saved.append(len(rows)), real_save(accounts, rows))[1])
+
+    report = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+
+    assert saved == [3, 3, 3, 1]
+    assert (report.accepted, report.rejected, report.accounts_created) == (10, [], 2)
+    yamada = office.get_account(山田製作所)
+    assert [p.status for p in yamada.promises.values()] == ["kept"]
+    assert report.events_appended == len(list(office.events.get(山田製作所))) + len(
+        list(office.events.get(川口商店)))
+    assert verify(chained(office.recorder), mapper=office.mapper).ok
+
+
+def test_a_batch_another_writer_got_in_before_is_saved_row_by_row(
+        office: Tsunagi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the 日報 imports, 佐藤さん records a visit on 株式会社山田製作所 live: the batch
+    holding that account's next rows cannot be saved whole, so its five rows are saved one
+    by one on the account as it now stands — each once, none lost, the live visit kept."""
+    monkeypatch.setattr(engine, "BATCH_ROWS", 5)
+    one_by_one: list[int] = []
+    real_save = office.save_imported
+    monkeypatch.setattr(office, "save_imported", lambda account, claim: (
+        one_by_one.append(1), real_save(account, claim))[1])
+
+    def meanwhile(done: int, _: int) -> None:
+        if done == 6:  # the second batch has begun, nothing of it saved
+            office.record_visit(佐藤さん, 山田製作所, purpose="定期訪問", summary="取込の最中に",
+                                occurred_at=datetime(2024, 6, 10, 10, tzinfo=JST))
+
+    report = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv",
+                        progress=meanwhile)
+
+    assert len(one_by_one) == 5
+    assert (report.accepted, report.rejected, report.duplicates) == (10, [], 0)
+    summaries = [e.summary for e in office.events.get(山田製作所)
+                 if isinstance(e, Account.VisitRecorded)]
+    assert summaries == ["新ラインの立ち上げで忙しそう。雑談は少なめ", "取込の最中に",
+                         "鈴木さんの初訪問。部長と雑談"]
+    assert report.events_appended == len(list(office.events.get(山田製作所))) - 1 + len(
+        list(office.events.get(川口商店)))
+    again = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    assert (again.accepted, again.duplicates) == (0, 10)
+    assert verify(chained(office.recorder), mapper=office.mapper).ok
 
 
 def test_a_dry_run_reports_the_same_but_appends_nothing(office: Tsunagi) -> None:
