@@ -44,7 +44,7 @@ from audit.verify import Digest
 from audit.verify import digest as audit_digest
 from audit.verify import verify as audit_verify
 from domain.application import Tsunagi
-from domain.errors import DomainError
+from domain.errors import DomainError, StoreUnavailable
 from domain.values import Actor, Role
 from projections import VIEW_NAMES, quarantine
 from projections.listening import LogListener
@@ -403,6 +403,10 @@ def import_file(
         except ImportRefused as exc:
             application.close()
             fail(str(exc))
+        except StoreUnavailable as exc:
+            application.close()
+            fail(f"{exc}; the rows saved so far are kept: run the same import again and "
+                 "each row is appended once")
     application.close()
     _print_import(report.public())
     raise typer.Exit(code=1 if report.rejected else 0)

@@ -29,6 +29,7 @@ from domain.errors import (
     DomainError,
     ItemNotFound,
     NotPermitted,
+    StoreUnavailable,
     UserNotFound,
 )
 from domain.idempotency import Idempotency, IdempotencyKeyReused, IdempotentRequest
@@ -216,7 +217,9 @@ class Store:
             if self.rows:
                 self.app.save_imported_rows(list(self.working.values()), self.rows)
             return True
-        except (ConcurrencyConflict, DomainError):
+        except StoreUnavailable:
+            raise  # the import stops (503; exit 2): the rows saved so far stay, once
+        except DomainError:  # ConcurrencyConflict, NotAnActiveRep
             return False
         finally:
             self.working.clear()
@@ -335,6 +338,8 @@ class Rows:
                                         "います（訂正は画面から訂正として記録してください）")
         except RowRefused as exc:
             self.report.rejected.append(BadRow(entry.row, (exc.error,)))
+        except StoreUnavailable:
+            raise  # not the row's fault: the import stops, and can be run again
         except DomainError as exc:
             self._reject(entry, _column(exc), _japanese(exc, entry))
 

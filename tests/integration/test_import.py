@@ -14,6 +14,7 @@ from audit.chain import chained
 from audit.verify import verify
 from domain.account import Account
 from domain.application import Tsunagi
+from domain.errors import StoreUnavailable
 from projections.history import HistoryView
 from projections.runner import Projector
 from tests.conftest import JST, Clock, register_cast, 人事の管理者, 佐藤さん, 田中課長
@@ -161,6 +162,23 @@ def test_a_batch_another_writer_got_in_before_is_saved_row_by_row(
     again = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
     assert (again.accepted, again.duplicates) == (0, 10)
     assert verify(chained(office.recorder), mapper=office.mapper).ok
+
+
+def test_a_store_that_stops_answering_stops_the_import_rather_than_refuse_its_rows(
+        office: Tsunagi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database goes away mid-import: that is not the rows' fault — the import stops
+    (503 over HTTP, exit 2 on the CLI) instead of reporting every row as refused, and run
+    again it appends each row once."""
+    def down(*_: object) -> None:
+        raise StoreUnavailable("the event store did not answer")
+
+    monkeypatch.setattr(office, "save_imported_rows", down)
+    monkeypatch.setattr(office, "save_imported", down)
+    with pytest.raises(StoreUnavailable):
+        run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    monkeypatch.undo()
+    report = run_import(office, 田中課長, SAMPLE.read_bytes(), format="tsunagi-csv")
+    assert (report.accepted, report.duplicates, report.rejected) == (10, 0, [])
 
 
 def test_a_dry_run_reports_the_same_but_appends_nothing(office: Tsunagi) -> None:
