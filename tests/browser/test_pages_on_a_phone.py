@@ -1,18 +1,25 @@
-"""On a phone (390 px wide): the dossier and the account page of 株式会社山田製作所, handed
-from 佐藤さん to 鈴木さん, read without scrolling sideways; 「この点数の出し方」 opened, and the
-review (振り返り) recorded from its form, which ends its warning. Screenshots beside the
-others."""
+"""On a phone (390×844): every page a rep or a manager meets on the road — the route (day
+and week), the accounts, 株式会社山田製作所 handed from 佐藤さん to 鈴木さん with its dossier,
+audit and one event, the team board and the sign-in page — reads without scrolling sideways,
+each table a stack of cards whose cells are wide enough to read, every control a thumb can
+hit; 「この点数の出し方」 opened, and the review (振り返り) recorded from its form, which ends
+its warning. A full-page screenshot of each, beside the others."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from playwright.sync_api import expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import Person, Server
+from tests.browser.conftest import SCREENSHOTS, Person, Server
 
 PHONE = {"width": 390, "height": 844}
 SignIn = Callable[[str], Person]
+NARROWEST_CELL = 48
+THUMB = 44
 
 
 def handed_over(server: Server) -> str:
@@ -50,18 +57,119 @@ def handed_over(server: Server) -> str:
         return account
 
 
-def test_the_dossier_and_the_account_fit_a_phone(server: Server, sign_in: SignIn) -> None:
-    account = handed_over(server)
-    suzuki = sign_in("suzuki")
-    suzuki.page.set_viewport_size(PHONE)
-    for path, name in ((f"/accounts/{account}/dossier", "dossier-phone"),
-                       (f"/accounts/{account}", "account-phone")):
-        suzuki.go(path)
-        suzuki.page.wait_for_load_state()
-        wide = suzuki.page.evaluate("document.documentElement.scrollWidth")
-        suzuki.screenshot(name)
-        assert wide <= PHONE["width"], f"{path} is {wide} px wide on a 390 px phone"
-    assert not suzuki.console_errors
+@dataclass(frozen=True)
+class OnTheRoad:
+    yamada: str  # 株式会社山田製作所, handed from 佐藤さん to 鈴木さん
+    plant: str  # a second site of 鈴木さん's with a promise overdue, a complaint and a request
+    event: str  # 佐藤さん's visit to 株式会社山田製作所
+
+    def path(self, template: str) -> str:
+        return template.format(yamada=self.yamada, event=self.event)
+
+
+@pytest.fixture(scope="module")
+def on_the_road(server: Server) -> OnTheRoad:
+    yamada = handed_over(server)
+    with server.api("tanaka") as tanaka, server.api("suzuki") as suzuki:
+        plant = str(tanaka.post("/v1/accounts", json={
+            "name": "株式会社山田製作所 北関東第二工場（旧・山田精密機械工業株式会社）",
+            "owner_rep_id": "suzuki", "visit_cadence_days": 30,
+            "started_on": "2026-09-01"}).json()["account_id"])
+        base = f"/v1/accounts/{plant}"
+        for kind, body in (
+            ("visits", {"occurred_at": "2026-10-01T14:00:00+09:00", "purpose": "新製品の紹介",
+                        "summary": "工場長の今井さんは品質の話に関心が高い",
+                        "attendees": ["今井 工場長"], "small_talk": False,
+                        "next_action": "試作品を持参する"}),
+            ("promises", {"description": "試作品（精密ボルト M6・三種）を工場に届ける",
+                          "due_date": "2026-11-25", "made_to": "今井 工場長"}),
+            ("complaints", {"received_at": "2026-11-20T11:00:00+09:00",
+                            "subject": "請求書の宛名の誤り（二か月連続）",
+                            "detail": "経理から再発行の依頼", "severity": "medium"}),
+            ("requests", {"kind": "rush_delivery", "detail": "年末の増産分を三日で納品してほしい"}),
+            ("notes", {"text": "前任の話は禁句。価格の話は経理の中村さんを通す",
+                       "topic": "taboo"}),
+        ):
+            answer = suzuki.post(f"{base}/{kind}", json=body)
+            assert answer.status_code == 201, answer.text
+        visits = suzuki.get(f"/v1/accounts/{yamada}/history",
+                            params={"kind": "visit_recorded"}).json()["items"]
+    return OnTheRoad(yamada, plant, str(visits[0]["event_id"]))
+
+
+PAGES = {  # page: (who reads it, where)
+    "route-day": ("suzuki", "/route?date=2026-11-30"),
+    "route-week": ("suzuki", "/route?span=week&date=2026-11-30"),
+    "accounts": ("suzuki", "/accounts"),
+    "account": ("suzuki", "/accounts/{yamada}"),
+    "dossier": ("suzuki", "/accounts/{yamada}/dossier"),
+    "audit": ("tanaka", "/accounts/{yamada}/audit"),
+    "event": ("suzuki", "/accounts/{yamada}/events/{event}"),
+    "team-board": ("tanaka", "/team?date=2026-11-30"),
+    "login": (None, "/login"),
+}
+
+MEASURE = """({cell: narrowest, thumb}) => {
+  const shown = (element) => element.getClientRects().length > 0
+    && getComputedStyle(element).visibility !== "hidden";
+  const words = (element) => `${element.tagName.toLowerCase()} 「${
+    (element.innerText || element.value || element.getAttribute("aria-label") || "")
+      .trim().slice(0, 24)}」`;
+  const narrow = [], sideways = [], small = [];
+  for (const cell of document.querySelectorAll("main :is(td, th, dt, dd)")) {
+    const width = cell.getBoundingClientRect().width;
+    if (shown(cell) && cell.innerText.trim() && width < narrowest)
+      narrow.push(`${words(cell)} ${width.toFixed(1)} px`);
+  }
+  for (const table of document.querySelectorAll("main table")) {
+    if (shown(table) && table.scrollWidth > table.clientWidth + 1)
+      sideways.push(`${words(table.querySelector("th, td") || table)} ${table.scrollWidth} px`);
+  }
+  const targets = "button, summary, select, input:not([type=hidden]):not([type=checkbox])," +
+    " .site-header a, .switch a, a.button, main table a, .timeline-more a";
+  for (const target of document.querySelectorAll(targets)) {
+    const box = target.getBoundingClientRect();
+    if (shown(target) && box.height < thumb)
+      small.push(`${words(target)} ${box.height.toFixed(1)} px high`);
+  }
+  return {wide: document.scrollingElement.scrollWidth, screen: window.innerWidth,
+          narrow, sideways, small};
+}"""
+
+
+def a_phone_at(browser: Browser, server: Server, sign_in: SignIn, who: str | None) -> Page:
+    if who is not None:
+        person = sign_in(who)
+        person.page.set_viewport_size(PHONE)
+        return person.page
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", viewport=PHONE)
+    return context.new_page()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_fits_a_phone(name: str, on_the_road: OnTheRoad, server: Server,
+                                 browser: Browser, sign_in: SignIn) -> None:
+    who, where = PAGES[name]
+    page = a_phone_at(browser, server, sign_in, who)
+    try:
+        answer = page.goto(server.url + on_the_road.path(where))
+        assert answer is not None and answer.ok, f"{where}: {answer and answer.status}"
+        page.wait_for_load_state()
+        if name == "account":  # the record forms a rep opens on the road
+            for summary in page.locator("#record ~ details > summary").all():
+                summary.click()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+        found: dict[str, Any] = page.evaluate(MEASURE, {"cell": NARROWEST_CELL, "thumb": THUMB})
+    finally:
+        if who is None:
+            page.context.close()
+    assert found["screen"] == PHONE["width"]
+    assert found["wide"] <= found["screen"], f"{name} is {found['wide']} px wide on a phone"
+    assert not found["sideways"], f"{name}: a table scrolls sideways: {found['sideways']}"
+    assert not found["narrow"], f"{name}: cells narrower than {NARROWEST_CELL} px: " \
+        f"{found['narrow']}"
+    assert not found["small"], f"{name}: tap targets under {THUMB} px: {found['small']}"
 
 
 def review_pending(server: Server) -> tuple[str, str]:
