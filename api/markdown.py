@@ -145,9 +145,14 @@ def render(dossier: dict[str, Any], people: Names) -> str:
 
 def _title(d: dict[str, Any], people: Names) -> Lines:
     account = d["account"]
-    return [f"# 引き継ぎ資料: {text(account['name'])}", "",
-            f"時点: {_jst(d['as_of']['at'])}（版 {d['as_of']['version']}）", "",
-            f"取引開始: {_jst(account.get('opened_at'))}"]
+    lines = [f"# 引き継ぎ資料: {text(account['name'])}", "",
+             f"時点: {_jst(d['as_of']['at'])}（版 {d['as_of']['version']}）", "",
+             f"取引開始: {_jst(account.get('opened_at'))}"]
+    details = [f"- {labels.DETAIL_JA[field]}: {text(account[field]) or '（なし）'}"
+               for field in ("address", "phone", "area") if field in account]
+    details += [f"- 旧社名: {text(former['name'])}（{_jst(former['until'])} まで）"
+                f"{_cite(former, people)}" for former in account.get("former_names", [])]
+    return [*lines, "", *details] if details else lines
 
 
 def _handover(d: dict[str, Any], people: Names) -> Lines:

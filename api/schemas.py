@@ -6,8 +6,9 @@ from datetime import date
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, model_validator
 
+from domain.account import MAX_PHONE
 from domain.values import (
     LONG_TEXT,
     MAX_ANNUAL_VALUE_JPY,
@@ -70,6 +71,41 @@ class RecordedPublic(BaseModel):
     account_id: UUID
     version: int
     event_id: UUID
+
+
+DETAIL_FIELDS = ("name", "address", "phone", "area")
+
+
+class AccountDetailsChange(Body):
+    """What changed of the account's details; at least one of them. A field left out stays
+    as it was; an empty address, phone or area clears it (the name is never empty)."""
+
+    model_config = example(name="株式会社ヤマダ製作所", address="東京都大田区西蒲田1-2-3",
+                           phone="03-1234-5678", area="城南エリア")
+    name: str = Field(default="", max_length=SHORT_TEXT, pattern=NOT_BLANK,
+                      description="The company's name now (社名変更)")
+    address: str = Field(default="", max_length=SHORT_TEXT, description="所在地")
+    phone: str = Field(default="", max_length=MAX_PHONE, description="代表電話")
+    area: str = Field(default="", max_length=SHORT_TEXT, description="担当エリア")
+
+    @model_validator(mode="after")
+    def something_given(self) -> AccountDetailsChange:
+        if not self.model_fields_set:
+            raise ValueError("give at least one of: name, address, phone, area")
+        return self
+
+    def given(self) -> dict[str, str]:
+        """The fields sent, as sent."""
+        return {name: getattr(self, name) for name in DETAIL_FIELDS
+                if name in self.model_fields_set}
+
+
+class DetailsChangedPublic(BaseModel):
+    account_id: UUID
+    version: int
+    event_id: UUID | None = Field(description=(
+        "The event recorded; null when every value sent was already the account's: "
+        "nothing was appended"))
 
 
 class CadenceChange(Body):

@@ -31,7 +31,8 @@ M = TypeVar("M", bound=BaseModel)
 def written(recorded: Recorded, *, item_key: str | None = None, item_id: str | None = None,
             status: int = 201) -> JSONResponse:
     body: dict[str, Any] = {"account_id": str(recorded.account_id), "version": recorded.version,
-                            "event_id": str(recorded.event_id)}
+                            "event_id": None if recorded.event_id is None
+                            else str(recorded.event_id)}
     if item_key:
         body[item_key] = recorded.item_id or item_id
     return JSONResponse(body, status_code=status, headers={"ETag": f'"{recorded.version}"'})

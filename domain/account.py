@@ -35,6 +35,7 @@ from domain.values import (
     MAX_ANNUAL_VALUE_JPY,
     MAX_CADENCE_DAYS,
     MAX_MINUTES_LATE,
+    SHORT_TEXT,
     Actor,
     Channel,
     NoteKind,
@@ -62,6 +63,9 @@ from domain.values import (
     start_of_day,
     text_list,
 )
+
+DETAILS = ("address", "phone", "area")  # an account's details beside its name
+MAX_PHONE = 40
 
 
 def new_item_id() -> str:
@@ -236,6 +240,14 @@ class Account(Aggregate):
 
     _source: dict[str, Any] | None = None  # set only while commands run for an imported row
 
+    # The account's own details beside its name (DetailsChanged): empty until first given.
+    # Class defaults, not set in __init__, so an account, or a snapshot, from before details
+    # existed reads as having none, and an account never given details keeps the state (and
+    # the snapshots) it always had.
+    address: str = ""
+    phone: str = ""
+    area: str = ""
+
     @contextmanager
     def sourced(self, source: dict[str, Any]) -> Iterator[Account]:
         """Commands run within carry ``source`` on their events: an imported row goes
@@ -250,6 +262,59 @@ class Account(Aggregate):
     @property
     def last_event_id(self) -> UUID:
         return self.pending_events[-1].event_id  # type: ignore[attr-defined, no-any-return]
+
+    # ------------------------------------------------------------------ details (取引先情報)
+
+    class DetailsChanged(Event):
+        """The customer's own details as they are now: a new company name (社名変更), a new
+        address (移転), phone number or sales area. Only what changed is given; None: as it
+        was. An empty address, phone or area clears it; the name is never empty."""
+
+        name: str | None
+        address: str | None
+        phone: str | None
+        area: str | None
+
+        def apply(self, account: Account) -> None:
+            if self.name is not None:
+                account.name = self.name
+            for detail in DETAILS:
+                value = getattr(self, detail)
+                if value is not None:
+                    setattr(account, detail, value)
+
+    def may_change_details(self, actor: Actor) -> bool:
+        return actor.role in (Role.MANAGER, Role.ADMIN) or actor.user_id == self.owner_rep_id
+
+    def change_details(
+        self,
+        actor: Actor,
+        now: datetime,
+        *,
+        name: str | None = None,
+        address: str | None = None,
+        phone: str | None = None,
+        area: str | None = None,
+    ) -> None:
+        """Record the details that differ from the account's; values it already has are
+        not recorded again, and when none differs nothing is recorded."""
+        if not self.may_change_details(actor):
+            raise NotPermitted("only the owner, a manager or an admin changes the account's "
+                               "details")
+        given = {
+            "name": None if name is None else required_text(name, "name"),
+            "address": None if address is None else optional_text(address, "address",
+                                                                  SHORT_TEXT),
+            "phone": None if phone is None else optional_text(phone, "phone", MAX_PHONE),
+            "area": None if area is None else optional_text(area, "area", SHORT_TEXT),
+        }
+        if all(value is None for value in given.values()):
+            raise InvalidValue("say what changed: name, address, phone or area", field="name")
+        changed = {field: value if value is not None and value != getattr(self, field)
+                   else None for field, value in given.items()}
+        if all(value is None for value in changed.values()):
+            return
+        self._record(self.DetailsChanged, actor, now, **changed)
 
     # ------------------------------------------------------------------ rhythm and visits
 

@@ -72,7 +72,7 @@ class Recorded:
 
     account_id: UUID
     version: int
-    event_id: UUID
+    event_id: UUID | None  # None: the command found nothing to record (nothing appended)
     item_id: str | None = None
     position: int | None = None  # the event's place in the notification log
     replayed: bool = False  # a repeat of an idempotent request: nothing new was recorded
@@ -331,6 +331,10 @@ class Tsunagi(Application[UUID]):
         if expected_version is not None and account.version != expected_version:
             raise VersionMismatch(expected_version, account.version)
         item_id = command(account, self.clock())
+        if not account.pending_events:  # nothing to record (the values were already so)
+            unchanged = Recorded(account.id, account.version, None, item_id)
+            return unchanged if idempotency is None else self._save_recorded(
+                account, unchanged, idempotency)
         self._check_new_owners(account)
         recorded = Recorded(account.id, account.version, account.last_event_id, item_id)
         recorded = self._save_recorded(account, recorded, idempotency)
@@ -514,6 +518,7 @@ class Tsunagi(Application[UUID]):
         return None
 
     # One method per Account command, so callers read as the domain does.
+    change_details = _command(Account.change_details)
     agree_visit_cadence = _command(Account.agree_visit_cadence)
     record_visit = _command(Account.record_visit)
     make_promise = _command(Account.make_promise)

@@ -35,7 +35,7 @@ import copy
 from datetime import datetime
 from typing import Any, ClassVar
 
-from domain.account import Account
+from domain.account import DETAILS, Account
 from projections import health, health_score
 from projections.base import (
     CHECKPOINT_EVERY,
@@ -144,6 +144,20 @@ def _visit(doc: Document, e: Account.VisitRecorded) -> None:
     for stakeholder in doc["stakeholders"]:
         if attended(stakeholder["name"], e.attendees):
             stakeholder["last_contact"] = {"at": iso(e.occurred_at), "event_id": event_id(e)}
+
+
+def _details_changed(doc: Document, e: Account.DetailsChanged) -> None:
+    """The account's name and details as they are now, citing each change; a name it had
+    before is kept (``former_names``): the customer's old papers and people still use it."""
+    account = doc["account"]
+    if e.name is not None and e.name != account["name"]:
+        account.setdefault("former_names", []).append(
+            _item(e, name=account["name"], until=iso(e.occurred_at)))
+    for field in ("name", *DETAILS):
+        value = getattr(e, field)
+        if value is not None:
+            account[field] = value
+    _cite(account, e)
 
 
 def _promise_made(doc: Document, e: Account.PromiseMade) -> None:
@@ -419,6 +433,7 @@ def _cadence_agreed(doc: Document, e: Account.VisitCadenceAgreed) -> None:
 
 
 HANDLERS: Handlers = {
+    Account.DetailsChanged: _details_changed,
     Account.VisitCadenceAgreed: _cadence_agreed,
     Account.VisitRecorded: _visit,
     Account.PromiseMade: _promise_made,

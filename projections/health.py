@@ -464,7 +464,7 @@ HANDLERS: Handlers = {
     Account.RecordCorrected: _corrected,
 }
 IGNORED = frozenset({  # no evidence of a tenure's health
-    Account.ProposalGiven, Account.ProposalReactionRecorded,
+    Account.DetailsChanged, Account.ProposalGiven, Account.ProposalReactionRecorded,
     Account.NoteAdded, Account.HandoverInitiated, Account.HandoverDossierAcknowledged,
     Account.HandoverJointVisitMade, Account.HandoverCustomerInformed,
 })

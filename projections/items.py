@@ -43,6 +43,12 @@ class ItemRows:
         return [(item_id, row) for (account, item_id), row in list(self.rows.items())
                 if account == account_id and row[0] == kind]
 
+    def rename(self, account_id: str, name: str) -> None:
+        """Every row of the account that names it (``name`` in its payload) names it so."""
+        for (account, item_id), (kind, rep_id, day, payload) in list(self.rows.items()):
+            if account == account_id and "name" in payload and payload["name"] != name:
+                self.put(account, item_id, kind, rep_id, day, {**payload, "name": name})
+
     def put(self, account_id: str, item_id: str, kind: str, rep_id: str, day: str,
             payload: dict[str, Any]) -> None:
         key = (account_id, item_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from domain.account import Account
+from domain.account import DETAILS, Account
 from projections.base import (
     CHECKPOINT_EVERY,
     AccountDocumentView,
@@ -205,11 +205,20 @@ def _record_corrected(doc: Document, e: Account.RecordCorrected) -> None:
         doc["contract"].update(fixes)
 
 
+def _details_changed(doc: Document, e: Account.DetailsChanged) -> None:
+    """The name, and each detail given; a detail never given is not in the document."""
+    for field in ("name", *DETAILS):
+        value = getattr(e, field)
+        if value is not None:
+            doc[field] = value
+
+
 def _visit_recorded(doc: Document, e: Account.VisitRecorded) -> None:
     _remember_visit(doc, event_id(e), e.occurred_at)
 
 
 HANDLERS: Handlers = {
+    Account.DetailsChanged: _details_changed,
     Account.VisitCadenceAgreed: _cadence_agreed,
     Account.VisitRecorded: _visit_recorded,
     Account.PromiseMade: _promise_made,

@@ -105,6 +105,12 @@ def _cadence_agreed(rows: _Rows, account_id: str, e: Account.VisitCadenceAgreed)
     _put_visit(rows, account_id, rep_id, payload)
 
 
+def _details_changed(rows: _Rows, account_id: str, e: Account.DetailsChanged) -> None:
+    """A new name on every row of the account (the other details are not on the route)."""
+    if e.name is not None:
+        rows.rename(account_id, e.name)
+
+
 def _visit_recorded(rows: _Rows, account_id: str, e: Account.VisitRecorded) -> None:
     _remember_visit(rows, account_id, event_id(e), e.occurred_at)
 
@@ -194,6 +200,7 @@ def _correct(rows: _Rows, account_id: str, e: Account.RecordCorrected) -> None:
 
 HANDLERS: dict[type[Account.Event], _Handler] = {
     Account.Opened: _opened,
+    Account.DetailsChanged: _details_changed,
     Account.VisitCadenceAgreed: _cadence_agreed,
     Account.VisitRecorded: _visit_recorded,
     Account.PromiseMade: _promise_made,

@@ -65,6 +65,13 @@ def _opened(rows: _Rows, account_id: str, e: Account.Opened) -> None:
         "annual_value_jpy": None, "renewal_event_id": None, "parties": {}})
 
 
+def _details_changed(rows: _Rows, account_id: str, e: Account.DetailsChanged) -> None:
+    """A new name on every row of the account, precedents granted under the old one too
+    (the board names the customer as it is now)."""
+    if e.name is not None:
+        rows.rename(account_id, e.name)
+
+
 def _contract_renewed(rows: _Rows, account_id: str, e: Account.ContractRenewed) -> None:
     rep_id, payload = rows.account(account_id)
     payload.update(contract_end=e.contract_end.isoformat(),
@@ -195,6 +202,7 @@ def _correct(rows: _Rows, account_id: str, e: Account.RecordCorrected) -> None:
 
 HANDLERS: dict[type[Account.Event], _Handler] = {
     Account.Opened: _opened,
+    Account.DetailsChanged: _details_changed,
     Account.ContractRenewed: _contract_renewed,
     Account.CustomerRequestReceived: _request_received,
     Account.CustomerRequestAnswered: _request_answered,

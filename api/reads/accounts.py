@@ -13,7 +13,7 @@ from api.reads.models import AccountPublic, AccountSummaryPublic, HealthPublic
 from api.reads.people import People
 from api.reads.warnings import named_warnings
 from api.settings import Settings
-from domain.account import Account
+from domain.account import DETAILS, Account
 from domain.application import Tsunagi
 from domain.values import Actor, Role
 from projections import health, quarantine, relationship
@@ -91,7 +91,8 @@ def relationship_and_evidence(views: Views, settings: Settings, account_id: UUID
 
 
 def _summary(doc: Document) -> dict[str, Any]:
-    return {name: doc.get(name) for name in SUMMARY_FIELDS}
+    """The relationship view's fields, and the account's details (null until given)."""
+    return {name: doc.get(name) for name in (*SUMMARY_FIELDS, *DETAILS)}
 
 
 def _health(reading: Reading, evidence: Document, at: datetime,

@@ -142,6 +142,9 @@ class AccountListPublic(BaseModel):
 class AccountPublic(AccountSummaryPublic):
     """The relationship view with health, now or as the account stood at ``as_of``."""
 
+    address: Annotated[str | None, Field(description="所在地; null until first given")] = None
+    phone: Annotated[str | None, Field(description="代表電話; null until first given")] = None
+    area: Annotated[str | None, Field(description="担当エリア; null until first given")] = None
     health: HealthPublic
     as_of: Instant | None = None
     as_of_basis: str | None = None

@@ -16,7 +16,13 @@ from api.params import DAY, INSTANT, SCHEMA_DAY, SCHEMA_INSTANT, parse_day, pars
 from api.reads.account_list import DEFAULT_PAGE, MAX_PAGE, ListAsk, account_list, people_of
 from api.reads.accounts import account_public
 from api.reads.models import public
-from api.schemas import AccountCreate, CadenceChange, RecordedPublic
+from api.schemas import (
+    AccountCreate,
+    AccountDetailsChange,
+    CadenceChange,
+    DetailsChangedPublic,
+    RecordedPublic,
+)
 from api.write_headers import IdempotencyDep
 from api.writes import WriteDep, write_body, written
 from domain.account import Account
@@ -96,3 +102,16 @@ def agree_cadence(account_id: UUID,
                   write: WriteDep) -> JSONResponse:
     """Record the visit rhythm agreed with the customer (訪問頻度)."""
     return write.record(account_id, Account.agree_visit_cadence, payload.model_dump(), status=200)
+
+
+@router.patch("/{account_id}", response_model=DetailsChangedPublic,
+              dependencies=[allow(Role.REP, Role.MANAGER, Role.ADMIN)],
+              summary="Change the account's details",
+              openapi_extra=request_body(AccountDetailsChange))
+def change_details(account_id: UUID,
+                   payload: Annotated[AccountDetailsChange, write_body(AccountDetailsChange)],
+                   write: WriteDep) -> JSONResponse:
+    """A new name (社名変更), address (移転), phone or area: the owner, a manager or an
+    admin. Values the account already has are not recorded again; when none differs,
+    nothing is appended (200, event_id null)."""
+    return write.record(account_id, Account.change_details, payload.given(), status=200)

@@ -32,7 +32,7 @@ KIND_JA = {
     "handover_joint_visit_made": "同行訪問", "handover_customer_informed": "担当交代の連絡",
     "handover_checkpoint_scheduled": "振り返り日の設定", "handover_completed": "引き継ぎ完了",
     "handover_cancelled": "引き継ぎ中止", "record_corrected": "記録の訂正",
-    "handover_checkpoint_held": "振り返りの実施",
+    "handover_checkpoint_held": "振り返りの実施", "details_changed": "取引先情報の変更",
 }
 
 def kind_ja(kind: str) -> str:
@@ -61,9 +61,11 @@ KIND_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
                              "handover_checkpoint_scheduled", "handover_checkpoint_held",
                              "handover_completed", "handover_cancelled")),
     "correction": ("訂正", ("record_corrected",)),
+    "details": ("取引先情報", ("account_opened", "details_changed")),
 }
 
 SEVERITY_JA = {"low": "低", "medium": "中", "high": "高"}
+DETAIL_JA = {"name": "取引先名", "address": "所在地", "phone": "電話", "area": "エリア"}
 COMPLAINT_STATUS_JA = {"received": "受付", "acknowledged": "初動済み", "apologised": "謝罪済み",
                        "remedy_proposed": "改善案提示", "resolved": "解決"}
 OUTCOME_JA = {"kept": "守った", "broken": "守れなかった", "cancelled": "取り消し"}
@@ -121,6 +123,7 @@ FIELD_JA = {
     "dossier_version": "資料のバージョン", "checkpoint_on": "振り返り日",
     "corrected_event_id": "訂正した記録", "corrected_version": "訂正した版",
     "corrected_kind": "訂正した記録の種類", "corrections": "訂正内容", "originals": "元の値",
+    "address": "所在地", "phone": "電話", "area": "エリア",
 }
 
 
@@ -173,6 +176,9 @@ def headline(item: dict[str, Any], people: Names) -> str:
         "account_opened": lambda: f"{get('name')} の取引を開始（訪問周期 "
                                   f"{get('visit_cadence_days')}日）",
         "visit_cadence_agreed": lambda: f"訪問周期を {get('visit_cadence_days')}日 に合意",
+        "details_changed": lambda: "、".join(
+            f"{DETAIL_JA[field]}: {get(field) or '（なし）'}" for field in DETAIL_JA
+            if get(field) is not None),
         "visit_recorded": lambda: f"{get('purpose')}: {get('summary') or '（内容なし）'}",
         "promise_made": lambda: f"{get('description')}（期限 {day(get('due_date'))}、"
                                 f"{get('made_to')}に）",

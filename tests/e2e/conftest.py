@@ -35,6 +35,10 @@ class Person:
         return self.client.post(url, json=json,
                                 headers={**self.auth, **kwargs.pop("headers", {})}, **kwargs)
 
+    def patch(self, url: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.client.patch(url, json=json,
+                                 headers={**self.auth, **kwargs.pop("headers", {})}, **kwargs)
+
 
 @dataclass
 class Office:
