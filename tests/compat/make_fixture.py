@@ -100,6 +100,8 @@ def _yamada(app: Tsunagi, clock: FixedClock) -> Story:
                        ("山本 花子", "資材担当", False, "neutral")))
     app.add_note(佐藤さん, yamada, text="月末は検収で忙しいので訪問は避ける",
                  kind="fact", topic="caution")
+    app.change_details(佐藤さん, yamada, address="埼玉県川口市本町1-2-3",
+                       phone="048-000-1234", area="県南")  # Account.DetailsChanged
     first_visit = app.record_visit(
         佐藤さん, yamada, occurred_at=clock.step(hours=1), purpose="定期訪問",
         summary="新ラインの立ち上げが遅れている", attendees=["山田 健"], small_talk=True,
