@@ -50,6 +50,18 @@ def test_the_account_page_in_japanese(web: WebOffice) -> None:
     assert page.headers["content-security-policy"].startswith("default-src 'self'")
 
 
+def test_the_account_page_shows_where_and_how_to_reach_the_customer(web: WebOffice) -> None:
+    account = record_a_day(web.office)
+    assert "所在地" not in web.佐藤さん.get(f"/accounts/{account}").text, "nothing given yet"
+    changed = web.office.佐藤さん.patch(f"/v1/accounts/{account}", {
+        "address": "埼玉県川口市本町1-2-3", "phone": "048-000-1234", "area": "県南"})
+    assert changed.status_code == 200, changed.text
+    text = web.佐藤さん.get(f"/accounts/{account}").text
+    assert "<dt>所在地</dt><dd>埼玉県川口市本町1-2-3</dd>" in text
+    assert '<a href="tel:048-000-1234">048-000-1234</a>' in text, "one tap to call"
+    assert "<dt>エリア</dt><dd>県南</dd>" in text
+
+
 def test_another_reps_account_is_not_found(web: WebOffice) -> None:
     account = record_a_day(web.office)
     for path in ("", "/dossier", "/timeline"):
