@@ -195,6 +195,8 @@ PROBLEM_SCHEMA = {
             "msg": {"type": "string"}}}},
     },
 }
+RETRY_AFTER_HEADER = {"Retry-After": {
+    "description": "Seconds to wait before asking again", "schema": {"type": "integer"}}}
 EVERY_ROUTE = {401: "no or unknown bearer token", 403: "this role may not use the route",
                404: "no such account (or not yours), item or route",
                405: "method not allowed", 422: "a value is malformed; errors name it",
@@ -218,8 +220,11 @@ def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
             for code, description in codes.items():
                 entry = responses.setdefault(str(code), {"description": description})
                 entry["content"] = problem_content
+                if code == 503:
+                    entry["headers"] = RETRY_AFTER_HEADER
             if path == "/health":
                 responses["503"] = {"description": "the store does not answer",
+                                    "headers": RETRY_AFTER_HEADER,
                                     "content": {"application/json": {"schema": {
                                         "type": "object"}}}}
     return schema

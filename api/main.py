@@ -26,6 +26,7 @@ from api.calendar_feeds import FeedStore
 from api.logging import configure_logging
 from api.middleware import BodyLimit, NoSniff, RequestLog
 from api.protocol import guarded
+from api.reads.models import ServiceHealthPublic
 from api.routes import (
     accounts,
     audit,
@@ -113,8 +114,8 @@ def create_app(settings: Settings | None = None, application: Tsunagi | None = N
     install_web(app)
     docs.install(app)
 
-    @app.get("/health", summary="Whether the store answers and the views keep up",
-             tags=["health"])
+    @app.get("/health", response_model=ServiceHealthPublic, tags=["health"],
+             summary="Whether the store answers and the views keep up")
     def health() -> JSONResponse:
         """200 when the store answers and every view is live; 503 (naming the view and why)
         when a view has stopped or its oldest unapplied event was recorded more than 60 s

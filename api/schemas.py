@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    WithJsonSchema,
+    model_validator,
+)
 
 from domain.account import MAX_PHONE
 from domain.values import (
@@ -16,7 +24,18 @@ from domain.values import (
     MAX_USER_ID,
     SHORT_TEXT,
     USER_ID,
+    Channel,
+    NoteKind,
+    NoteTopic,
+    PromiseOutcome,
+    ProposalKind,
+    Reaction,
+    RequestKind,
+    Role,
+    Severity,
+    Stance,
 )
+from domain.values import RequestAnswer as Answer
 
 Long = Field(default="", max_length=LONG_TEXT)
 NOT_BLANK = r"\S"  # required text has at least one character that is not a space
@@ -43,13 +62,17 @@ class UserCreate(Body):
     model_config = example(user_id="sato", name="佐藤 健", role="rep")
     user_id: str = Field(max_length=MAX_USER_ID, pattern=f"^{USER_ID.pattern}$")
     name: str = required()
-    role: Literal["rep", "manager", "auditor", "admin"]
+    role: Role
 
 
 class UserPublic(BaseModel):
+    """A registered user and their bearer token."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "user_id": "sato", "name": "佐藤 健", "role": "rep", "token": "sato.q3Jx9…"}]})
     user_id: str
     name: str
-    role: str
+    role: Role
     token: str | None = Field(description="Shown once. A replayed request returns null.")
 
 
@@ -67,7 +90,21 @@ class AccountCreate(Body):
         "health counts from the start of that day. Absent: now.")
 
 
+ACCOUNT_ID = "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+EVENT_ID = "0b6f3c1e-3d2a-4f8e-9c55-0f1d2e3a4b5c"
+ITEM_ID = "5d2e8a41-7c3b-4e9f-a1d6-2b8c4f0e9a73"
+
+
+def recorded(**item: str) -> ConfigDict:
+    """A write's answer, with an example on the account opened for 株式会社山田製作所."""
+    return ConfigDict(json_schema_extra={"examples": [
+        {"account_id": ACCOUNT_ID, "version": 7, "event_id": EVENT_ID, **item}]})
+
+
 class RecordedPublic(BaseModel):
+    """What a write recorded: the account's new version (also the ETag) and the event."""
+
+    model_config = recorded()
     account_id: UUID
     version: int
     event_id: UUID
@@ -101,11 +138,54 @@ class AccountDetailsChange(Body):
 
 
 class DetailsChangedPublic(BaseModel):
+    """What a change of details recorded (``event_id`` null when nothing changed)."""
+
+    model_config = recorded()
     account_id: UUID
     version: int
     event_id: UUID | None = Field(description=(
         "The event recorded; null when every value sent was already the account's: "
         "nothing was appended"))
+
+
+class VisitRecordedPublic(RecordedPublic):
+    model_config = recorded(visit_id=ITEM_ID)
+    visit_id: str
+
+
+class PromiseRecordedPublic(RecordedPublic):
+    model_config = recorded(promise_id=ITEM_ID)
+    promise_id: str
+
+
+class ComplaintRecordedPublic(RecordedPublic):
+    model_config = recorded(complaint_id=ITEM_ID)
+    complaint_id: str
+
+
+class RequestRecordedPublic(RecordedPublic):
+    model_config = recorded(request_id=ITEM_ID)
+    request_id: str
+
+
+class ProposalRecordedPublic(RecordedPublic):
+    model_config = recorded(proposal_id=ITEM_ID)
+    proposal_id: str
+
+
+class StakeholderRecordedPublic(RecordedPublic):
+    model_config = recorded(stakeholder_id=ITEM_ID)
+    stakeholder_id: str
+
+
+class NoteRecordedPublic(RecordedPublic):
+    model_config = recorded(note_id=ITEM_ID)
+    note_id: str
+
+
+class HandoverRecordedPublic(RecordedPublic):
+    model_config = recorded(handover_id=ITEM_ID)
+    handover_id: str
 
 
 class CadenceChange(Body):
@@ -126,7 +206,7 @@ class VisitCreate(Body):
     planned_at: AwareDatetime | None = None
     minutes_late: int | None = Field(default=None, ge=0, le=24 * 60)
     next_action: str = Long
-    channel: Literal["in_person", "phone", "online", "email"] = "in_person"
+    channel: Channel = Channel.IN_PERSON
 
 
 class PromiseCreate(Body):
@@ -140,7 +220,7 @@ class PromiseCreate(Body):
 
 class PromiseClose(Body):
     model_config = example(outcome="kept", note="メールで送付済み")
-    outcome: Literal["kept", "broken", "cancelled"]
+    outcome: PromiseOutcome
     note: str = Long
     occurred_at: AwareDatetime | None = None
 
@@ -157,7 +237,7 @@ class ComplaintCreate(Body):
     received_at: AwareDatetime
     subject: str = required()
     detail: str = Long
-    severity: Literal["low", "medium", "high"] = "medium"
+    severity: Severity = Severity.MEDIUM
 
 
 class ComplaintStep(Body):
@@ -191,14 +271,20 @@ class RenewalCreate(Body):
 
 class RequestCreate(Body):
     model_config = example(kind="discount", detail="来期の単価を5%下げてほしい")
-    kind: Literal["rush_delivery", "discount", "special_handling", "other"]
+    kind: RequestKind
     detail: str = required(LONG_TEXT)
     occurred_at: AwareDatetime | None = None
 
 
+# The domain's answers, inline: the body below is called RequestAnswer too, and a component
+# of that name can be only one of them.
+ANSWER_SCHEMA = WithJsonSchema({"type": "string", "enum": [a.value for a in Answer],
+                                "title": "Answer"})
+
+
 class RequestAnswer(Body):
     model_config = example(answer="partly", concession="値下げ 3% を了承", note="課長決裁")
-    answer: Literal["accepted", "partly", "declined"]
+    answer: Annotated[Answer, ANSWER_SCHEMA]
     concession: str = Long
     note: str = Long
     occurred_at: AwareDatetime | None = None
@@ -209,13 +295,13 @@ class ProposalCreate(Body):
                            detail="電気代が年12%下がる試算", kind="proposal")
     title: str = required()
     detail: str = Long
-    kind: Literal["information", "proposal"] = "proposal"
+    kind: ProposalKind = ProposalKind.PROPOSAL
     occurred_at: AwareDatetime | None = None
 
 
 class ReactionCreate(Body):
     model_config = example(reaction="positive", note="来期予算で検討")
-    reaction: Literal["positive", "neutral", "negative"]
+    reaction: Reaction
     note: str = Long
     occurred_at: AwareDatetime | None = None
 
@@ -226,7 +312,7 @@ class StakeholderCreate(Body):
     name: str = required()
     title: str = Field(default="", max_length=SHORT_TEXT)
     decision_power: bool = False
-    stance: Literal["supportive", "neutral", "critical"] = "neutral"
+    stance: Stance = Stance.NEUTRAL
     note: str = Long
 
 
@@ -234,7 +320,7 @@ class StakeholderChange(Body):
     model_config = example(title="取締役", stance="neutral")
     title: str | None = Field(default=None, max_length=SHORT_TEXT)
     decision_power: bool | None = None
-    stance: Literal["supportive", "neutral", "critical"] | None = None
+    stance: Stance | None = None
     note: str = Long
 
 
@@ -247,8 +333,8 @@ class NoteCreate(Body):
     model_config = example(text="月末は検収で忙しいので訪問は避ける", kind="fact",
                            topic="caution")
     text: str = required(LONG_TEXT)
-    kind: Literal["fact", "opinion"] = "fact"
-    topic: Literal["general", "preference", "caution", "taboo"] = "general"
+    kind: NoteKind = NoteKind.FACT
+    topic: NoteTopic = NoteTopic.GENERAL
 
 
 STEP_TIME: Any = Field(

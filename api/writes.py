@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from api.access import account_gate
 from api.bodies import BODY_MODELS, parsed_body
+from api.conditional import ETAG_HEADER
 from api.deps import ActorDep
 from api.write_headers import IdempotencyKey, IfMatch, checked_key, idempotency_of, version_of
 from domain.application import AccountCommand, Recorded, Tsunagi
@@ -26,6 +27,10 @@ from domain.idempotency import Idempotency
 from domain.values import Actor
 
 M = TypeVar("M", bound=BaseModel)
+# The ETag every write answers with, declared on its status (201 for a new item, 200 for a
+# step on an existing one): responses=WRITTEN[201].
+WRITTEN: dict[int, dict[int | str, dict[str, Any]]] = {
+    status: {status: {"headers": ETAG_HEADER}} for status in (200, 201)}
 
 
 def written(recorded: Recorded, *, item_key: str | None = None, item_id: str | None = None,

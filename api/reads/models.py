@@ -1,8 +1,10 @@
 """What the reads answer, typed: XPublic out, as /v1 serves it.
 
-The routes still answer the dumped dict (``public``), so /openapi.json is what it was; each
-model can become its route's ``response_model`` as it stands. Parts whose shape the views
-own and grow (promises, complaints, dossier sections, history items) stay documents here."""
+Each is its route's ``response_model``: /openapi.json names it, and a generated client has
+its fields as attributes. The routes answer the dumped model (``public``) themselves, by
+orjson and with their ETag, so FastAPI documents the model but does not filter the answer
+through it. Parts whose shape the views own and grow (promises, complaints, dossier
+sections, history items) stay documents here."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from domain.values import Role
 from projections.health_warnings import WarningCode
 
 Instant = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
@@ -99,8 +102,8 @@ class AccountSummaryPublic(BaseModel):
     """One account as the relationship view holds it (the accounts list)."""
 
     account_id: UUID
-    name: str
-    owner_rep_id: str
+    name: Annotated[str, Field(examples=["株式会社山田製作所"])]
+    owner_rep_id: Annotated[str, Field(examples=["sato"])]
     successor_rep_id: str | None
     version: int
     visit_cadence_days: int
@@ -197,7 +200,11 @@ class DossierPublic(BaseModel):
 class HistoryPublic(BaseModel):
     """One page of an account's events, oldest first."""
 
-    items: list[Document]
+    items: Annotated[list[Document], Field(examples=[[{
+        "event_id": "0b6f3c1e-3d2a-4f8e-9c55-0f1d2e3a4b5c", "version": 2,
+        "kind": "visit_recorded", "occurred_at": "2026-11-19T14:00:00+09:00",
+        "recorded_at": "2026-11-19T15:02:11+09:00", "recorded_by": "sato",
+        "data": {"purpose": "定期訪問", "summary": "新ラインの立ち上げで忙しそう。"}}]])]
     next_cursor: str | None
     incomplete: Incomplete = None
 
@@ -205,8 +212,10 @@ class HistoryPublic(BaseModel):
 class RoutePublic(BaseModel):
     """A rep's day (今日のルート)."""
 
-    rep_id: str
-    visits_due: list[Document]
+    rep_id: Annotated[str, Field(examples=["sato"])]
+    visits_due: Annotated[list[Document], Field(examples=[[{
+        "account_id": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f", "name": "株式会社山田製作所",
+        "next_visit_due": "2026-12-03"}]])]
     promises_due: list[Document]
     complaints_open: list[Document]
     handovers: list[Document]
@@ -219,9 +228,11 @@ class RoutePublic(BaseModel):
 class UserListItemPublic(BaseModel):
     """A registered user; an inactive one signs in no more and is given no account."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"user_id": "suzuki", "name": "鈴木 花子", "role": "rep", "active": True}]})
     user_id: str
     name: str
-    role: str
+    role: Role
     active: bool
 
 
@@ -232,9 +243,11 @@ class UserListPublic(BaseModel):
 class MePublic(BaseModel):
     """The signed-in user."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"user_id": "sato", "name": "佐藤 健", "role": "rep"}]})
     user_id: str
     name: str
-    role: str
+    role: Role
 
 
 class RouteDayPublic(BaseModel):
@@ -251,3 +264,180 @@ class RouteWeekPublic(BaseModel):
     on: Day = Field(alias="date")
     days: list[RouteDayPublic]
     closed_days: list[Document]
+
+
+# ---------------------------------------------------------------------- team board
+
+
+class RepFiguresPublic(BaseModel):
+    """One rep's figures on the board; each one they are judged on beside what they
+    inherited (begun before they owned the account)."""
+
+    rep_id: Annotated[str, Field(examples=["sato"])]
+    name: Annotated[str | None, Field(description="As registered; null for an owner id that "
+                                                  "names nobody", examples=["佐藤 健"])]
+    active: bool
+    accounts: int
+    accounts_inherited: int
+    visits_overdue: int
+    promises_overdue: int
+    promises_overdue_inherited: int
+    complaints_open: int
+    complaints_open_inherited: int
+    complaints_by_age: Annotated[dict[str, int], Field(
+        description="Open complaints by days since received: 0-7, 8-30, 31+",
+        examples=[{"0-7": 1, "8-30": 0, "31+": 0}])]
+    requests_unanswered: int
+    requests_unanswered_inherited: int
+    cooling: int
+
+
+class NeedingHandoverPublic(BaseModel):
+    """An account owned by someone who left, or who is no rep."""
+
+    account_id: str
+    name: str
+    owner_rep_id: str
+    owner_name: str | None
+    handover_in_flight: bool
+
+
+class CoolingPublic(BaseModel):
+    account_id: str
+    name: str
+    owner_rep_id: str
+    health_score: int | None
+    warnings: list[WarningPublic]
+
+
+class OverduePromisePublic(BaseModel):
+    account_id: str
+    name: str | None
+    promise_id: str | None
+    owner_rep_id: str
+    made_by: str | None
+    description: Annotated[str | None, Field(examples=["見積書を再提出する"])]
+    due_date: Day
+    overdue_days: int
+    inherited: bool
+
+
+class HandoverInFlightPublic(BaseModel):
+    """A handover not completed or cancelled, with the steps taken so far."""
+
+    account_id: str
+    name: str
+    handover_id: str
+    from_rep_id: str
+    to_rep_id: str
+    reason: str
+    initiated_at: Instant
+    effective_at: Instant
+    acknowledged_at: Instant | None
+    joint_visit_at: Instant | None
+    customer_informed_at: Instant | None
+    checkpoint_on: Day | None
+    event_id: str
+    acknowledged: bool
+    completed: bool
+
+
+class RenewalDuePublic(BaseModel):
+    account_id: str
+    name: str
+    owner_rep_id: str
+    contract_end: Day
+    days_left: int
+    annual_value_jpy: int | None
+
+
+class TeamBoardPublic(BaseModel):
+    """The team board (チームボード) for one day. The long lists hold the most urgent, at
+    most ``limit`` each; ``totals`` says how many there are."""
+
+    on: Day = Field(alias="date")
+    reps: list[RepFiguresPublic]
+    needing_handover: list[NeedingHandoverPublic]
+    cooling: list[CoolingPublic]
+    promises_overdue: list[OverduePromisePublic]
+    handovers: list[HandoverInFlightPublic]
+    checkpoints: list[Document]
+    renewals: list[RenewalDuePublic]
+    concessions: list[Document]
+    totals: Annotated[dict[str, int], Field(examples=[
+        {"promises_overdue": 3, "cooling": 1, "renewals": 2, "concessions": 0}])]
+
+
+# ---------------------------------------------------------------------- dossier, frozen
+
+
+class AcknowledgedDossierPublic(BaseModel):
+    """The dossier exactly as the successor acknowledged it, frozen at that moment (its
+    sections as they stood then: a document)."""
+
+    handover_id: str
+    dossier_version: int
+    acknowledged_by: Annotated[str, Field(examples=["suzuki"])]
+    acknowledged_at: Instant
+    event_id: str
+    dossier: Document
+
+
+# ---------------------------------------------------------------------- audit, calendar
+
+
+class VerifyPublic(BaseModel):
+    """The hash chains recomputed: ok, how many events, and the first altered one if any."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "ok": True, "events_checked": 42, "first_bad_event_id": None, "first_bad": None,
+        "problems": [], "problem_count": 0, "digest": None, "digest_matches": None,
+        "notes": []}]})
+    ok: bool
+    events_checked: int
+    first_bad_event_id: str | None
+    first_bad: Document | None
+    problems: list[Document]
+    problem_count: int
+    digest: str | None
+    digest_matches: bool | None
+    notes: list[str]
+
+
+class DigestPublic(BaseModel):
+    """The head of the store-wide chain: <hex>@<notification id>, null for an empty store."""
+
+    digest: str | None
+    notification_id: int | None
+
+
+class CalendarUrlPublic(BaseModel):
+    """The secret URL of a calendar feed (a new one each call; the previous one stops)."""
+
+    url: Annotated[str, Field(examples=["https://tsunagi.example/v1/calendars/Xq3…9k.ics"])]
+
+
+# ---------------------------------------------------------------------- health
+
+
+class ViewStatusPublic(BaseModel):
+    view: str
+    position: int
+    head: int
+    behind: int
+    lag_seconds: float
+    quarantined: int
+    stopped: Annotated[str | None, Field(description="Why this process's follower stopped; "
+                                                     "absent while it follows")] = None
+
+
+class ServiceHealthPublic(BaseModel):
+    """The store answers and every view keeps up."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "ok", "quarantined": 0, "views": {"relationship": {
+            "view": "relationship", "position": 120, "head": 120, "behind": 0,
+            "lag_seconds": 0.0, "quarantined": 0}}}]})
+    status: str
+    views: dict[str, ViewStatusPublic]
+    quarantined: int

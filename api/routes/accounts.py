@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -15,7 +15,8 @@ from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.params import DAY, INSTANT, SCHEMA_DAY, SCHEMA_INSTANT, parse_day, parse_instant
 from api.reads.account_list import DEFAULT_PAGE, MAX_PAGE, ListAsk, account_list, people_of
 from api.reads.accounts import account_public
-from api.reads.models import public
+from api.reads.models import AccountListPublic, AccountPublic, public
+from api.responses import DocumentResponse
 from api.schemas import (
     AccountCreate,
     AccountDetailsChange,
@@ -24,7 +25,7 @@ from api.schemas import (
     RecordedPublic,
 )
 from api.write_headers import IdempotencyDep
-from api.writes import WriteDep, write_body, written
+from api.writes import WRITTEN, WriteDep, write_body, written
 from domain.account import Account
 from domain.values import Role
 from projections.asof import Basis
@@ -34,7 +35,8 @@ READERS = allow(Role.REP, Role.MANAGER, Role.AUDITOR)
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, summary="Open an account",
+@router.post("", status_code=201, response_model=RecordedPublic,
+             responses=WRITTEN[201], summary="Open an account",
              dependencies=[allow(Role.MANAGER, Role.ADMIN)],
              openapi_extra=request_body(AccountCreate))
 def open_account(payload: Annotated[AccountCreate, json_body(AccountCreate)], app: AppDep,
@@ -44,7 +46,8 @@ def open_account(payload: Annotated[AccountCreate, json_body(AccountCreate)], ap
     return written(recorded)
 
 
-@router.get("", summary="List accounts", dependencies=[READERS])
+@router.get("", response_model=AccountListPublic, summary="List accounts",
+            dependencies=[READERS])
 def list_accounts(
     app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDep,
     q: Annotated[str, Query(max_length=100, description=(
@@ -61,17 +64,18 @@ def list_accounts(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=400, pattern=r"^[A-Za-z0-9_-]+$",
                                         description="next_cursor of the previous page")] = None,
-) -> dict[str, Any]:
+) -> DocumentResponse:
     """A rep's own accounts (and those being handed to them); everyone's for others.
     Searched, filtered, sorted, and paged by cursor: following next_cursor to its end lists
     every account once, even while accounts are opened."""
     ask = ListAsk(q=q, owner_rep_id=owner_rep_id, cooling=cooling,
                   contract_ends_before=parse_day(contract_ends_before, "contract_ends_before"),
                   sort=sort, limit=limit, cursor=cursor)
-    return public(account_list(views, settings, actor, people_of(app), app.clock(), ask))
+    return DocumentResponse(public(
+        account_list(views, settings, actor, people_of(app), app.clock(), ask)))
 
 
-@router.get("/{account_id}", summary="The relationship view",
+@router.get("/{account_id}", response_model=AccountPublic, summary="The relationship view",
             dependencies=[READERS],
             responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED})
 def get_account(
@@ -95,7 +99,8 @@ INSTANT_QUERY = Query(description=AS_OF, pattern=INSTANT.pattern,
                       json_schema_extra={"format": "date-time", "pattern": SCHEMA_INSTANT})
 
 
-@router.post("/{account_id}/cadence", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{account_id}/cadence", response_model=RecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Agree a new visit cadence", openapi_extra=request_body(CadenceChange))
 def agree_cadence(account_id: UUID,
                   payload: Annotated[CadenceChange, write_body(CadenceChange)],
@@ -105,7 +110,7 @@ def agree_cadence(account_id: UUID,
 
 
 @router.patch("/{account_id}", response_model=DetailsChangedPublic,
-              dependencies=[allow(Role.REP, Role.MANAGER, Role.ADMIN)],
+              responses=WRITTEN[200], dependencies=[allow(Role.REP, Role.MANAGER, Role.ADMIN)],
               summary="Change the account's details",
               openapi_extra=request_body(AccountDetailsChange))
 def change_details(account_id: UUID,

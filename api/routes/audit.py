@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from api.access import allow
 from api.deps import AppDep
 from api.reads.audited import EXPORT_MEDIA, audited_account
+from api.reads.models import DigestPublic, VerifyPublic
 from audit.chain import chained
 from audit.export import stream, timeline
 from audit.verify import Digest, digest, verify
@@ -20,7 +21,8 @@ router = APIRouter(prefix="/v1/audit", tags=["audit"])
 AUDITORS = allow(Role.AUDITOR, Role.ADMIN)
 
 
-@router.get("/verify", summary="Verify the hash chain", dependencies=[AUDITORS])
+@router.get("/verify", response_model=VerifyPublic, summary="Verify the hash chain",
+            dependencies=[AUDITORS])
 def verify_chain(
     app: AppDep,
     account_id: UUID | None = None,
@@ -39,7 +41,8 @@ def verify_chain(
     return result.as_dict()
 
 
-@router.get("/digest", summary="The head of the store-wide chain", dependencies=[AUDITORS])
+@router.get("/digest", response_model=DigestPublic, summary="The head of the store-wide chain",
+            dependencies=[AUDITORS])
 def head_digest(app: AppDep) -> dict[str, Any]:
     """Publish this somewhere Tsunagi cannot write; compare with it later."""
     head = digest(chained(app.recorder))

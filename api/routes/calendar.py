@@ -13,6 +13,7 @@ from api.access import allow
 from api.calendar_feeds import FeedStore
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.reads.calendar import calendar_feed
+from api.reads.models import CalendarUrlPublic
 from domain.values import Role
 
 router = APIRouter(tags=["calendar"])
@@ -24,7 +25,8 @@ def feeds(request: Request) -> FeedStore:
     return request.app.state.calendar_feeds  # type: ignore[no-any-return]
 
 
-@router.post("/v1/users/me/calendar", summary="A secret calendar URL for me", status_code=201,
+@router.post("/v1/users/me/calendar", response_model=CalendarUrlPublic, status_code=201,
+             summary="A secret calendar URL for me",
              dependencies=[allow(Role.REP)])
 async def issue_calendar(request: Request, actor: ActorDep) -> dict[str, Any]:
     """A new secret URL of my calendar feed; the previous one stops working."""

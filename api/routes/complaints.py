@@ -12,12 +12,12 @@ from api.access import allow
 from api.bodies import request_body
 from api.schemas import (
     ComplaintCreate,
+    ComplaintRecordedPublic,
     ComplaintResolve,
     ComplaintStep,
-    RecordedPublic,
     RemedyCreate,
 )
-from api.writes import WriteDep, write_body
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -25,7 +25,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/complaints", tags=["complai
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("", status_code=201, response_model=ComplaintRecordedPublic,
+             responses=WRITTEN[201], dependencies=[WRITERS],
              summary="Receive a complaint", openapi_extra=request_body(ComplaintCreate))
 def receive_complaint(account_id: UUID,
                       payload: Annotated[ComplaintCreate, write_body(ComplaintCreate)],
@@ -35,7 +36,8 @@ def receive_complaint(account_id: UUID,
                         item_key="complaint_id")
 
 
-@router.post("/{complaint_id}/acknowledge", response_model=RecordedPublic,
+@router.post("/{complaint_id}/acknowledge", response_model=ComplaintRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[WRITERS], summary="Acknowledge a complaint",
              openapi_extra=request_body(ComplaintStep))
 def acknowledge_complaint(account_id: UUID, complaint_id: str,
@@ -47,7 +49,8 @@ def acknowledge_complaint(account_id: UUID, complaint_id: str,
                         item_key="complaint_id", status=200)
 
 
-@router.post("/{complaint_id}/apologise", response_model=RecordedPublic,
+@router.post("/{complaint_id}/apologise", response_model=ComplaintRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[WRITERS], summary="Apologise for a complaint",
              openapi_extra=request_body(ComplaintStep))
 def apologise_for_complaint(account_id: UUID, complaint_id: str,
@@ -59,7 +62,8 @@ def apologise_for_complaint(account_id: UUID, complaint_id: str,
                         item_key="complaint_id", status=200)
 
 
-@router.post("/{complaint_id}/remedy", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{complaint_id}/remedy", response_model=ComplaintRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Propose a remedy", openapi_extra=request_body(RemedyCreate))
 def propose_remedy(account_id: UUID, complaint_id: str,
                    payload: Annotated[RemedyCreate, write_body(RemedyCreate)],
@@ -70,7 +74,8 @@ def propose_remedy(account_id: UUID, complaint_id: str,
                         item_key="complaint_id", status=200)
 
 
-@router.post("/{complaint_id}/resolve", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{complaint_id}/resolve", response_model=ComplaintRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Resolve a complaint", openapi_extra=request_body(ComplaintResolve))
 def resolve_complaint(account_id: UUID, complaint_id: str,
             payload: Annotated[ComplaintResolve, write_body(ComplaintResolve)],

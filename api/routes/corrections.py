@@ -15,7 +15,7 @@ from api.bodies import request_body
 from api.deps import SettingsDep, ViewsDep
 from api.reads.common import wait_for_views
 from api.schemas import CorrectionCreate, RecordedPublic
-from api.writes import WriteDep, write_body
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.errors import NotCorrectable
 from domain.values import Role
 from projections.history import HistoryView
@@ -43,6 +43,7 @@ def _typed(corrections: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("", status_code=201, response_model=RecordedPublic,
+             responses=WRITTEN[201],
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Correct an earlier record",
              openapi_extra=request_body(CorrectionCreate))
 def correct_record(account_id: UUID,

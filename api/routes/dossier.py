@@ -14,7 +14,7 @@ from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.markdown import SECTION_MARKERS, render
 from api.params import parse_instant
 from api.reads.dossier import dossier_read
-from api.reads.models import public
+from api.reads.models import DossierPublic, public
 from api.reads.people import People
 from api.routes.accounts import AS_OF_BASIS, INSTANT_QUERY
 from domain.values import Role
@@ -23,11 +23,15 @@ from projections.base import Document
 from projections.quarantine import Reading
 
 router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["dossier"])
+MARKDOWN = {"schema": {"type": "string", "description": "With Accept: text/markdown: the "
+                       "printable dossier, people by name"},
+            "example": "# 引き継ぎ資料: 株式会社山田製作所\n\n## 未完了の約束\n\n"
+                       "- 見積書を再提出する (期日 2026-11-27, 佐藤 健)\n"}
 
 
-@router.get("/dossier", summary="The handover dossier",
+@router.get("/dossier", response_model=DossierPublic, summary="The handover dossier",
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
-            responses={200: {"content": {"application/json": {}, "text/markdown": {}},
+            responses={200: {"content": {"application/json": {}, "text/markdown": MARKDOWN},
                              "headers": ETAG_HEADER}, **NOT_MODIFIED})
 def dossier(account_id: UUID, app: AppDep, views: ViewsDep, settings: SettingsDep,
             actor: ActorDep, accept: Annotated[str | None, Header()] = None,

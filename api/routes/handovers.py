@@ -16,6 +16,7 @@ from api.access import allow, readable_account
 from api.bodies import request_body
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.reads.dossier import frozen_dossier
+from api.reads.models import AcknowledgedDossierPublic
 from api.reads.people import People
 from api.schemas import (
     CheckpointCreate,
@@ -23,10 +24,10 @@ from api.schemas import (
     HandoverCancel,
     HandoverCreate,
     HandoverMoment,
+    HandoverRecordedPublic,
     HandoverStep,
-    RecordedPublic,
 )
-from api.writes import WriteDep, optional_write_body, write_body
+from api.writes import WRITTEN, WriteDep, optional_write_body, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -35,7 +36,8 @@ MANAGERS = allow(Role.MANAGER)
 PARTIES = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[MANAGERS],
+@router.post("", status_code=201, response_model=HandoverRecordedPublic,
+             responses=WRITTEN[201], dependencies=[MANAGERS],
              summary="Start a handover", openapi_extra=request_body(HandoverCreate))
 def initiate_handover(account_id: UUID,
                       payload: Annotated[HandoverCreate, write_body(HandoverCreate)],
@@ -45,7 +47,8 @@ def initiate_handover(account_id: UUID,
                         item_key="handover_id")
 
 
-@router.post("/{handover_id}/acknowledge", response_model=RecordedPublic,
+@router.post("/{handover_id}/acknowledge", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[allow(Role.REP)], summary="Acknowledge the dossier",
              openapi_extra=request_body(HandoverMoment))
 def acknowledge_dossier(account_id: UUID, handover_id: str,
@@ -57,7 +60,8 @@ def acknowledge_dossier(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.post("/{handover_id}/joint-visit", response_model=RecordedPublic,
+@router.post("/{handover_id}/joint-visit", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[PARTIES], summary="Record the joint visit",
              openapi_extra=request_body(HandoverStep))
 def record_joint_visit(account_id: UUID, handover_id: str,
@@ -69,7 +73,8 @@ def record_joint_visit(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.post("/{handover_id}/customer-informed", response_model=RecordedPublic,
+@router.post("/{handover_id}/customer-informed", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[PARTIES], summary="Record that the customer was told",
              openapi_extra=request_body(HandoverStep))
 def record_customer_informed(account_id: UUID, handover_id: str,
@@ -81,7 +86,8 @@ def record_customer_informed(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.post("/{handover_id}/checkpoint", response_model=RecordedPublic,
+@router.post("/{handover_id}/checkpoint", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[PARTIES], summary="Schedule a checkpoint",
              openapi_extra=request_body(CheckpointCreate))
 def schedule_checkpoint(account_id: UUID, handover_id: str,
@@ -93,7 +99,8 @@ def schedule_checkpoint(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.post("/{handover_id}/checkpoint-held", response_model=RecordedPublic,
+@router.post("/{handover_id}/checkpoint-held", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[PARTIES], summary="Record that the checkpoint was held",
              openapi_extra=request_body(CheckpointHeld))
 def record_checkpoint_held(account_id: UUID, handover_id: str,
@@ -105,7 +112,8 @@ def record_checkpoint_held(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.post("/{handover_id}/complete", response_model=RecordedPublic,
+@router.post("/{handover_id}/complete", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[PARTIES], summary="Complete the handover",
              openapi_extra=request_body(HandoverMoment, required=False))
 def complete_handover(account_id: UUID, handover_id: str,
@@ -118,7 +126,8 @@ def complete_handover(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.post("/{handover_id}/cancel", response_model=RecordedPublic, dependencies=[MANAGERS],
+@router.post("/{handover_id}/cancel", response_model=HandoverRecordedPublic,
+             responses=WRITTEN[200], dependencies=[MANAGERS],
              summary="Cancel the handover", openapi_extra=request_body(HandoverCancel))
 def cancel_handover(account_id: UUID, handover_id: str,
            payload: Annotated[HandoverCancel, write_body(HandoverCancel)],
@@ -129,7 +138,8 @@ def cancel_handover(account_id: UUID, handover_id: str,
                         item_key="handover_id", status=200)
 
 
-@router.get("/{handover_id}/dossier", summary="The dossier the successor acknowledged",
+@router.get("/{handover_id}/dossier", response_model=AcknowledgedDossierPublic,
+            summary="The dossier the successor acknowledged",
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)])
 def get_acknowledged_dossier(account_id: UUID, handover_id: str, app: AppDep, views: ViewsDep,
                          settings: SettingsDep, actor: ActorDep) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from api.conditional import ETAG_HEADER, NOT_MODIFIED, IfNoneMatch, tagged
 from api.deps import ActorDep, AppDep, SettingsDep, ViewsDep
 from api.params import INSTANT, SCHEMA_INSTANT, parse_instant
 from api.reads.history import history_public
-from api.reads.models import public
+from api.reads.models import HistoryPublic, public
 from domain.values import Role
 from projections.history import MAX_PAGE
 from projections.records import KINDS
@@ -24,7 +24,8 @@ INSTANT_SCHEMA: dict[str, Any] = {"format": "date-time", "pattern": SCHEMA_INSTA
 KIND_LIST = f"^({'|'.join(KINDS)})(,({'|'.join(KINDS)}))*$"
 
 
-@router.get("/history", summary="The account's events, oldest first (or newest first)",
+@router.get("/history", response_model=HistoryPublic,
+            summary="The account's events, oldest first (or newest first)",
             dependencies=[allow(Role.REP, Role.MANAGER, Role.AUDITOR)],
             responses={200: {"headers": ETAG_HEADER}, **NOT_MODIFIED})
 def history(

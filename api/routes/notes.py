@@ -10,15 +10,16 @@ from fastapi.responses import JSONResponse
 
 from api.access import allow
 from api.bodies import request_body
-from api.schemas import NoteCreate, RecordedPublic
-from api.writes import WriteDep, write_body
+from api.schemas import NoteCreate, NoteRecordedPublic
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
 router = APIRouter(prefix="/v1/accounts/{account_id}/notes", tags=["notes"])
 
 
-@router.post("", status_code=201, response_model=RecordedPublic,
+@router.post("", status_code=201, response_model=NoteRecordedPublic,
+             responses=WRITTEN[201],
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Add a note",
              openapi_extra=request_body(NoteCreate))
 def add_note(account_id: UUID, payload: Annotated[NoteCreate, write_body(NoteCreate)],

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from api.access import allow
 from api.bodies import request_body
-from api.schemas import PromiseClose, PromiseCreate, PromiseRenegotiate, RecordedPublic
-from api.writes import WriteDep, write_body
+from api.schemas import PromiseClose, PromiseCreate, PromiseRecordedPublic, PromiseRenegotiate
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -19,7 +19,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/promises", tags=["promises"
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("", status_code=201, response_model=PromiseRecordedPublic,
+             responses=WRITTEN[201], dependencies=[WRITERS],
              summary="Make a promise", openapi_extra=request_body(PromiseCreate))
 def make_promise(account_id: UUID, payload: Annotated[PromiseCreate, write_body(PromiseCreate)],
                  write: WriteDep) -> JSONResponse:
@@ -28,7 +29,8 @@ def make_promise(account_id: UUID, payload: Annotated[PromiseCreate, write_body(
                         item_key="promise_id")
 
 
-@router.post("/{promise_id}/close", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{promise_id}/close", response_model=PromiseRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Close a promise", openapi_extra=request_body(PromiseClose))
 def close_promise(account_id: UUID, promise_id: str,
                   payload: Annotated[PromiseClose, write_body(PromiseClose)],
@@ -39,7 +41,8 @@ def close_promise(account_id: UUID, promise_id: str,
                         item_key="promise_id", status=200)
 
 
-@router.post("/{promise_id}/renegotiate", response_model=RecordedPublic,
+@router.post("/{promise_id}/renegotiate", response_model=PromiseRecordedPublic,
+             responses=WRITTEN[200],
              dependencies=[WRITERS], summary="Move a promise's due date",
              openapi_extra=request_body(PromiseRenegotiate))
 def renegotiate_promise(account_id: UUID, promise_id: str,

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from api.access import allow
 from api.bodies import request_body
-from api.schemas import ProposalCreate, ReactionCreate, RecordedPublic
-from api.writes import WriteDep, write_body
+from api.schemas import ProposalCreate, ProposalRecordedPublic, ReactionCreate
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -19,7 +19,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/proposals", tags=["proposal
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("", status_code=201, response_model=ProposalRecordedPublic,
+             responses=WRITTEN[201], dependencies=[WRITERS],
              summary="Give information or a proposal", openapi_extra=request_body(ProposalCreate))
 def give_proposal(account_id: UUID, payload: Annotated[ProposalCreate, write_body(ProposalCreate)],
                   write: WriteDep) -> JSONResponse:
@@ -28,7 +29,8 @@ def give_proposal(account_id: UUID, payload: Annotated[ProposalCreate, write_bod
                         item_key="proposal_id")
 
 
-@router.post("/{proposal_id}/reaction", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{proposal_id}/reaction", response_model=ProposalRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Record the customer's reaction", openapi_extra=request_body(ReactionCreate))
 def record_reaction(account_id: UUID, proposal_id: str,
                     payload: Annotated[ReactionCreate, write_body(ReactionCreate)],

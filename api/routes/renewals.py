@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from api.access import allow
 from api.bodies import request_body
 from api.schemas import RecordedPublic, RenewalCreate
-from api.writes import WriteDep, write_body
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/renewals", tags=["contract"
 
 
 @router.post("", status_code=201, response_model=RecordedPublic,
+             responses=WRITTEN[201],
              dependencies=[allow(Role.REP, Role.MANAGER)], summary="Record a renewal",
              openapi_extra=request_body(RenewalCreate))
 def renew_contract(account_id: UUID, payload: Annotated[RenewalCreate, write_body(RenewalCreate)],

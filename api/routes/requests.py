@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from api.access import allow
 from api.bodies import request_body
-from api.schemas import RecordedPublic, RequestAnswer, RequestCreate
-from api.writes import WriteDep, write_body
+from api.schemas import RequestAnswer, RequestCreate, RequestRecordedPublic
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -19,7 +19,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/requests", tags=["customer 
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("", status_code=201, response_model=RequestRecordedPublic,
+             responses=WRITTEN[201], dependencies=[WRITERS],
              summary="Receive a customer request", openapi_extra=request_body(RequestCreate))
 def receive_request(account_id: UUID,
                     payload: Annotated[RequestCreate, write_body(RequestCreate)],
@@ -29,7 +30,8 @@ def receive_request(account_id: UUID,
                         item_key="request_id")
 
 
-@router.post("/{request_id}/answer", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{request_id}/answer", response_model=RequestRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Answer a customer request", openapi_extra=request_body(RequestAnswer))
 def answer_request(account_id: UUID, request_id: str,
                    payload: Annotated[RequestAnswer, write_body(RequestAnswer)],

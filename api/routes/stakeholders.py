@@ -10,8 +10,13 @@ from fastapi.responses import JSONResponse
 
 from api.access import allow
 from api.bodies import request_body
-from api.schemas import RecordedPublic, StakeholderChange, StakeholderCreate, StakeholderLeave
-from api.writes import WriteDep, write_body
+from api.schemas import (
+    StakeholderChange,
+    StakeholderCreate,
+    StakeholderLeave,
+    StakeholderRecordedPublic,
+)
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -19,7 +24,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}/stakeholders", tags=["stake
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("", status_code=201, response_model=StakeholderRecordedPublic,
+             responses=WRITTEN[201], dependencies=[WRITERS],
              summary="Add a stakeholder", openapi_extra=request_body(StakeholderCreate))
 def add_stakeholder(account_id: UUID,
                     payload: Annotated[StakeholderCreate, write_body(StakeholderCreate)],
@@ -29,7 +35,8 @@ def add_stakeholder(account_id: UUID,
                         item_key="stakeholder_id")
 
 
-@router.post("/{stakeholder_id}/change", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{stakeholder_id}/change", response_model=StakeholderRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Record a change", openapi_extra=request_body(StakeholderChange))
 def change_stakeholder(account_id: UUID, stakeholder_id: str,
                        payload: Annotated[StakeholderChange, write_body(StakeholderChange)],
@@ -40,7 +47,8 @@ def change_stakeholder(account_id: UUID, stakeholder_id: str,
                         item_key="stakeholder_id", status=200)
 
 
-@router.post("/{stakeholder_id}/leave", response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/{stakeholder_id}/leave", response_model=StakeholderRecordedPublic,
+             responses=WRITTEN[200], dependencies=[WRITERS],
              summary="Record that a stakeholder left", openapi_extra=request_body(StakeholderLeave))
 def stakeholder_left(account_id: UUID, stakeholder_id: str,
                      payload: Annotated[StakeholderLeave, write_body(StakeholderLeave)],

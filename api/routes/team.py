@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.access import allow
 from api.deps import AppDep, SettingsDep, ViewsDep
 from api.params import DAY, SCHEMA_DAY, parse_day
+from api.reads.models import TeamBoardPublic
 from api.reads.team import LISTED_AT_MOST, board_people, team_board, team_json
 from api.responses import DocumentResponse
 from domain.values import Role
@@ -20,7 +21,8 @@ DAY_QUERY = Query(alias="date", pattern=DAY.pattern,
                   description="The day, YYYY-MM-DD (default: today in Japan)")
 
 
-@router.get("", summary="The team board", dependencies=[allow(Role.MANAGER)])
+@router.get("", response_model=TeamBoardPublic, summary="The team board",
+            dependencies=[allow(Role.MANAGER)])
 def get_team_board(app: AppDep, views: ViewsDep, settings: SettingsDep,
                    on: Annotated[str | None, DAY_QUERY] = None,
                    limit: Annotated[int, Query(

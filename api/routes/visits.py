@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from api.access import allow
 from api.bodies import request_body
-from api.schemas import RecordedPublic, VisitCreate
-from api.writes import WriteDep, write_body
+from api.schemas import VisitCreate, VisitRecordedPublic
+from api.writes import WRITTEN, WriteDep, write_body
 from domain.account import Account
 from domain.values import Role
 
@@ -19,7 +19,8 @@ router = APIRouter(prefix="/v1/accounts/{account_id}", tags=["visits"])
 WRITERS = allow(Role.REP, Role.MANAGER)
 
 
-@router.post("/visits", status_code=201, response_model=RecordedPublic, dependencies=[WRITERS],
+@router.post("/visits", status_code=201, response_model=VisitRecordedPublic,
+             responses=WRITTEN[201], dependencies=[WRITERS],
              summary="Record a visit", openapi_extra=request_body(VisitCreate))
 def record_visit(account_id: UUID, payload: Annotated[VisitCreate, write_body(VisitCreate)],
                  write: WriteDep) -> JSONResponse:
