@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -36,22 +37,29 @@ def my_route(app: AppDep, views: ViewsDep, settings: SettingsDep, actor: ActorDe
     `days`, each of the next N business days with its stops (a visit or promise due on a
     day off moves to the business day before) and what to raise at each."""
     day = parse_day(on, "date") or local_date(app.clock())
-    if days is not None:
-        return DocumentResponse(public(
-            route_week_public(views, settings, actor.user_id, day, days)))
-    return DocumentResponse(public(route_public(views, settings, actor.user_id, day)))
+    return _route(views, settings, actor.user_id, day, days)
 
 
-@router.get("/{rep_id}/route", response_model=RoutePublic, summary="A rep's route for a day",
+@router.get("/{rep_id}/route", response_model=RoutePublic | RouteWeekPublic,
+            summary="A rep's route for a day or for business days",
             dependencies=[allow(Role.MANAGER)])
 def rep_route(rep_id: Annotated[str, REP_ID], app: AppDep, views: ViewsDep, settings: SettingsDep,
-              on: Annotated[str | None, DAY_QUERY] = None) -> DocumentResponse:
-    """A manager looks at one rep's day; a rep id no user could have is 422, one that
-    names no registered rep 404 (a rep deactivated since still has a route)."""
+              on: Annotated[str | None, DAY_QUERY] = None,
+              days: Annotated[int | None, DAYS_QUERY] = None) -> DocumentResponse:
+    """A manager looks at one rep's day, or (``days``) their next N business days as the
+    rep sees them; a rep id no user could have is 422, one that names no registered rep 404
+    (a rep deactivated since still has a route)."""
     if not rep_id:
         raise HTTPException(404, "no rep")
     rep_id = domain_checked(a_user_id, rep_id, ("path", "rep_id"))
     if not app.is_rep(rep_id):
         raise HTTPException(404, f"no rep {rep_id}")
-    return DocumentResponse(public(route_public(
-        views, settings, rep_id, parse_day(on, "date") or local_date(app.clock()))))
+    return _route(views, settings, rep_id, parse_day(on, "date") or local_date(app.clock()),
+                  days)
+
+
+def _route(views: ViewsDep, settings: SettingsDep, rep_id: str, day: date,
+           days: int | None) -> DocumentResponse:
+    if days is not None:
+        return DocumentResponse(public(route_week_public(views, settings, rep_id, day, days)))
+    return DocumentResponse(public(route_public(views, settings, rep_id, day)))

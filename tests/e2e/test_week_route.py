@@ -129,3 +129,20 @@ def test_days_out_of_bounds_are_refused_and_without_days_the_day_is_as_before(
     day = sato.get(BASE, params={"date": "2026-11-20"}).json()
     assert set(day) == {"rep_id", "visits_due", "promises_due", "complaints_open", "handovers",
                         "date"}
+
+
+def test_tanaka_looks_at_satos_week_as_sato_sees_it(office: Office) -> None:
+    """田中課長 plans with 佐藤さん: sato's next five business days, the same answer sato
+    gets; another rep (鈴木さん) cannot ask for it, and a rep nobody registered is 404."""
+    account = open_yamada_since_april(office)
+    assert office.佐藤さん.post(f"/v1/accounts/{account}/visits", {
+        "occurred_at": "2026-11-17T10:05:00+09:00", "purpose": "定期訪問"}).status_code == 201
+    asked = {"date": "2026-11-30", "days": 5}
+    by_tanaka = office.田中課長.get("/v1/reps/sato/route", params=asked)
+    assert by_tanaka.status_code == 200, by_tanaka.text
+    assert by_tanaka.json() == week(office.佐藤さん, "2026-11-30", 5)
+    assert [d["date"] for d in by_tanaka.json()["days"]][-1] == "2026-12-04"
+    assert office.鈴木さん.get("/v1/reps/sato/route", params=asked).status_code == 403
+    assert office.田中課長.get("/v1/reps/nobody/route", params=asked).status_code == 404
+    assert office.田中課長.get("/v1/reps/sato/route",
+                              params={**asked, "days": 15}).status_code == 422
