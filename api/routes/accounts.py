@@ -36,14 +36,19 @@ WRITERS = allow(Role.REP, Role.MANAGER)
 
 
 @router.post("", status_code=201, response_model=RecordedPublic,
-             responses=WRITTEN[201], summary="Open an account",
+             responses={201: {"headers": {**ETAG_HEADER, "Location": {
+                 "description": "The account opened: /v1/accounts/{account_id}",
+                 "schema": {"type": "string"}}}}},
+             summary="Open an account",
              dependencies=[allow(Role.MANAGER, Role.ADMIN)],
              openapi_extra=request_body(AccountCreate))
 def open_account(payload: Annotated[AccountCreate, json_body(AccountCreate)], app: AppDep,
                  actor: ActorDep, key: IdempotencyDep) -> JSONResponse:
     """Open an account and name its first owner (担当者)."""
     recorded = app.open_account(actor, idempotency=key, **payload.model_dump())
-    return written(recorded)
+    answer = written(recorded)
+    answer.headers["Location"] = f"/v1/accounts/{recorded.account_id}"
+    return answer
 
 
 @router.get("", response_model=AccountListPublic, summary="List accounts",

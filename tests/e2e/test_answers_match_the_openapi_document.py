@@ -257,3 +257,12 @@ def test_every_json_answer_names_its_schema_and_every_write_its_etag(
     assert "株式会社山田製作所" in str(schemas["AccountPublic"])
     assert "見積書を再提出する" in str(schemas["TeamBoardPublic"]) + str(
         schemas["OverduePromisePublic"])
+
+
+def test_an_account_opened_says_where_it_is(office: Office) -> None:
+    opened = office.田中課長.post("/v1/accounts", {
+        "name": "株式会社山田製作所", "owner_rep_id": "sato", "visit_cadence_days": 14})
+    assert opened.status_code == 201, opened.text
+    assert opened.headers["Location"] == f"/v1/accounts/{opened.json()['account_id']}"
+    found = office.田中課長.get(opened.headers["Location"])
+    assert (found.status_code, found.json()["name"]) == (200, "株式会社山田製作所")
