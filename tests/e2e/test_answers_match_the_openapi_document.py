@@ -211,6 +211,8 @@ def test_a_week_at_yamada_answers_exactly_what_the_document_declares(
         contract.check("post", "/v1/imports", tanaka.client.post(
             f"/v1/imports?format=tsunagi-csv&dry_run={dry_run}", content=SAMPLE.read_bytes(),
             headers={**tanaka.auth, "Content-Type": "text/csv"}))
+    views = office.client.app.state.views  # type: ignore[attr-defined]
+    assert views.caught_up(list(views.by_name), timeout=30), "health is read once caught up"
     contract.check("get", "/health", office.client.get("/health"))
 
     json_routes = {(method, path) for path, operations in contract.document["paths"].items()
