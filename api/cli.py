@@ -143,22 +143,23 @@ def project(view: ViewOption = None) -> None:
     On PostgreSQL it wakes on the NOTIFY of each append and polls once a second besides;
     on SQLite it polls every 50 ms. A view another projector already runs is left to it:
     this one waits as a hot standby and takes the view over when that one stops."""
+    stopping = threading.Event()  # asked to stop (docker stop, Ctrl-C) even while catching up
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
     projector = _projector(view)
     log = structlog.get_logger("tsunagi")
     led = projector.claim()
     applied = _with_progress(lambda p: projector.catch_up(led, progress=p),
                              "catching up") if led else 0
     log.info("caught_up", views=led, events_applied=applied)
-    stopping = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
     recorder = projector.app.recorder
     listener = None
-    if isinstance(recorder, PostgresApplicationRecorder):
-        projector.idle_seconds = 1.0
-        listener = LogListener(recorder, projector.wake).start()
-    projector.start()
-    stopping.wait()
+    if not stopping.is_set():
+        if isinstance(recorder, PostgresApplicationRecorder):
+            projector.idle_seconds = 1.0
+            listener = LogListener(recorder, projector.wake).start()
+        projector.start()
+        stopping.wait()
     if listener is not None:
         listener.stop()
     projector.stop()

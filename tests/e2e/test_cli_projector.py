@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 from api.bootstrap import build_application, build_views
@@ -43,6 +44,31 @@ def test_project_catches_up_then_follows_until_stopped(tmp_path: Path) -> None:
         store.close()
     assert projector.returncode == 0, stderr
     assert "caught_up" in stderr and "stopped" in stderr
+
+
+def test_stopped_while_catching_up_it_stops_cleanly(tmp_path: Path) -> None:
+    """docker stop while the projector is still catching up with a long log: it finishes
+    the batch it is in, does not start following, and exits 0 saying it stopped."""
+    settings = settings_for(tmp_path)
+    store = build_application(settings)
+    for _ in range(3):
+        store.save(*山田製作所の三年間().collect_events())
+    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
+    projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    views = Views(store, build_views(store, settings))
+    try:
+        deadline = time.monotonic() + 30
+        while max(views.position(name) for name in VIEW_NAMES) == 0:  # catching up begun
+            assert time.monotonic() < deadline, "the projector never began"
+            time.sleep(0.01)
+    finally:
+        projector.send_signal(signal.SIGTERM)
+        _, stderr = projector.communicate(timeout=60)
+        views.close()
+        store.close()
+    assert projector.returncode == 0, stderr
+    assert "stopped" in stderr
 
 
 def test_rebuild_empties_and_rebuilds_every_view_with_progress(tmp_path: Path) -> None:
