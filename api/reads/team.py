@@ -74,10 +74,10 @@ ON_THE_BOARD = (f"SELECT rep_id, kind, COUNT(*), {INHERITED} FROM team_items "
                 "WHERE kind IN ('account', 'request') GROUP BY kind, rep_id")
 ON_THE_ROUTE = (f"SELECT rep_id, kind, COUNT(*), {INHERITED} FROM route_items "
                 "WHERE kind IN ('visit', 'promise') AND due_on < ? GROUP BY kind, rep_id")
-COUNTED = {("account", "accounts"): "accounts_inherited",
-           ("request", "requests_unanswered"): "requests_unanswered_inherited",
-           ("visit", "visits_overdue"): None,
-           ("promise", "promises_overdue"): "promises_overdue_inherited"}
+COUNTED = {"account": ("accounts", "accounts_inherited"),  # kind → (figure, inherited figure)
+           "request": ("requests_unanswered", "requests_unanswered_inherited"),
+           "visit": ("visits_overdue", None),
+           "promise": ("promises_overdue", "promises_overdue_inherited")}
 # Each open complaint's day received, and whether before its owner took the account over.
 COMPLAINTS = ("SELECT r.rep_id, r.due_on, CASE WHEN r.due_on < t.since THEN 1 ELSE 0 END "
               "FROM route_items r JOIN team_items t "
@@ -129,11 +129,10 @@ def _board(views: Views, on: date, at_most: int | None) -> TeamBoard:
             cursor.execute(query, params)
             for rep_id, kind, how_many, of_which in cursor.fetchall():
                 figures = rep(rep_id)
-                for (counted_kind, count), inherited in COUNTED.items():
-                    if counted_kind == kind:
-                        setattr(figures, count, int(how_many))
-                        if inherited:
-                            setattr(figures, inherited, int(of_which or 0))
+                count, inherited = COUNTED[kind]
+                setattr(figures, count, int(how_many))
+                if inherited:
+                    setattr(figures, inherited, int(of_which or 0))
         cursor.execute(COMPLAINTS)
         for rep_id, received_on, before in cursor.fetchall():
             figures = rep(rep_id)
