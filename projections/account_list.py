@@ -306,7 +306,7 @@ def _escaped(text: str) -> str:
 class AccountListView(AccountDocumentView):
     name: str = "account_list"
     table = "account_list_documents"
-    shape = 1
+    shape = 2  # 2: health evidence of shape 7 (requests answered)
     tables: ClassVar[dict[str, str]] = {
         "account_list": (
             "CREATE TABLE IF NOT EXISTS account_list ("

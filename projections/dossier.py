@@ -567,12 +567,12 @@ def _unfinished(doc: Document) -> list[dict[str, Any]]:
 class DossierView(AccountDocumentView):
     name: str = "dossier"
     table = "dossier_view"
-    shape = 9  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
+    shape = 10  # 2: health evidence counted by day; 3: keeps its own checkpoints; 4: health
     # evidence of shape 3 (visits by day with channel, requests, baselines…); 5: broken
     # promises and handover notes kept; 6: health evidence of shape 4 (visit attendees,
     # stakeholders' decision power and stance); 7: health evidence of shape 5; 8: of shape 6;
     # 9: frozen dossiers' warnings as facts (code, facts, user_id), their words rendered
-    # when read
+    # when read; 10: health evidence of shape 7
     checkpoint_every = CHECKPOINT_EVERY
     tables: ClassVar[dict[str, str]] = {
         "dossier_acknowledged": (

@@ -29,6 +29,7 @@ from projections.health_score import (
     kept_value,
     like_for_like,
     received_day,
+    request_value,
     score_tenure,
     severity_weight,
     visit_code,
@@ -63,13 +64,16 @@ def _new_tenure(rep_id: str, start: datetime, handover_id: str | None) -> dict[s
     each in the order recorded (``visit_days[day] = "Ii12p"``: ``visit_code``; warmth
     weighs the last ones of a period, so their order is kept); ``request_days[day]``
     counts the customer's requests, which with visits, promises and complaints tell thin
-    records. ``baseline`` is the relationship as this tenure
+    records. The customer's requests are scored by how fast they were answered:
+    ``request_answers[day] = [count, value, events]`` by the day received (or, inherited,
+    the day the tenure began), the last ``EVIDENCE_LISTED`` kept whole in
+    ``answered_requests``. ``baseline`` is the relationship as this tenure
     received it (None for the first), frozen when the handover completed.
     """
     return {
         "rep_id": rep_id, "from": iso(start), "to": None, "handover_id": handover_id,
         "frozen": None, "baseline": None, "visit_days": {}, "recent_visits": [],
-        "request_days": {}, "renewals": [],
+        "request_days": {}, "request_answers": {}, "answered_requests": [], "renewals": [],
         "open_promises": [], "promise_days": {}, "closed_promises": [],
         "open_complaints": [], "complaint_days": {}, "closed_complaints": [],
     }
@@ -201,7 +205,7 @@ def _complaint_step(doc: Document, e: Account.ComplaintAcknowledged
     # Inherited: the one who received it answers for it until the handover (as it stood
     # then), the successor from the day he took it over.
     until = parse_dt(tenure["to"])
-    mine = {**complaint, "score": complaint_score(complaint, until)}
+    mine = as_it_stood(complaint, until)
     _keep_last(tenure["closed_complaints"], mine)
     _count(tenure["complaint_days"], received_day(complaint), 1, weight * mine["score"],
            len(complaint["event_ids"]), weight)
@@ -211,6 +215,17 @@ def _complaint_step(doc: Document, e: Account.ComplaintAcknowledged
     _keep_last(current["closed_complaints"], inherited)
     _count(current["complaint_days"], received_day(inherited), 1, weight * inherited["score"],
            len(complaint["event_ids"]), weight)
+
+
+def as_it_stood(complaint: dict[str, Any], until: datetime) -> dict[str, Any]:
+    """A complaint passed on at a handover, scored as it stood then for the one who passed
+    it on: what was done after the handover was the successor's."""
+    stood = {**complaint}
+    for step in ("responded_at", "resolved_at"):
+        if stood[step] is not None and parse_dt(stood[step]) > until:
+            stood[step] = None
+    stood["score"] = complaint_score(stood, until)
+    return stood
 
 
 def _request_received(doc: Document, e: Account.CustomerRequestReceived) -> None:
@@ -226,11 +241,44 @@ def _request_answered(doc: Document, e: Account.CustomerRequestAnswered) -> None
     if request is None:
         return
     doc["open_requests"].remove(request)
+    answered = {**request, "event_ids": [*request["event_ids"], event_id(e)]}
+    _count_answer(doc, answered, e.occurred_at)
     if e.concession:
         _keep_last(doc["concessions"], {
             "kind": request["kind"], "concession": e.concession, "answer": e.answer,
             "on": local_date(e.occurred_at).isoformat(),
-            "event_ids": [*request["event_ids"], event_id(e)]}, CHANGES_KEPT)
+            "event_ids": answered["event_ids"]}, CHANGES_KEPT)
+
+
+def _count_answer(doc: Document, request: dict[str, Any], answered_at: datetime) -> None:
+    """Each tenure that held the request answers for it while it held it: the one that
+    received it from the day it came, a successor from the day his tenure began (an inherited
+    request he answers is his credit, as fast as he answered it); a tenure that passed it on
+    unanswered, as it stood at its handover."""
+    received = parse_dt(request["received_at"])
+    for tenure in doc["tenures"]:
+        began = parse_dt(tenure["from"])
+        ends = parse_dt(tenure["to"]) if tenure["to"] else None
+        if (ends is not None and ends <= received) or began > answered_at:
+            continue
+        if ends is None or answered_at <= ends:
+            _count_request(tenure, request, inherited=began > received,
+                           answered_at=answered_at, until=answered_at)
+        else:
+            _count_request(tenure, request, inherited=began > received,
+                           answered_at=None, until=ends)
+
+
+def _count_request(tenure: dict[str, Any], request: dict[str, Any], *, inherited: bool,
+                   answered_at: datetime | None, until: datetime) -> None:
+    held = {**request, "inherited": inherited,
+            "answered_at": iso(answered_at) if answered_at else None}
+    if inherited:
+        held["counted_from"] = tenure["from"]
+    held["value"] = round(request_value(held, until), 3)
+    _keep_last(tenure["answered_requests"], held)
+    _count(tenure["request_answers"], received_day(held), 1, held["value"],
+           len(held["event_ids"]))
 
 
 def _complaint_concession(doc: Document, e: Account.ComplaintResolved) -> None:
@@ -319,8 +367,9 @@ def _pass_on_later_evidence(closing: dict[str, Any], opening: dict[str, Any],
     from after that instant belongs to the successor's. Visits move by their time; open
     promises by the day they were made, complaints and requests by the day they were
     received (a day after the handover's day; those of that very day stay with the
-    predecessor). Promises already closed stay where they closed: their counts are by day,
-    whoever made them; so do renewals."""
+    predecessor). What was closed after it — promises kept or broken, complaints resolved,
+    requests answered — is judged as if the completion had been recorded in time
+    (``_pass_on_closed_promises`` and the two after it). Renewals stay where they were."""
     after, day = utc_key(instant), local_date(instant).isoformat()
     later = [v for v in closing["recent_visits"] if v["utc"] >= after]
     closing["recent_visits"] = [v for v in closing["recent_visits"] if v["utc"] < after]
@@ -334,12 +383,89 @@ def _pass_on_later_evidence(closing: dict[str, Any], opening: dict[str, Any],
             _add_visit(opening, day, code)
     for items, when in (("open_promises", lambda p: p["made_on"]),
                         ("open_complaints", received_day),
-                        ("closed_complaints", received_day)):
+                        ("closed_complaints", received_day),
+                        ("answered_requests", received_day)):
         opening[items] = [i for i in closing[items] if when(i) > day]
         closing[items] = [i for i in closing[items] if when(i) <= day]
-    for days in ("complaint_days", "request_days"):
+    for days in ("complaint_days", "request_days", "request_answers"):
         for later_day in [d for d in closing[days] if d > day]:
             opening[days][later_day] = closing[days].pop(later_day)
+    _pass_on_closed_promises(closing, opening, day)
+    _pass_on_resolved_complaints(closing, opening, instant)
+    _pass_on_answered_requests(closing, opening, instant)
+
+
+def _uncount(days: dict[str, list[float]], day: str, *amounts: float) -> None:
+    totals = days.get(day)
+    if totals is None:
+        return
+    for index, amount in enumerate(amounts):
+        totals[index] = round(totals[index] - amount, 9)
+    if totals[0] <= 0:
+        del days[day]
+
+
+def _pass_on_closed_promises(closing: dict[str, Any], opening: dict[str, Any],
+                             day: str) -> None:
+    """Promises closed after the handover's day, recorded before its completion was: the
+    successor closed them. One the predecessor made is inherited (his credit when kept on
+    time, scored to no one otherwise), as if the completion had been recorded in time.
+    Only those still kept whole (the last ``EVIDENCE_LISTED``) can move."""
+    later = [p for p in closing["closed_promises"] if p["closed_on"] > day]
+    closing["closed_promises"] = [p for p in closing["closed_promises"]
+                                  if p["closed_on"] <= day]
+    for promise in later:
+        if promise["scored"]:
+            _uncount(closing["promise_days"], promise["closed_on"],
+                     promise["outcome"] == "kept", promise["outcome"] == "broken",
+                     len(promise["event_ids"]), promise["value"])
+        inherited = promise["inherited"] or promise["made_on"] <= day
+        scored = promise["outcome"] in ("kept", "broken") and (
+            not inherited or promise["value"] == 1.0)
+        moved = {**promise, "inherited": inherited, "scored": scored}
+        _keep_last(opening["closed_promises"], moved)
+        if scored:
+            _count(opening["promise_days"], moved["closed_on"], moved["outcome"] == "kept",
+                   moved["outcome"] == "broken", len(moved["event_ids"]), moved["value"])
+
+
+def _pass_on_resolved_complaints(closing: dict[str, Any], opening: dict[str, Any],
+                                 instant: datetime) -> None:
+    """Complaints received up to the handover and resolved after it, recorded before its
+    completion was: the predecessor answers for them as they stood at the handover, the
+    successor from the day his tenure began, as when the completion is recorded in time."""
+    for complaint in [c for c in closing["closed_complaints"]
+                      if not c.get("inherited") and parse_dt(c["resolved_at"]) > instant]:
+        weight = severity_weight(complaint)
+        day = received_day(complaint)
+        _uncount(closing["complaint_days"], day, 1, weight * complaint["score"],
+                 len(complaint["event_ids"]), weight)
+        closing["closed_complaints"].remove(complaint)
+        mine = as_it_stood(complaint, instant)
+        _keep_last(closing["closed_complaints"], mine)
+        _count(closing["complaint_days"], day, 1, weight * mine["score"],
+               len(complaint["event_ids"]), weight)
+        inherited = {**complaint, "inherited": True, "counted_from": opening["from"]}
+        inherited["score"] = complaint_score(inherited, parse_dt(complaint["resolved_at"]))
+        _keep_last(opening["closed_complaints"], inherited)
+        _count(opening["complaint_days"], received_day(inherited), 1,
+               weight * inherited["score"], len(complaint["event_ids"]), weight)
+
+
+def _pass_on_answered_requests(closing: dict[str, Any], opening: dict[str, Any],
+                               instant: datetime) -> None:
+    """Requests received up to the handover and answered after it, recorded before its
+    completion was: split between the two tenures as ``_count_answer`` splits them."""
+    for request in [r for r in closing["answered_requests"]
+                    if r["answered_at"] and parse_dt(r["answered_at"]) > instant]:
+        _uncount(closing["request_answers"], received_day(request), 1, request["value"],
+                 len(request["event_ids"]))
+        closing["answered_requests"].remove(request)
+        answered_at = parse_dt(request["answered_at"])
+        _count_request(closing, request, inherited=request["inherited"], answered_at=None,
+                       until=instant)
+        _count_request(opening, {**request, "counted_from": opening["from"]}, inherited=True,
+                       answered_at=answered_at, until=answered_at)
 
 
 def _corrected(doc: Document, e: Account.RecordCorrected) -> None:
@@ -530,9 +656,10 @@ def handover_baseline(doc: Document, at: datetime) -> dict[str, Any]:
 class HealthView(AccountDocumentView):
     name: str = "health"
     table = "health_view"
-    shape = 6  # 2: closed promises and complaints counted by day; 3: visits by day with
+    shape = 7  # 2: closed promises and complaints counted by day; 3: visits by day with
     # channel, records by day, requests, concessions, stakeholders, renewals, baselines;
     # 4: each visit's attendees, each stakeholder's decision power, stance and leaving;
     # 5: a cancelled handover's checkpoints end, a back-dated completion splits at its time;
-    # 6: visits kept by day a few characters each (``visit_code``), not a list per visit
+    # 6: visits kept by day a few characters each (``visit_code``), not a list per visit;
+    # 7: requests answered (``request_answers``), closed items passed on by a late completion
     evolve = staticmethod(evolve)

@@ -1,6 +1,6 @@
 """Health scoring: how a tenure's evidence (kept by projections.health) becomes a score.
 
-A score is reached at an instant, over a period of days (``Period``), from five components,
+A score is reached at an instant, over a period of days (``Period``), from six components,
 each one rule in a function of its own, weighed by ``WEIGHTS``:
 
 - cadence (``_cadence``): each agreed visit-cadence window counts by its best contact,
@@ -12,6 +12,11 @@ each one rule in a function of its own, weighed by ``WEIGHTS``:
 - complaints (``_complaints``, ``complaint_score``): speed of first response and of
   resolution, against targets by severity, each complaint weighed by its severity; an
   inherited complaint is the successor's from the day he took it over;
+- requests (``_requests``, ``request_value``): how fast each of the customer's requests
+  (短納期, 値下げ …) was answered, whatever the answer (full within 3 days, none at 14); one
+  still open is worth what it would be answered now. An inherited request is the
+  successor's from the day he took it over: answering it earns him credit, and the
+  predecessor answers for it as it stood at the handover;
 - renewal (``_renewal``): each contract renewed (on time 1; after it lapsed, less each
   day, 0 at ``RENEWAL_LAPSE_ZERO_DAYS``) or left lapsed within the period;
 - warmth (``_warmth``): over the last 10 visits (not e-mail: small talk on an e-mail means
@@ -48,7 +53,8 @@ from typing import Any, NamedTuple
 from projections.base import Document
 from projections.records import BUSINESS_TZ, local_date, parse_date, parse_dt
 
-WEIGHTS = {"cadence": 0.35, "promises": 0.25, "complaints": 0.2, "renewal": 0.1, "warmth": 0.1}
+WEIGHTS = {"cadence": 0.32, "promises": 0.23, "complaints": 0.18, "requests": 0.09,
+           "renewal": 0.09, "warmth": 0.09}  # the five before requests, ×1/1.1
 RAMP_UP_DAYS = 90  # a successor's first days, shown as ramp-up (not yet "active")
 LATE_MINUTES = 10  # a visit this late is late: a warning when repeated
 PUNCTUAL_MINUTES, LATE_ZERO_MINUTES = 5, 30  # punctuality: full up to 5 min late, none at 30
@@ -61,6 +67,7 @@ RENEWAL_LAPSE_ZERO_DAYS = 60  # a contract renewed (or still lapsed) this late: 
 SEVERITY_WEIGHTS = {"low": 0.5, "medium": 1.0, "high": 2.0}
 RESPONSE_HOURS = {"low": (48, 120), "medium": (24, 72), "high": (4, 24)}  # full → none
 RESOLUTION_DAYS = {"low": (14, 60), "medium": (7, 30), "high": (3, 14)}
+REQUEST_ANSWER_DAYS = (3, 14)  # a customer's request answered: full within 3 days, none at 14
 MOOD_WINDOW = 5  # visits: the small talk a tenure received, and the small talk it keeps
 FULL_EVIDENCE = 3  # items of evidence from which a component counts in full
 NEUTRAL_PRIOR = 0.1  # weight of a neutral 50 while a score rests on fewer than 3 items
@@ -130,6 +137,7 @@ def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None 
         _cadence(doc, tenure, period),
         _promises(tenure, period),
         _complaints(doc, index, period, at),
+        _requests(doc, index, period, at),
         _renewal(tenure, doc["contract"], period, at),
         _warmth(tenure, period),
     ]
@@ -364,6 +372,41 @@ def received_day(complaint: dict[str, Any]) -> str:
     the day its tenure began (the fold counts closed ones by that day)."""
     return local_date(parse_dt(complaint.get("counted_from") or complaint["received_at"])
                       ).isoformat()
+
+
+def request_value(request: dict[str, Any], at: datetime) -> float:
+    """How fast a request was answered (or, still open, as of ``at``): 1 within
+    ``REQUEST_ANSWER_DAYS[0]`` days of coming to the tenure, falling evenly to 0 at the
+    second figure. Accepted, declined or partly: the answer itself is not judged."""
+    waited = hours_between(request.get("counted_from") or request["received_at"],
+                           request.get("answered_at") or at)
+    full, none = REQUEST_ANSWER_DAYS
+    return _linear(waited, full * 24, none * 24)
+
+
+def _requests(doc: Document, index: int, period: Period, at: datetime) -> dict[str, Any]:
+    """The customer's requests this tenure held, by how fast it answered them."""
+    tenure = doc["tenures"][index]
+    count, total, events = 0, 0.0, 0
+    for day, totals in tenure["request_answers"].items():
+        if day in period:
+            count, total, events = count + totals[0], total + totals[1], events + totals[2]
+    ids = [i for r in tenure["answered_requests"] if received_day(r) in period
+           for i in r["event_ids"]]
+    began = parse_dt(tenure["from"])
+    for request in doc["open_requests"]:
+        received = parse_dt(request["received_at"])
+        if received >= at:
+            continue
+        held = request if received >= began else {**request, "counted_from": tenure["from"]}
+        if received_day(held) in period:
+            count, total = count + 1, total + request_value(held, at)
+            events += len(request["event_ids"])
+            ids.extend(request["event_ids"])
+    if not count:
+        return _component("requests", None, "要望なし", ids, 0, events)
+    return _component("requests", total / count,
+                      f"要望 {count}件への回答の速さ (回答の中身は問わない)", ids, count, events)
 
 
 def _renewal(tenure: dict[str, Any], contract: dict[str, Any] | None, period: Period,

@@ -85,7 +85,8 @@ HEALTH_STATUS_JA = {"closed": "確定（引き継ぎ時点）", "active": "担�
                     "ramp_up": "立ち上がり期間", "thin_records": "記録が少ない",
                     "unknown": "計算できません"}
 COMPONENT_JA = {"cadence": "訪問リズム", "promises": "約束の履行", "complaints": "クレーム対応",
-                "renewal": "契約更新", "warmth": "関係の温度（雑談・時間厳守）"}
+                "requests": "要望への対応", "renewal": "契約更新",
+                "warmth": "関係の温度（雑談・時間厳守）"}
 WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
 # What the successor received at the handover (a tenure's ``baseline``), item by item.
 BASELINE_JA = {
@@ -456,7 +457,7 @@ def scoring_explained() -> list[str]:
         return "、".join(f"{names.get(k, k)} {v:.0%}" for k, v in weights.items())
     low, medium, high = (score.RESPONSE_HOURS[s] for s in ("low", "medium", "high"))
     return [
-        f"5つの要素の加重平均です: {share(score.WEIGHTS, COMPONENT_JA)}。",
+        f"{len(score.WEIGHTS)}つの要素の加重平均です: {share(score.WEIGHTS, COMPONENT_JA)}。",
         f"訪問リズムは約束の訪問周期ごとに最もよい接触で数えます: "
         f"{share(score.CHANNEL_WEIGHTS, CHANNEL_JA)}。",
         f"約束は期限どおりに守れば満点、遅れるほど下がり、{score.PROMISE_LATE_ZERO_DAYS}日遅れで0、"
@@ -465,6 +466,10 @@ def scoring_explained() -> list[str]:
         f"クレームは初動と解決の速さを重大度ごとの目安で見ます（初動の目安: 低 {low[0]}時間、"
         f"中 {medium[0]}時間、高 {high[0]}時間）。重大度による重み: " + "、".join(
             f"{SEVERITY_JA.get(k, k)} {v:g}" for k, v in score.SEVERITY_WEIGHTS.items()) + "。",
+        f"要望（短納期、値下げなど）は回答の速さで見ます（回答の中身は問いません）: "
+        f"{score.REQUEST_ANSWER_DAYS[0]}日以内なら満点、{score.REQUEST_ANSWER_DAYS[1]}日で0。"
+        "前任者から引き継いだ未回答の要望は、引き継いだ日から後任者の持ち分になり、"
+        "早く回答すれば後任者の点になります。前任者は引き継ぎ時点の状態で評価されます。",
         f"契約更新は担当期間中の更新で見ます。期限切れのまま{score.RENEWAL_LAPSE_ZERO_DAYS}日で0です。",
         f"関係の温度は雑談（メールは数えません）の割合が、引き継いだ時点の直近{score.MOOD_WINDOW}回"
         f"（最初の担当者は自分の最初の{score.MOOD_WINDOW}回）と比べて保たれているかと、時間どおりの訪問（{score.PUNCTUAL_MINUTES}分までは満点、"

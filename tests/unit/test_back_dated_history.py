@@ -399,3 +399,71 @@ def test_引き継ぎを後から記録すると_その後の記録は後任の�
     live = {c["name"]: c for c in report["tenures"][1]["health"]["components"]}
     assert set(live["cadence"]["event_ids"]) == {visit_ids[v] for v in suzuki_visits}
     assert live["complaints"]["evidence_count"] >= 1
+
+
+def _秋の山田製作所(completion_recorded_late: bool) -> list[Any]:
+    """佐藤さn's last weeks and 鈴木さん's first two months at 株式会社山田製作所, handed over on
+    2025-10-01 09:00. Recorded in time, the completion comes before 鈴木さん's records; recorded
+    late, 田中課長 records what 鈴木さん did first (Tsunagi still names 佐藤さん the owner), then
+    the handover, dated when it happened."""
+    account = Account.open(田中課長, 今, name="株式会社山田製作所", owner_rep_id="sato",
+                           visit_cadence_days=14, started_on=始まり)
+    at = lambda month, day, hour=10: datetime(2025, month, day, hour, 0, tzinfo=JST)  # noqa: E731
+    for day in (2, 16):
+        account.record_visit(佐藤さん, 今, occurred_at=at(9, day), purpose="定期訪問", summary="",
+                             small_talk=True)
+    sample = account.make_promise(佐藤さん, 今, description="サンプルを届ける", made_to="山田部長",
+                                  due_date=date(2025, 10, 10), occurred_at=at(9, 20))
+    catalogue = account.make_promise(佐藤さん, 今, description="カタログを送る", made_to="木村課長",
+                                     due_date=date(2025, 10, 3), occurred_at=at(9, 22))
+    complaint = account.receive_complaint(佐藤さん, 今, received_at=at(9, 28), subject="納品遅れ",
+                                          severity="high")
+    account.acknowledge_complaint(佐藤さん, 今, complaint_id=complaint, occurred_at=at(9, 28, 12))
+    request = account.receive_request(佐藤さん, 今, kind="rush_delivery",
+                                      detail="来月分を1週間前倒ししたい", occurred_at=at(9, 29))
+    if not completion_recorded_late:
+        引き継ぎ済み(account)
+    suzuki = 田中課長 if completion_recorded_late else 鈴木さん
+    account.answer_request(suzuki, 今, request_id=request, answer="accepted",
+                           concession="今回限り前倒し", occurred_at=at(10, 2))
+    account.resolve_complaint(suzuki, 今, complaint_id=complaint, resolved_at=at(10, 3),
+                              resolution="代替品を納品")
+    account.close_promise(suzuki, 今, promise_id=sample, outcome="kept", occurred_at=at(10, 9))
+    account.close_promise(suzuki, 今, promise_id=catalogue, outcome="kept",
+                          occurred_at=at(10, 8))  # five days late: the predecessor's, no one's
+    for month, day in ((10, 15), (10, 29), (11, 12), (11, 26)):
+        account.record_visit(suzuki, 今, occurred_at=at(month, day), purpose="定期訪問",
+                             summary="", small_talk=True)
+    own = account.make_promise(suzuki, 今, description="見積書を送る", made_to="山田部長",
+                               due_date=date(2025, 10, 20), occurred_at=at(10, 15))
+    account.close_promise(suzuki, 今, promise_id=own, outcome="kept", occurred_at=at(10, 22))
+    if completion_recorded_late:
+        引き継ぎ済み(account)
+    return account.collect_events()
+
+
+def _scored(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"score": t["health"]["score"], "components": {
+        c["name"]: (c["raw_score"], c["evidence_count"])
+        for c in t["health"]["components"]}} for t in report["tenures"]]
+
+
+def test_引き継ぎの完了を後から記録しても_期限どおり記録した時と同じ点になる() -> None:
+    """What 鈴木さん closed after the handover — 佐藤さん's promise kept on its day (his
+    credit), one kept late (no one's), the complaint and the rush-delivery request he took
+    over (each split at the handover) — scores the same whether 田中課長 recorded the
+    completion in time or two months late."""
+    in_time = folded(health, _秋の山田製作所(completion_recorded_late=False))
+    late = folded(health, _秋の山田製作所(completion_recorded_late=True))
+    judged = datetime(2025, 12, 1, 18, 0, tzinfo=JST)
+
+    assert _scored(health.health_report(late, judged)) == _scored(
+        health.health_report(in_time, judged))
+    sato, suzuki = late["tenures"]
+    assert [(p["outcome"], p["inherited"], p["scored"]) for p in suzuki["closed_promises"]
+            ] == [("kept", True, True), ("kept", True, False), ("kept", False, True)]
+    assert not sato["closed_promises"] and not sato["promise_days"]
+    assert [r["inherited"] for r in suzuki["answered_requests"]] == [True]
+    assert [r["answered_at"] for r in sato["answered_requests"]] == [None], "open at handover"
+    assert [c.get("inherited", False) for c in suzuki["closed_complaints"]] == [True]
+    assert [c.get("inherited", False) for c in sato["closed_complaints"]] == [False]
