@@ -26,9 +26,11 @@ from projections.health_score import (
     EVIDENCE_LISTED,
     RAMP_UP_DAYS,
     complaint_score,
+    hours_between,
     kept_value,
     like_for_like,
     received_day,
+    reply_value,
     request_value,
     score_tenure,
     severity_weight,
@@ -46,6 +48,8 @@ from projections.records import (
 )
 
 RECENT_VISITS_KEPT = 50
+REPLIES_KEPT = 20  # the customer's latest reactions to proposals, in each tenure
+AWAITING_KEPT = 50  # proposals given and not yet reacted to, the latest
 CHANGES_KEPT = 50  # standing concessions and stakeholder changes kept for the baseline
 
 
@@ -67,13 +71,16 @@ def _new_tenure(rep_id: str, start: datetime, handover_id: str | None) -> dict[s
     records. The customer's requests are scored by how fast they were answered:
     ``request_answers[day] = [count, value, events]`` by the day received (or, inherited,
     the day the tenure began), the last ``EVIDENCE_LISTED`` kept whole in
-    ``answered_requests``. ``baseline`` is the relationship as this tenure
+    ``answered_requests``. ``replies``: how soon the customer reacted to the proposals given
+    (the last ``REPLIES_KEPT``, by the time of the reaction), the customer's mood as warmth
+    reads it. ``baseline`` is the relationship as this tenure
     received it (None for the first), frozen when the handover completed.
     """
     return {
         "rep_id": rep_id, "from": iso(start), "to": None, "handover_id": handover_id,
         "frozen": None, "baseline": None, "visit_days": {}, "recent_visits": [],
-        "request_days": {}, "request_answers": {}, "answered_requests": [], "renewals": [],
+        "request_days": {}, "request_answers": {}, "answered_requests": [], "replies": [],
+        "renewals": [],
         "open_promises": [], "promise_days": {}, "closed_promises": [],
         "open_complaints": [], "complaint_days": {}, "closed_complaints": [],
     }
@@ -89,7 +96,7 @@ def _opened(e: Account.Opened) -> Document:
         "visit_cadence_days": e.visit_cadence_days, "opened_at": iso(e.occurred_at),
         "tenures": [_new_tenure(e.owner_rep_id, e.occurred_at, None)],
         "contract": None, "checkpoints": [], "open_requests": [], "concessions": [],
-        "stakeholder_changes": [], "stakeholders": {},
+        "stakeholder_changes": [], "stakeholders": {}, "awaiting_replies": [],
     }
 
 
@@ -294,6 +301,30 @@ def _complaint_resolved(doc: Document, e: Account.ComplaintResolved) -> None:
     _complaint_concession(doc, e)
 
 
+def _proposal_given(doc: Document, e: Account.ProposalGiven) -> None:
+    _keep_last(doc["awaiting_replies"], {
+        "proposal_id": e.proposal_id, "given_at": iso(e.occurred_at),
+        "event_ids": [event_id(e)]}, AWAITING_KEPT)
+
+
+def _proposal_reaction(doc: Document, e: Account.ProposalReactionRecorded) -> None:
+    """The customer's first reaction to a proposal: how soon they replied (a later one
+    changes nothing). The tenure holding the reaction's time keeps it."""
+    given = next((p for p in doc["awaiting_replies"] if p["proposal_id"] == e.proposal_id),
+                 None)
+    if given is None:
+        return
+    doc["awaiting_replies"].remove(given)
+    days = max(0.0, hours_between(given["given_at"], e.occurred_at) / 24)
+    reply = {"proposal_id": e.proposal_id, "given_at": given["given_at"],
+             "replied_at": iso(e.occurred_at), "utc": utc_key(e.occurred_at),
+             "days": round(days, 2), "value": round(reply_value(days), 3),
+             "event_ids": [*given["event_ids"], event_id(e)]}
+    tenure = _tenure_of(doc, {"occurred_at": e.occurred_at})
+    insort(tenure["replies"], reply, key=_by_time)
+    del tenure["replies"][:-REPLIES_KEPT]
+
+
 def _stakeholder(change: str) -> Handler:
     def record(doc: Document, e: Account.StakeholderAdded | Account.StakeholderChanged
                | Account.StakeholderLeft) -> None:
@@ -371,6 +402,8 @@ def _pass_on_later_evidence(closing: dict[str, Any], opening: dict[str, Any],
     requests answered — is judged as if the completion had been recorded in time
     (``_pass_on_closed_promises`` and the two after it). Renewals stay where they were."""
     after, day = utc_key(instant), local_date(instant).isoformat()
+    opening["replies"] = [r for r in closing["replies"] if r["utc"] >= after]
+    closing["replies"] = [r for r in closing["replies"] if r["utc"] < after]
     later = [v for v in closing["recent_visits"] if v["utc"] >= after]
     closing["recent_visits"] = [v for v in closing["recent_visits"] if v["utc"] < after]
     opening["recent_visits"] = later
@@ -550,7 +583,8 @@ def _remove_visit(tenure: dict[str, Any], day: str, code: str) -> None:
 
 
 def _tenure_of(doc: Document, originals: dict[str, Any]) -> dict[str, Any]:
-    """The tenure whose period holds the original time of a corrected visit."""
+    """The tenure whose period holds an instant: a corrected visit's original time, or the
+    time a customer reacted to a proposal."""
     when = originals.get("occurred_at")
     for tenure in doc["tenures"]:
         if when is not None and parse_dt(tenure["from"]) <= when and (
@@ -579,6 +613,8 @@ HANDLERS: Handlers = {
     Account.ComplaintResolved: _complaint_resolved,
     Account.CustomerRequestReceived: _request_received,
     Account.CustomerRequestAnswered: _request_answered,
+    Account.ProposalGiven: _proposal_given,
+    Account.ProposalReactionRecorded: _proposal_reaction,
     Account.StakeholderAdded: _stakeholder("added"),
     Account.StakeholderChanged: _stakeholder("changed"),
     Account.StakeholderLeft: _stakeholder("left"),
@@ -590,7 +626,7 @@ HANDLERS: Handlers = {
     Account.RecordCorrected: _corrected,
 }
 IGNORED = frozenset({  # no evidence of a tenure's health
-    Account.DetailsChanged, Account.ProposalGiven, Account.ProposalReactionRecorded,
+    Account.DetailsChanged,
     Account.NoteAdded, Account.HandoverInitiated, Account.HandoverDossierAcknowledged,
     Account.HandoverJointVisitMade, Account.HandoverCustomerInformed,
 })
@@ -661,5 +697,6 @@ class HealthView(AccountDocumentView):
     # 4: each visit's attendees, each stakeholder's decision power, stance and leaving;
     # 5: a cancelled handover's checkpoints end, a back-dated completion splits at its time;
     # 6: visits kept by day a few characters each (``visit_code``), not a list per visit;
-    # 7: requests answered (``request_answers``), closed items passed on by a late completion
+    # 7: requests answered (``request_answers``), closed items passed on by a late completion,
+    # the customer's replies to proposals (``replies``)
     evolve = staticmethod(evolve)

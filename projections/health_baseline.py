@@ -17,6 +17,8 @@ from projections.health_score import (
     SMALL_TALK_CHANNELS,
     best_contact,
     hours_between,
+    replies_in,
+    reply_speed,
 )
 from projections.records import iso, local_date, parse_date
 
@@ -27,7 +29,8 @@ STAKEHOLDERS_DAYS = 180  # stakeholders changed over the last 180 days
 def baseline(doc: Document, at: datetime) -> dict[str, Any]:
     """What the successor received at ``at``: open promises (who made them, due), open
     complaints (severity, age), unanswered requests, standing concessions, small-talk share
-    of the last visits, cadence kept, contract days left, stakeholders changed."""
+    of the last visits, how soon the customer replied to the last proposals, cadence kept,
+    contract days left, stakeholders changed."""
     today = local_date(at)
     parts = {
         "open_promises": _open_promises(doc, today),
@@ -35,6 +38,7 @@ def baseline(doc: Document, at: datetime) -> dict[str, Any]:
         "unanswered_requests": _unanswered_requests(doc, at),
         "concessions": [dict(c) for c in doc["concessions"]],
         "small_talk_share": _small_talk_share(doc),
+        "reply_days": _reply_days(doc, at),
         "cadence_kept": _cadence_kept(doc, today),
         "contract_days_left": _contract_days_left(doc, today),
         "stakeholders_changed": _stakeholders_changed(doc, today),
@@ -83,6 +87,17 @@ def _small_talk_share(doc: Document) -> dict[str, Any]:
     last = talk[-MOOD_WINDOW:]
     value = round(sum(1 for v in last if v["small_talk"]) / len(last), 3) if last else None
     return {"value": value, "visits": len(last), "event_ids": [v["event_id"] for v in last]}
+
+
+def _reply_days(doc: Document, at: datetime) -> dict[str, Any]:
+    """How soon the customer reacted to the last proposals (a proposal left unanswered
+    counts as no reply): the mean days, and the promptness the successor is judged from."""
+    replies = sorted((r for t in doc["tenures"] for r in replies_in(doc, t, at)),
+                     key=lambda reply: reply.utc)[-MOOD_WINDOW:]
+    speed = reply_speed(replies)
+    return {"value": round(sum(r.days for r in replies) / len(replies), 1) if replies else None,
+            "replies": len(replies), "speed": None if speed is None else round(speed, 3),
+            "event_ids": [i for r in replies for i in r.event_ids]}
 
 
 def _cadence_kept(doc: Document, today: date) -> dict[str, Any]:

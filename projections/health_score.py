@@ -23,7 +23,10 @@ each one rule in a function of its own, weighed by ``WEIGHTS``:
   nothing), small talk held against what the tenure received (``MOOD_WINDOW`` visits; the
   customer's mood carries over a handover, so the fall is scored, not the level), and the
   punctuality of those in person (full to 5 minutes late, none at 30), each visit once
-  for each.
+  for each; and the customer's responsiveness held the same way: how soon they react to
+  proposals (``reply_value``; the last ``MOOD_WINDOW``, a proposal unanswered past
+  ``REPLY_DAYS[1]`` days counting as no reply) against how soon they did when the tenure
+  began, each reply once.
 
 Confidence: a component rests on ``evidence_count`` items (windows, promises, complaints,
 contracts, visits). Below ``FULL_EVIDENCE`` it is ``provisional``: it counts with a third
@@ -51,7 +54,7 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from projections.base import Document
-from projections.records import BUSINESS_TZ, local_date, parse_date, parse_dt
+from projections.records import BUSINESS_TZ, local_date, parse_date, parse_dt, utc_key
 
 WEIGHTS = {"cadence": 0.32, "promises": 0.23, "complaints": 0.18, "requests": 0.09,
            "renewal": 0.09, "warmth": 0.09}  # the five before requests, ×1/1.1
@@ -67,6 +70,7 @@ RENEWAL_LAPSE_ZERO_DAYS = 60  # a contract renewed (or still lapsed) this late: 
 SEVERITY_WEIGHTS = {"low": 0.5, "medium": 1.0, "high": 2.0}
 RESPONSE_HOURS = {"low": (48, 120), "medium": (24, 72), "high": (4, 24)}  # full → none
 RESOLUTION_DAYS = {"low": (14, 60), "medium": (7, 30), "high": (3, 14)}
+REPLY_DAYS = (3, 21)  # the customer's reaction to a proposal: prompt within 3 days, none at 21
 REQUEST_ANSWER_DAYS = (3, 14)  # a customer's request answered: full within 3 days, none at 14
 MOOD_WINDOW = 5  # visits: the small talk a tenure received, and the small talk it keeps
 FULL_EVIDENCE = 3  # items of evidence from which a component counts in full
@@ -139,7 +143,7 @@ def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None 
         _complaints(doc, index, period, at),
         _requests(doc, index, period, at),
         _renewal(tenure, doc["contract"], period, at),
-        _warmth(tenure, period),
+        _warmth(doc, tenure, period, at),
     ]
     score = _weigh(components)
     records = _records_per_month(tenure, period)
@@ -447,10 +451,50 @@ def _small_talk_share(visits: list[Visit]) -> float | None:
     return sum(1 for v in talk if v.small_talk) / len(talk) if talk else None
 
 
+def reply_value(days: float) -> float:
+    """How promptly the customer reacted to a proposal: 1 within ``REPLY_DAYS[0]`` days,
+    falling evenly to 0 at ``REPLY_DAYS[1]``."""
+    prompt, none = REPLY_DAYS
+    return _linear(days, prompt, none)
+
+
+class Reply(NamedTuple):
+    utc: str  # when it came (or, none, when it stopped being awaited)
+    value: float
+    days: float
+    event_ids: list[str]
+
+
+def replies_in(doc: Document, tenure: dict[str, Any], at: datetime,
+               period: Period | None = None) -> list[Reply]:
+    """The customer's replies to proposals in a tenure (within ``period``), oldest first,
+    with each proposal given in it and still unanswered ``REPLY_DAYS[1]`` days later as of
+    ``at`` counted as no reply at that point."""
+    def wanted(when: datetime) -> bool:
+        return when < at and (period is None or local_date(when).isoformat() in period)
+
+    replies = [Reply(r["utc"], r["value"], r["days"], r["event_ids"]) for r in tenure["replies"]
+               if wanted(parse_dt(r["replied_at"]))]
+    began = parse_dt(tenure["from"])
+    for waiting in doc["awaiting_replies"]:
+        given = parse_dt(waiting["given_at"])
+        gave_up = given + timedelta(days=REPLY_DAYS[1])
+        if given >= began and wanted(gave_up) and (
+                tenure["to"] is None or gave_up < parse_dt(tenure["to"])):
+            replies.append(Reply(utc_key(gave_up), 0.0, REPLY_DAYS[1], waiting["event_ids"]))
+    replies.sort(key=lambda reply: reply.utc)
+    return replies
+
+
+def reply_speed(replies: list[Reply]) -> float | None:
+    return sum(r.value for r in replies) / len(replies) if replies else None
+
+
 WARMTH_VISITS = 10  # the last visits warmth counts (small talk), and the last in person
 
 
-def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
+def _warmth(doc: Document, tenure: dict[str, Any], period: Period,
+            at: datetime) -> dict[str, Any]:
     days = _days_in(tenure, period)
     counted: list[Visit] = []  # the last visits with small talk possible, latest first
     in_person: list[Visit] = []  # the last in person, latest first
@@ -462,23 +506,42 @@ def _warmth(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
         if len(in_person) == WARMTH_VISITS:  # in person ones are counted too: both full
             break
     counted.reverse()
+    replies = replies_in(doc, tenure, at, period)
     ids = _cited(tenure, period, SMALL_TALK_CHANNELS)[-10:]
-    if not counted:
-        return _component("warmth", None, "訪問なし (メールの雑談は数えない)", ids, 0)
-    received = (tenure["baseline"] or {}).get("small_talk_share", {}).get("value")
-    if received is None:  # the first tenure: the mood it met on its first visits
-        first = (v for v in _visits_from(tenure, days) if v.channel in SMALL_TALK_CHANNELS)
-        received = _small_talk_share(list(islice(first, MOOD_WINDOW)))
-    now = _small_talk_share(counted[-MOOD_WINDOW:])
-    assert received is not None and now is not None
-    held = 1.0 - max(0.0, received - now)
+    ids += [i for reply in replies[-MOOD_WINDOW:] for i in reply.event_ids]
+    if not counted and not replies:
+        return _component("warmth", None, "訪問・提案への反応なし (メールの雑談は数えない)",
+                          ids, 0)
+    baseline = tenure["baseline"] or {}
+    parts, said = [], []
+    if counted:
+        received = baseline.get("small_talk_share", {}).get("value")
+        if received is None:  # the first tenure: the mood it met on its first visits
+            first = (v for v in _visits_from(tenure, days) if v.channel in SMALL_TALK_CHANNELS)
+            received = _small_talk_share(list(islice(first, MOOD_WINDOW)))
+        now = _small_talk_share(counted[-MOOD_WINDOW:])
+        assert received is not None and now is not None
+        parts.append((1.0 - max(0.0, received - now), len(counted)))
+        said.append(f"雑談 担当開始時 {received:.0%} → 直近{min(len(counted), MOOD_WINDOW)}回 "
+                    f"{now:.0%}")
     punctual = [punctuality(v.minutes_late) for v in reversed(in_person)]
-    # Each visit counts once for the mood held, each visit in person once for punctuality.
-    value = (held * len(counted) + sum(punctual)) / (len(counted) + len(punctual))
-    on_time = f"・時間通り {sum(punctual) / len(punctual):.0%}" if punctual else ""
-    return _component("warmth", value,
-                      f"雑談 担当開始時 {received:.0%} → 直近{min(len(counted), MOOD_WINDOW)}回 "
-                      f"{now:.0%}{on_time}", ids, len(counted))
+    parts += [(value, 1) for value in punctual]
+    if punctual:
+        said.append(f"時間通り {sum(punctual) / len(punctual):.0%}")
+    if replies:
+        given = baseline.get("reply_days", {}).get("speed")
+        if given is None:  # the first tenure, or none replied before: its own first replies
+            given = reply_speed(replies[:MOOD_WINDOW])
+        latest = reply_speed(replies[-MOOD_WINDOW:])
+        assert given is not None and latest is not None
+        parts.append((1.0 - max(0.0, given - latest), min(len(replies), MOOD_WINDOW)))
+        said.append(f"提案への返答 担当開始時 {given:.0%} → 直近{min(len(replies), MOOD_WINDOW)}件 "
+                    f"{latest:.0%}")
+    # Each visit counts once for the mood held, each visit in person once for punctuality,
+    # each of the last replies once for the customer's responsiveness held.
+    value = sum(v * n for v, n in parts) / sum(n for _, n in parts)
+    return _component("warmth", value, "・".join(said), ids,
+                      len(counted) + min(len(replies), MOOD_WINDOW))
 
 
 def _component(name: str, value: float | None, detail: str, ids: list[str],

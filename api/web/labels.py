@@ -86,13 +86,14 @@ HEALTH_STATUS_JA = {"closed": "確定（引き継ぎ時点）", "active": "担�
                     "unknown": "計算できません"}
 COMPONENT_JA = {"cadence": "訪問リズム", "promises": "約束の履行", "complaints": "クレーム対応",
                 "requests": "要望への対応", "renewal": "契約更新",
-                "warmth": "関係の温度（雑談・時間厳守）"}
+                "warmth": "関係の温度（雑談・時間厳守・先方の返答）"}
 WARNING_SEVERITY_JA = {"low": "参考", "medium": "注意", "high": "要対応"}
 # What the successor received at the handover (a tenure's ``baseline``), item by item.
 BASELINE_JA = {
     "open_promises": "未完了の約束", "open_complaints": "未解決のクレーム",
     "unanswered_requests": "未回答の要望", "standing_concessions": "続いている譲歩",
     "concessions": "続いている譲歩", "small_talk_share": "雑談の割合",
+    "reply_days": "提案への返答までの日数（平均）",
     "cadence_kept": "訪問周期の順守（直近90日）", "contract_days_left": "契約終了までの日数",
     "stakeholders_changed": "先方担当者の変化（直近180日）", "at": "時点",
 }
@@ -393,6 +394,8 @@ def _measured(value: dict[str, Any]) -> str:
     said = []
     if value.get("visits") is not None:
         said.append(f"直近{value['visits']}回の訪問")
+    if value.get("replies") is not None:
+        said.append(f"直近{value['replies']}件の提案")
     if value.get("windows") is not None and value.get("covered") is not None:
         said.append(f"{value['windows']}周期中{value['covered']}周期")
     if value.get("contract_end"):
@@ -473,7 +476,9 @@ def scoring_explained() -> list[str]:
         f"契約更新は担当期間中の更新で見ます。期限切れのまま{score.RENEWAL_LAPSE_ZERO_DAYS}日で0です。",
         f"関係の温度は雑談（メールは数えません）の割合が、引き継いだ時点の直近{score.MOOD_WINDOW}回"
         f"（最初の担当者は自分の最初の{score.MOOD_WINDOW}回）と比べて保たれているかと、時間どおりの訪問（{score.PUNCTUAL_MINUTES}分までは満点、"
-        f"{score.LATE_ZERO_MINUTES}分遅れで0）で見ます。引き継いだ時点の温度は後任者の責任にしません。",
+        f"{score.LATE_ZERO_MINUTES}分遅れで0）、提案への先方の返答の速さ（{score.REPLY_DAYS[0]}日以内なら満点、"
+        f"{score.REPLY_DAYS[1]}日で0、返答がなければ0）が引き継いだ時点から保たれているかで見ます。"
+        "引き継いだ時点の温度は後任者の責任にしません。",
         f"根拠が{score.FULL_EVIDENCE}件未満の要素は「暫定」で、重みを減らし50点寄りに表示します"
         "（1件だけで0点や100点にはなりません）。",
         f"記録が月{score.THIN_RECORDS_PER_MONTH:g}件未満の担当期間は点数を出さず「記録が少ない」と表示します。",
