@@ -389,9 +389,16 @@ def import_file(
     dry_run: Annotated[bool, typer.Option(help="Check every row; append nothing")] = False,
     charset: Annotated[str | None, typer.Option(
         help="The file's encoding (default: detected; UTF-8, UTF-8 with BOM or CP932)")] = None,
+    users: Annotated[Path | None, typer.Option(
+        help="Users mapping (CSV): cybozu-report 名前,user_id (optional); salesforce-activity "
+             "Id,user_id (required)", exists=True, dir_okay=False, readable=True)] = None,
+    accounts: Annotated[Path | None, typer.Option(
+        help="Accounts mapping (CSV), salesforce-activity: Id,取引先コード,取引先名",
+        exists=True, dir_okay=False, readable=True)] = None,
 ) -> None:
-    """Import past records (Excel 日報 …) through the same module as POST /v1/imports; print
-    each bad row and a summary; exit 1 when a row was rejected."""
+    """Import past records (Excel 日報, サイボウズ Office 報告書, Salesforce activities)
+    through the same module as POST /v1/imports; print each bad row and a summary; exit 1
+    when a row was rejected, 2 when the file or a mapping cannot be imported at all."""
     _, application = _started()
     with RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn()) as bar:
@@ -399,6 +406,8 @@ def import_file(
         try:
             report = run_import(application, CLI_IMPORTER, file.read_bytes(), format=format,
                                 charset=charset, dry_run=dry_run,
+                                users=users.read_bytes() if users else None,
+                                accounts=accounts.read_bytes() if accounts else None,
                                 progress=lambda done, total: bar.update(task, completed=done,
                                                                         total=total))
         except ImportRefused as exc:

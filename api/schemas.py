@@ -15,6 +15,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from domain.account import MAX_PHONE
 from domain.values import (
@@ -399,7 +400,8 @@ class CorrectionCreate(Body):
 
 class ImportFile(RootModel[bytes]):
     """The file to import, as exported (tsunagi-csv: the Excel 日報 template; UTF-8, UTF-8
-    with BOM or Shift_JIS/CP932, detected or named by charset=; up to 20 MiB)."""
+    with BOM or Shift_JIS/CP932, detected or named by charset=; up to 20 MiB). A format that
+    needs mapping files takes the multipart/form-data body instead (ImportUpload)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         "取引先コード,取引先名,日時,種別,担当者,件名,元ID\n"
@@ -414,6 +416,25 @@ class ImportRowError(BaseModel):
 class ImportRejectedRow(BaseModel):
     row: int  # as a spreadsheet numbers it: the header is row 1
     errors: list[ImportRowError]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+class ImportUpload(BaseModel):
+    """The file and the mapping files it needs, as multipart/form-data parts (each part
+    UTF-8, UTF-8 with BOM or Shift_JIS/CP932; the file's part may name its charset=)."""
+
+    file: bytes = Field(description="The file to import, as exported")
+    users: bytes | SkipJsonSchema[None] = Field(
+        default=None, json_schema_extra=_no_default,
+        description="Users mapping (CSV): cybozu-report 名前,user_id (optional); "
+                    "salesforce-activity Id,user_id (Salesforce user Id → user id; required)")
+    accounts: bytes | SkipJsonSchema[None] = Field(
+        default=None, json_schema_extra=_no_default,
+        description="Accounts mapping (CSV), salesforce-activity (required): "
+                    "Id,取引先コード,取引先名 (Salesforce Account Id → the account's code, name)")
 
 
 class ImportPublic(BaseModel):

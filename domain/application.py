@@ -59,6 +59,7 @@ RETRIES_ON_CONFLICT = 8
 RETRY_PAUSE_SECONDS = 0.004  # times the attempt number, jittered, between lost races
 TOKEN_MEMORY_SECONDS = 5.0  # an accepted token is not looked up again for this long
 MAX_TOKENS_REMEMBERED = 10_000
+USERS_PAGE = 1000  # registrations read at once by registered_users
 ACCOUNTS_REMEMBERED = 5000  # as written by this process, to decide the next command on
 
 
@@ -477,6 +478,27 @@ class Tsunagi(Application[UUID]):
             why = ("no such user" if user is None else
                    "deactivated" if not user.active else f"a {user.role}, not a rep")
             raise NotAnActiveRep(f"{user_id!r} is not an active rep ({why})", field=field)
+
+    def registered_users(self) -> list[tuple[str, str]]:
+        """Every registered user as (user_id, name), read from the log's registrations (an
+        import matching people by name does not wait for a view to catch up)."""
+        topic = f"{User.Registered.__module__}:{User.Registered.__qualname__}"
+        found: list[tuple[str, str]] = []
+        start: int | None = None
+        while True:
+            with _store_errors():
+                page = self.recorder.select_notifications(
+                    start, USERS_PAGE, topics=[topic], inclusive_of_start=start is None)
+            for notification in page:
+                try:
+                    event = self.mapper.to_domain_event(notification)
+                except UNREADABLE:
+                    continue
+                if isinstance(event, User.Registered):
+                    found.append((event.user_id, event.name))
+            if len(page) < USERS_PAGE:
+                return found
+            start = page[-1].id
 
     def get_user(self, user_id: str) -> User:
         try:

@@ -17,8 +17,17 @@ from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from api.errors import problem_of
-from api.imports import tsunagi_csv
-from api.imports.rows import BadRow, Entry, Kind, Parsed, RowError
+from api.imports import cybozu_report, salesforce_activity, tsunagi_csv
+from api.imports.mappings import Context, Mappings
+from api.imports.rows import (
+    BadRow,
+    Entry,
+    ImportRefused,
+    Kind,
+    NotThisFormat,
+    Parsed,
+    RowError,
+)
 from api.imports.text import Unreadable, decoded
 from audit.chain import chained
 from domain.account import Account
@@ -34,7 +43,7 @@ from domain.errors import (
 )
 from domain.idempotency import Idempotency, IdempotencyKeyReused, IdempotentRequest
 from domain.users import User
-from domain.values import Actor, RequestKind, Role, local_today
+from domain.values import Actor, Channel, RequestKind, Role, local_today
 
 ACCOUNT_CODES = uuid5(NAMESPACE_URL, "https://tsunagi.example/import/account-codes")
 IMPORTED_CADENCE_DAYS = 14  # an imported account's visit rhythm until one is agreed
@@ -42,7 +51,12 @@ ATTEMPTS = 3  # a row whose account another writer moved on is applied again on 
 BATCH_ROWS = 500  # rows saved in one transaction by a real run
 REQUEST_KINDS = {"短納期": RequestKind.RUSH_DELIVERY, "値下げ": RequestKind.DISCOUNT,
                  "特別対応": RequestKind.SPECIAL_HANDLING}
-PARSERS: dict[str, Callable[[str], Iterator[Parsed]]] = {tsunagi_csv.NAME: tsunagi_csv.parse}
+Parser = Callable[[str, Context], Iterator[Parsed]]
+PARSERS: dict[str, Parser] = {
+    tsunagi_csv.NAME: lambda text, _: tsunagi_csv.parse(text),
+    cybozu_report.NAME: cybozu_report.parse,
+    salesforce_activity.NAME: salesforce_activity.parse,
+}
 FORMATS = tuple(PARSERS)
 
 # The domain names the field it refused; a row names the column it came from.
@@ -53,11 +67,6 @@ COLUMN_OF_FIELD = {
     "attendees": "相手", "made_to": "相手", "next_action": "次回アクション", "name": "取引先名",
     "owner_rep_id": "担当者", "to_rep_id": "担当者", "outcome": "結果", "promise_id": "件名",
 }
-
-
-class ImportRefused(ValueError):
-    """The file as a whole cannot be imported (unknown format, unreadable, no header);
-    nothing was appended. The message is in Japanese."""
 
 
 @dataclass
@@ -101,20 +110,25 @@ def account_id_of(code: str) -> UUID:
 
 def run_import(app: Tsunagi, actor: Actor, data: bytes, *, format: str,
                charset: str | None = None, dry_run: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> ImportReport:
+               progress: Callable[[int, int], None] | None = None,
+               users: bytes | None = None, accounts: bytes | None = None) -> ImportReport:
     """Import ``data`` as ``format`` for ``actor`` (a manager or an admin: accounts are
     opened and handovers recorded in their name as manager; every other row is recorded by
-    its 担当者, who must own the account at the row's time, as live)."""
+    its 担当者, who must own the account at the row's time, as live). ``users`` and
+    ``accounts`` are the mapping files a format may need (api.imports.mappings)."""
     parser = PARSERS.get(format)
     if parser is None:
         raise ImportRefused(f"形式 {format} は扱えません（{'、'.join(FORMATS)}）")
+    context = Context(Mappings(users=users, accounts=accounts), app.registered_users,
+                      app.clock())
     try:
         text, encoding = decoded(data, charset)
-        parsed = list(parser(text))
-    except (Unreadable, tsunagi_csv.NotThisFormat) as exc:
+        parsed = list(parser(text, context))
+    except (Unreadable, NotThisFormat) as exc:
         raise ImportRefused(str(exc)) from None
     report = ImportReport(format=format, file_sha256=hashlib.sha256(data).hexdigest(),
-                          encoding=encoding, dry_run=dry_run, rows=len(parsed))
+                          encoding=encoding, dry_run=dry_run,
+                          rows=len({item.row for item in parsed}))
     ledger: Ledger = DryRun(app) if dry_run else Store(app)
     rows = Rows(app, ledger, Actor(actor.user_id, Role.MANAGER), report, parsed)
     ledger.expect([rows.claim(item) for item in parsed if isinstance(item, Entry)])
@@ -334,17 +348,20 @@ class Rows:
                 return
             self._apply(entry, claim)
         except IdempotencyKeyReused:
-            self._reject(entry, "元ID", f"元ID {entry.external_id} は別の内容ですでに取り込まれて"
-                                        "います（訂正は画面から訂正として記録してください）")
+            column = entry.column("元ID")
+            self._reject(entry, "元ID", f"{column} {entry.external_id} は別の内容ですでに取り込"
+                                        "まれています（訂正は画面から訂正として記録してください）")
         except RowRefused as exc:
-            self.report.rejected.append(BadRow(entry.row, (exc.error,)))
+            self._reject(entry, exc.error.column, exc.error.msg)
         except StoreUnavailable:
             raise  # not the row's fault: the import stops, and can be run again
         except DomainError as exc:
             self._reject(entry, _column(exc), _japanese(exc, entry))
 
     def _reject(self, entry: Entry, column: str | None, msg: str) -> None:
-        self.report.rejected.append(BadRow(entry.row, (RowError(column, msg),)))
+        """The row refused, naming the column of its own format (``column`` names the
+        tsunagi-csv column: 日時, 担当者 …)."""
+        self.report.rejected.append(BadRow(entry.row, (RowError(entry.column(column), msg),)))
 
     def _apply(self, entry: Entry, claim: Idempotency) -> None:
         account_id = account_id_of(entry.account_code)
@@ -400,7 +417,8 @@ class Rows:
         if entry.kind is Kind.VISIT:
             account.record_visit(rep, now, occurred_at=when, purpose=entry.subject,
                                  summary=entry.body, attendees=entry.attendees,
-                                 next_action=entry.next_action)
+                                 next_action=entry.next_action,
+                                 channel=entry.channel or Channel.IN_PERSON.value)
         elif entry.kind is Kind.PROMISE:
             assert entry.due is not None  # the parser requires 期日
             promise_id = account.make_promise(
@@ -498,8 +516,9 @@ def _column(exc: DomainError) -> str | None:
 
 def _japanese(exc: DomainError, entry: Entry) -> str:
     if isinstance(exc, NotPermitted):
-        return (f"担当者 {entry.rep_id} はこの行の時点でこの取引先の担当ではありません"
-                "（担当変更の行を先に置いてください）")
+        first = "担当変更の行を先に置いてください" if not entry.columns else (
+            "先に担当変更を記録するか、tsunagi-csv の担当変更の行で取り込んでください")
+        return f"担当者 {entry.rep_id} はこの行の時点でこの取引先の担当ではありません（{first}）"
     if isinstance(exc, ItemNotFound):
         return "対象の記録がこの取引先にありません"
     return problem_of(exc).ja

@@ -10,6 +10,20 @@ from datetime import date, datetime
 from enum import StrEnum
 
 
+class ImportRefused(ValueError):
+    """The file as a whole cannot be imported (unknown format, unreadable, no header, a
+    mapping missing or bad); nothing was appended. The message is in Japanese; ``part``
+    names the mapping (``users``, ``accounts``) when one is at fault."""
+
+    def __init__(self, msg: str, part: str | None = None) -> None:
+        super().__init__(msg)
+        self.part = part
+
+
+class NotThisFormat(ValueError):
+    """The file as a whole does not read as this format (message in Japanese)."""
+
+
 class Kind(StrEnum):
     """種別: what a row records."""
 
@@ -51,6 +65,13 @@ class Entry:
     due: date | None = None
     outcome: str = ""
     promise_ref: str = ""
+    channel: str = ""  # a visit's channel (domain.values.Channel); "" is in person
+    # The source's column for each tsunagi-csv column an error may name (日時 → 日付 …)
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def column(self, name: str | None) -> str | None:
+        """The column of this row's source that ``name`` (a tsunagi-csv column) came from."""
+        return dict(self.columns).get(name, name) if name else name
 
     @property
     def identity(self) -> str:

@@ -4,13 +4,20 @@ in any order, unknown columns ignored; one row is one record. Sample: samples/ts
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from api.imports.rows import BadRow, Entry, Kind, Parsed, RowError, fingerprint
+from api.imports.rows import (
+    BadRow,
+    Entry,
+    Kind,
+    NotThisFormat,
+    Parsed,
+    RowError,
+    fingerprint,
+)
+from api.imports.sheet import records
 from api.imports.text import Unreadable, calendar_day, half_width, instant
 
 NAME = "tsunagi-csv"
@@ -22,47 +29,19 @@ NAMES_SEPARATOR = re.compile(r"[、;；,，]")
 T = TypeVar("T")
 
 
-class NotThisFormat(ValueError):
-    """The file as a whole does not read as this format (message in Japanese)."""
-
-
 def parse(text: str) -> Iterator[Parsed]:
     """Each data row, numbered as a spreadsheet numbers it (the header is row 1)."""
-    records = csv.reader(io.StringIO(text, newline=""), strict=True)
-    header = _header(records)
-    row = 1
-    while True:
-        row += 1
-        try:
-            record = next(records)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield BadRow(row, (RowError(None, f"CSV として読めません（引用符の対応など）: {exc}"),))
-            continue
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            yield BadRow(row, (RowError(None, f"列の数が見出しと違います（見出し {len(header)} 列、"
-                                              f"この行 {len(record)} 列）"),))
-            continue
-        values = {name: cell.strip() for name, cell in zip(header, record, strict=True)
-                  if name in COLUMNS}
-        yield entry(row, values)
+    for record in records(text, _header):
+        yield record if isinstance(record, BadRow) else entry(*record)
 
 
-def _header(records: Iterator[list[str]]) -> list[str]:
-    try:
-        header = [half_width(name) for name in next(records)]
-    except StopIteration:
-        raise NotThisFormat("ファイルが空です（見出しの行がありません）") from None
-    except csv.Error as exc:
-        raise NotThisFormat(f"見出しの行を CSV として読めません: {exc}") from None
+def _header(names: list[str]) -> list[str | None]:
+    header = [half_width(name) for name in names]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise NotThisFormat(f"見出しに {'、'.join(missing)} がありません"
                             f"（tsunagi-csv の列: {'、'.join(COLUMNS)}）")
-    return header
+    return [name if name in COLUMNS else None for name in header]
 
 
 def entry(row: int, values: dict[str, str]) -> Parsed:

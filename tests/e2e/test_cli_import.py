@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from api.imports.engine import account_id_of
 from api.settings import Settings
 from domain.application import Tsunagi
-from tests.conftest import register_cast
+from tests.conftest import register_cast, 人事の管理者
 from tests.e2e.test_serve import run_tsunagi
 
 SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
@@ -50,3 +51,65 @@ def test_a_file_of_another_kind_is_refused_in_one_line(settings: Settings,
     refused = run_tsunagi("import", str(other), env=env, cwd=tmp_path)
     assert refused.returncode == 2
     assert "見出しに 取引先コード、日時、種別、担当者 がありません" in refused.stderr
+
+
+SAMPLES = SAMPLE.parent
+
+
+def test_salesforce_activities_imported_with_both_mappings_from_the_command_line(
+        store: Tsunagi, settings: Settings, tmp_path: Path) -> None:
+    """田中課長 passes the Data Loader export (CP932) with --users and --accounts; without
+    --accounts it is refused in one line naming the option, nothing appended."""
+    register_cast(store)
+    export = tmp_path / "Task.csv"
+    export.write_bytes((SAMPLES / "salesforce-activity.csv").read_text(encoding="utf-8")
+                       .encode("cp932"))
+    users = SAMPLES / "salesforce-activity.users.csv"
+    accounts = SAMPLES / "salesforce-activity.accounts.csv"
+    env = {"TSUNAGI_DATABASE_URL": settings.database_url,
+           "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema}
+    users_only = store.recorder.max_notification_id()
+
+    refused = run_tsunagi("import", str(export), "--format", "salesforce-activity",
+                          "--users", str(users), env=env, cwd=tmp_path)
+    assert refused.returncode == 2, refused.stdout
+    assert "対応表 accounts がありません" in refused.stderr
+    assert "--accounts" in refused.stderr
+    assert store.recorder.max_notification_id() == users_only
+
+    real = run_tsunagi("import", str(export), "--format", "salesforce-activity",
+                       "--users", str(users), "--accounts", str(accounts), env=env, cwd=tmp_path)
+    assert real.returncode == 0, real.stdout + real.stderr
+    assert "cp932" in real.stdout
+    assert (store.recorder.max_notification_id() or 0) > (users_only or 0)
+
+    again = run_tsunagi("import", str(export), "--format", "salesforce-activity",
+                        "--users", str(users), "--accounts", str(accounts), "--dry-run",
+                        env=env, cwd=tmp_path)
+    assert again.returncode == 0, again.stdout
+    assert "dry run: nothing appended" in again.stdout
+
+
+def test_cybozu_reports_imported_with_a_users_mapping_from_the_command_line(
+        store: Tsunagi, settings: Settings, tmp_path: Path) -> None:
+    """山本さん is registered as yamamoto under another name: the mapping says who he is."""
+    register_cast(store)
+    store.register_user(人事の管理者, user_id="yamamoto", name="山本 太", role="rep")
+    reports = tmp_path / "報告書.csv"
+    reports.write_bytes(((SAMPLES / "cybozu-report.csv").read_text(encoding="utf-8")
+                         + "ご挨拶,山本 太郎,東京営業一課,2024/07/01 18:00,C004/株式会社東和電機,"
+                           ",,2024/07/01,10:00,11:00,,,0,,\n").encode("cp932"))
+    users = tmp_path / "users.csv"
+    users.write_text("名前,user_id\n山本 太郎,yamamoto\n", encoding="utf-8")
+    env = {"TSUNAGI_DATABASE_URL": settings.database_url,
+           "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema}
+
+    without = run_tsunagi("import", str(reports), "--format", "cybozu-report", "--dry-run",
+                          env=env, cwd=tmp_path)
+    assert without.returncode == 1, without.stdout  # 山本 太郎 names nobody registered
+    assert "作成者名" in without.stdout
+
+    real = run_tsunagi("import", str(reports), "--format", "cybozu-report", "--users",
+                       str(users), env=env, cwd=tmp_path)
+    assert real.returncode == 0, real.stdout + real.stderr
+    assert store.get_account(account_id_of("C004")).owner_rep_id == "yamamoto"

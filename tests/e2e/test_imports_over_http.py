@@ -80,3 +80,106 @@ def test_a_file_that_cannot_be_read_is_422_naming_why(office: Office) -> None:
     unknown = upload(office.田中課長, SAMPLE.read_bytes(), format="kintone")
     assert unknown.status_code == 422  # type: ignore[attr-defined]
     assert unknown.json()["errors"][0]["loc"] == ["query", "format"]  # type: ignore[attr-defined]
+
+
+SAMPLES = SAMPLE.parent
+
+
+def upload_parts(person: object, parts: dict[str, tuple[str, bytes, str]], *,
+                 format: str, dry_run: bool = False) -> object:
+    return person.client.post(  # type: ignore[attr-defined]
+        f"/v1/imports?format={format}&dry_run={str(dry_run).lower()}", files=parts,
+        headers=person.auth)  # type: ignore[attr-defined]
+
+
+def salesforce_parts(*, without: str = "") -> dict[str, tuple[str, bytes, str]]:
+    parts = {
+        "file": ("Task.csv", (SAMPLES / "salesforce-activity.csv").read_text(encoding="utf-8")
+                 .encode("cp932"), "text/csv"),
+        "users": ("users.csv", (SAMPLES / "salesforce-activity.users.csv").read_bytes(),
+                  "text/csv"),
+        "accounts": ("accounts.csv", (SAMPLES / "salesforce-activity.accounts.csv").read_bytes(),
+                     "text/csv"),
+    }
+    return {name: part for name, part in parts.items() if name != without}
+
+
+def test_a_manager_uploads_salesforce_activities_with_their_mappings(office: Office) -> None:
+    """田中課長 sends the Data Loader export (CP932) and both mappings as multipart parts:
+    a dry run first, then for real; the history names each activity's Salesforce Id."""
+    dry = upload_parts(office.田中課長, salesforce_parts(), format="salesforce-activity",
+                       dry_run=True)
+    assert dry.status_code == 200, dry.text  # type: ignore[attr-defined]
+    assert office.田中課長.get("/v1/accounts").json()["items"] == []
+
+    response = upload_parts(office.田中課長, salesforce_parts(), format="salesforce-activity")
+
+    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert (body["encoding"], body["rows"], body["accepted"], body["rejected"],
+            body["accounts_created"]) == ("cp932", 6, 6, [], 2)
+    yamada = str(account_id_of("C001"))
+    history = office.田中課長.get(f"/v1/accounts/{yamada}/history?kind=visit_recorded").json()
+    assert [(item["source"]["external_id"], item["data"]["channel"])
+            for item in history["items"]] == [("00U5j00000AbCdEEAV", "in_person"),
+                                              ("00T5j00000KlMnOEAV", "phone"),
+                                              ("00T5j00000PqRsTEAV", "email")]
+    assert office.佐藤さん.get(f"/v1/accounts/{yamada}").json()["owner_rep_id"] == "sato"
+    again = upload_parts(office.田中課長, salesforce_parts(), format="salesforce-activity")
+    assert (again.json()["duplicates"], again.json()["events_appended"]) == (6, 0)  # type: ignore[attr-defined]
+
+
+def test_a_mapping_missing_is_422_naming_its_part(office: Office) -> None:
+    users_only = office.store.recorder.max_notification_id()
+    for missing in ("users", "accounts", "file"):
+        response = upload_parts(office.田中課長, salesforce_parts(without=missing),
+                                format="salesforce-activity")
+        assert response.status_code == 422, response.text  # type: ignore[attr-defined]
+        problem = response.json()  # type: ignore[attr-defined]
+        assert problem["errors"][0]["loc"] == ["body", missing]
+        assert missing in problem["detail"]
+    as_csv = upload(office.田中課長, (SAMPLES / "salesforce-activity.csv").read_bytes(),
+                    format="salesforce-activity")
+    assert as_csv.status_code == 422  # type: ignore[attr-defined]
+    assert as_csv.json()["errors"][0]["loc"] == ["body", "users"]  # type: ignore[attr-defined]
+    broken = office.田中課長.client.post(
+        "/v1/imports?format=salesforce-activity", content=b"--x\r\nnothing",
+        headers={**office.田中課長.auth, "Content-Type": "multipart/form-data; boundary=y"})
+    assert broken.status_code == 422, broken.text
+    assert office.store.recorder.max_notification_id() == users_only
+
+
+def test_cybozu_reports_upload_as_text_csv_or_with_a_users_part(office: Office) -> None:
+    """The reports alone, as text/csv (authors matched by their registered names); a
+    report by someone nobody is registered as is refused naming 作成者名 — and the users
+    part, sent with it, says who that is."""
+    office.admin.post("/v1/users", {"user_id": "yamamoto", "name": "山本 太", "role": "rep"})
+    reports = ((SAMPLES / "cybozu-report.csv").read_text(encoding="utf-8")
+               + "ご挨拶,山本 太郎,東京営業一課,2024/07/01 18:00,C004/株式会社東和電機,"
+                 ",,2024/07/01,10:00,11:00,,,0,,\n").encode("cp932")
+    alone = upload(office.田中課長, reports, format="cybozu-report", dry_run=True)
+    assert alone.status_code == 200, alone.text  # type: ignore[attr-defined]
+    assert [(bad["row"], bad["errors"][0]["column"])
+            for bad in alone.json()["rejected"]] == [(7, "作成者名")]  # type: ignore[attr-defined]
+
+    with_users = upload_parts(office.田中課長, {
+        "file": ("報告書.csv", reports, "text/csv; charset=Shift_JIS"),
+        "users": ("users.csv", "名前,user_id\n山本 太郎,yamamoto\n".encode(), "text/csv")},
+        format="cybozu-report")
+    assert with_users.status_code == 201, with_users.text  # type: ignore[attr-defined]
+    assert (with_users.json()["accepted"], with_users.json()["rejected"]) == (7, [])  # type: ignore[attr-defined]
+    toyo = str(account_id_of("C004"))
+    assert office.田中課長.get(f"/v1/accounts/{toyo}").json()["owner_rep_id"] == "yamamoto"
+
+
+def test_the_document_declares_the_csv_body_and_the_multipart_alternative(
+        office: Office) -> None:
+    document = office.client.get("/openapi.json").json()
+    content = document["paths"]["/v1/imports"]["post"]["requestBody"]["content"]
+    assert set(content) == {"text/csv", "multipart/form-data"}
+    upload_schema = document["components"]["schemas"]["ImportUpload"]
+    assert upload_schema["required"] == ["file"]
+    assert {name: field["format"] for name, field in upload_schema["properties"].items()} == {
+        "file": "binary", "users": "binary", "accounts": "binary"}
+    formats = document["paths"]["/v1/imports"]["post"]["parameters"][0]["schema"]["enum"]
+    assert formats == ["tsunagi-csv", "cybozu-report", "salesforce-activity"]
