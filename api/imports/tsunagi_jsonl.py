@@ -14,7 +14,8 @@ themselves. Each line:
    this), which the application's mapper reads back into the event; ``event_id``,
    ``occurred_at``, ``recorded_at``, ``recorded_by``, ``kind``, ``data`` and ``source``, where
    the line has them, must say what that state says (a line edited by hand is reported, not
-   half believed); a line the export marked ``unreadable`` is refused;
+   half believed); the state must hold every field its event class declares without a
+   default; a line the export marked ``unreadable`` is refused;
 4. when it has a ``chain_hash``, must link to the previous event of its aggregate (the
    previous line of that aggregate in the file, or the target's stored event at the version
    before, or nothing at version 1) exactly as the exporting store had linked it: a line
@@ -32,6 +33,10 @@ to a transaction; a batch another writer got in before is taken again line by li
 store's own rules on new owners are not asked again: the exporting store accepted this
 history, and its users are restored from the same file. An empty store given a whole
 export ends with the same events, the same chain hashes and the same notification ids.
+Events an earlier release stored in an older class version read upcast (as every reader
+reads them) and are stored in today's form: the same events, but their bytes — and so
+their chain hashes and the digest — differ from the exporting store's; the restored chain
+verifies, and the same export imported again is all duplicates.
 ``notification_id`` and ``log_hash`` of a line are not checked: the target numbers and links
 its own log.
 
@@ -46,6 +51,7 @@ import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -83,6 +89,14 @@ def _event_classes(aggregate: type[Aggregate]) -> Iterator[type[Any]]:
 
 EVENT_CLASSES = {get_topic(cls): (cls, aggregate) for aggregate in AGGREGATES
                  for cls in _event_classes(aggregate)}
+
+
+@cache
+def required_fields(cls: type[Any]) -> frozenset[str]:
+    """The fields every event of this class has: those it declares with no default."""
+    return frozenset(name for klass in cls.__mro__
+                     for name, kind in vars(klass).get("__annotations__", {}).items()
+                     if "ClassVar" not in str(kind) and not hasattr(cls, name))
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,9 @@ def _read(row: int, raw: bytes, mapper: Mapper[Any]) -> Line:
         raise Refused("state", "state が topic の記録として読めません")
     if getattr(event, "originator_topic", get_topic(aggregate)) != get_topic(aggregate):
         raise Refused("state", "state の originator_topic が topic の集約と合いません")
+    missing = sorted(required_fields(cls) - set(vars(event)))
+    if missing:
+        raise Refused("state", f"state に {'、'.join(missing)} がありません")
     said = _json(shown(event))
     for name in CHECKED:
         if name in value and value[name] != said[name]:
