@@ -51,7 +51,6 @@ import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -91,12 +90,14 @@ EVENT_CLASSES = {get_topic(cls): (cls, aggregate) for aggregate in AGGREGATES
                  for cls in _event_classes(aggregate)}
 
 
-@cache
-def required_fields(cls: type[Any]) -> frozenset[str]:
+def _required(cls: type[Any]) -> frozenset[str]:
     """The fields every event of this class has: those it declares with no default."""
     return frozenset(name for klass in cls.__mro__
                      for name, kind in vars(klass).get("__annotations__", {}).items()
                      if "ClassVar" not in str(kind) and not hasattr(cls, name))
+
+
+REQUIRED = {cls: _required(cls) for cls, _ in EVENT_CLASSES.values()}
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _read(row: int, raw: bytes, mapper: Mapper[Any]) -> Line:
         raise Refused("state", "state が topic の記録として読めません")
     if getattr(event, "originator_topic", get_topic(aggregate)) != get_topic(aggregate):
         raise Refused("state", "state の originator_topic が topic の集約と合いません")
-    missing = sorted(required_fields(cls) - set(vars(event)))
+    missing = sorted(REQUIRED[cls] - set(vars(event)))
     if missing:
         raise Refused("state", f"state に {'、'.join(missing)} がありません")
     said = _json(shown(event))
