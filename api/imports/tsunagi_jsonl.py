@@ -75,6 +75,7 @@ NAME = "tsunagi-jsonl"
 BATCH_LINES = 500  # events saved in one transaction by a real run
 AGGREGATES: tuple[type[Aggregate], ...] = (Account, User, IdempotentRequest)
 CHECKED = ("event_id", "kind", "occurred_at", "recorded_at", "recorded_by", "data", "source")
+DEEP = "state の入れ子が深すぎます"
 WHAT = {Account: "取引先", User: "利用者", IdempotentRequest: "重複防止の記録"}
 
 
@@ -148,6 +149,8 @@ def read(row: int, raw: bytes, mapper: Mapper[Any]) -> Read:
         return _read(row, raw, mapper)
     except Refused as exc:
         return BadRow(row, (exc.error,))
+    except RecursionError:  # a state nested too deep to compare
+        return BadRow(row, (RowError("state", DEEP),))
 
 
 def _read(row: int, raw: bytes, mapper: Mapper[Any]) -> Line:
@@ -158,6 +161,8 @@ def _read(row: int, raw: bytes, mapper: Mapper[Any]) -> Line:
     except json.JSONDecodeError as exc:
         raise Refused(None, f"JSON として読めません（{exc.colno} 文字目: {exc.msg}）。"
                             "途中で切れた行か、書き換えられた行です") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
+        raise Refused(None, "JSON として読めません（桁の多すぎる数か、深すぎる入れ子）") from None
     if not isinstance(value, dict):
         raise Refused(None, "1 行が 1 つの JSON オブジェクト（{…}）になっていません")
     if value.get("unreadable"):
@@ -260,6 +265,8 @@ class Replay:
             self._take(item)
         except Refused as exc:
             self.report.rejected.append(BadRow(item.row, (exc.error,)))
+        except RecursionError:
+            self.report.rejected.append(BadRow(item.row, (RowError("state", DEEP),)))
 
     def flush(self) -> None:
         """Save the batch in one transaction; one another writer got in before is taken
