@@ -155,6 +155,40 @@ def test_a_later_export_adds_only_what_is_new(store: Tsunagi, exported: bytes,
     assert export_of(target) == export_of(store)
 
 
+def test_a_batch_another_writer_got_in_before_is_taken_again_line_by_line(
+        exported: bytes, target: Tsunagi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While B is being restored, 田中課長 adds a note to 株式会社山田製作所 in B: the batch
+    holding that account's next lines cannot be saved whole, so it is taken line by line.
+    The note is kept; the exported event at its version is reported, the next one does not
+    link to B's chain, and the later ones then miss a version; every other line is
+    restored once."""
+    monkeypatch.setattr(jsonl, "BATCH_LINES", 20)
+    lines = lines_of(exported)
+    yamada = accounts_in(exported)[0]
+    theirs = [i + 1 for i, x in enumerate(lines) if x["account_id"] == yamada]
+    assert theirs[0] < 20 and theirs[-1] > 40
+
+    def meanwhile(done: int, _: int) -> None:
+        if done == 25:  # the second batch has begun, nothing of it saved
+            target.add_note(田中課長, UUID(yamada), text="取込の最中に")
+
+    report = run_import(target, 人事の管理者, exported, format=FORMAT, progress=meanwhile)
+
+    landed = target.get_account(UUID(yamada)).version
+    noted = next(x for x in lines_of(export_of(target))
+                 if x["account_id"] == yamada and x["kind"] == "note_added"
+                 and x["data"]["text"] == "取込の最中に")
+    later = [row for row in theirs if lines[row - 1]["version"] >= noted["version"]]
+    assert [bad.row for bad in report.rejected] == later
+    [taken, grafted, *gaps] = [bad.errors[0] for bad in report.rejected]
+    assert (taken.column, grafted.column) == ("version", "chain_hash")
+    assert "別の内容の記録がすでにあります" in taken.msg
+    assert all(gap.column == "version" and "がありません" in gap.msg for gap in gaps)
+    assert landed == noted["version"]
+    assert report.accepted == len(lines) - len(later)
+    assert verify(chained(target.recorder), mapper=target.mapper).ok
+
+
 def _visit_line(lines: list[dict[str, Any]]) -> int:
     return next(i for i, line in enumerate(lines) if line["kind"] == "visit_recorded")
 
