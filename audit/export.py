@@ -4,6 +4,12 @@ Each line names the stored event exactly (account id and version, notification i
 happened and when it was recorded, who recorded it, its data, and its two hashes. A row that
 no longer reads as an event (truncated state, a topic that names no event class…) is still
 exported as it is stored, with ``unreadable`` saying why (empty on every readable row).
+
+JSON lines also carry ``source`` (where an imported event came from) and ``state``: the stored
+state exactly as the store holds it (the transcoder's JSON, type tags and all), so that
+``tsunagi import --format tsunagi-jsonl`` can put the very same event back into another store
+(api/imports/tsunagi_jsonl.py). Both were appended to the line: readers of the earlier fields
+keep working, and the CSV keeps its columns.
 """
 
 from __future__ import annotations
@@ -41,25 +47,38 @@ def describe(row: ChainedRow, mapper: Mapper[Any]) -> dict[str, Any]:
         "version": row.originator_version, "topic": row.topic,
         "chain_hash": row.chain_hash.hex() if row.chain_hash else None,
         "log_hash": row.log_hash.hex() if row.log_hash else None,
+        "state": stored_text(row.state),
     }
     try:
         event = mapper.to_domain_event(StoredEvent(row.originator_id, row.originator_version,
                                                    row.topic, row.state))
-        return {
-            **line,
-            "event_id": str(getattr(event, "event_id", "") or "") or None,
-            "kind": _kind(event),
-            "occurred_at": _iso(getattr(event, "occurred_at", None)),
-            "recorded_at": _iso(getattr(event, "timestamp", None)),
-            "recorded_by": getattr(event, "recorded_by", None),
-            "data": event_data(event),
-            "source": json_safe(getattr(event, "source", None)),
-            "unreadable": None,
-        }
+        return {**line, **shown(event), "unreadable": None}
     except Exception as exc:  # a tampered row must still be exported, as it is
         return {**line, "event_id": None, "kind": None, "occurred_at": None,
                 "recorded_at": None, "recorded_by": None, "data": None,
                 "unreadable": why_unreadable(exc)}
+
+
+def shown(event: Any) -> dict[str, Any]:
+    """What a line says of a readable event besides where it is stored."""
+    return {
+        "event_id": str(getattr(event, "event_id", "") or "") or None,
+        "kind": _kind(event),
+        "occurred_at": _iso(getattr(event, "occurred_at", None)),
+        "recorded_at": _iso(getattr(event, "timestamp", None)),
+        "recorded_by": getattr(event, "recorded_by", None),
+        "data": event_data(event),
+        "source": json_safe(getattr(event, "source", None)),
+    }
+
+
+def stored_text(state: bytes) -> str | None:
+    """The stored state as text (the transcoder writes UTF-8 JSON); None for bytes that are
+    not UTF-8 (a damaged row, exported for what its other columns say)."""
+    try:
+        return bytes(state).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def why_unreadable(exc: Exception) -> str:

@@ -411,6 +411,49 @@ class Tsunagi(Application[UUID]):
             for account in accounts:
                 self._written.put(account.id, account)
 
+    # ------------------------------------------------------------------ restores
+
+    def stored_aggregate(self, aggregate_id: UUID) -> Aggregate | None:
+        """Whatever aggregate is stored under this id (an account, a user, an idempotency
+        key), or None; AccountUnreadable when one of its stored events does not read."""
+        try:
+            with _store_errors():
+                found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        except UNREADABLE as exc:
+            raise AccountUnreadable(f"{aggregate_id} has a stored event that does not read: "
+                                    f"{str(exc)[:200]}") from None
+        return found
+
+    def stored_event(self, aggregate_id: UUID, version: int) -> Any | None:
+        """The event stored at this version of this aggregate, or None."""
+        with _store_errors():
+            rows = self.recorder.select_events(aggregate_id, gt=version - 1, lte=version)
+        try:
+            return self.mapper.to_domain_event(rows[0]) if rows else None
+        except UNREADABLE as exc:
+            raise AccountUnreadable(f"version {version} of {aggregate_id} does not read: "
+                                    f"{str(exc)[:200]}") from None
+
+    def save_restored(self, aggregates: Sequence[Aggregate], events: Sequence[Any]) -> None:
+        """Events read back from an export, exactly as they were (ids, versions, times,
+        who recorded them), saved in one transaction through the chained recorder, with the
+        aggregates they leave (snapshots and this process's copies follow them).
+        ConcurrencyConflict, nothing saved, when any of their versions was taken meanwhile."""
+        with ExitStack() as locked:
+            for aggregate in sorted(aggregates, key=lambda a: a.id):
+                locked.enter_context(self._writing(aggregate.id))
+            try:
+                with _store_errors():
+                    self.save(*events, *aggregates)
+            except IntegrityError:
+                raise ConcurrencyConflict(
+                    "a version being restored was stored meanwhile; try again") from None
+            for aggregate in aggregates:
+                if isinstance(aggregate, Account):
+                    self._written.put(aggregate.id, aggregate)
+
     # ------------------------------------------------------------------ users
 
     def register_user(self, by: Actor, *, user_id: str, name: str, role: str,

@@ -1,4 +1,6 @@
-"""The one import: every source row through the Account's own commands and invariants.
+"""The one import: every source row through the Account's own commands and invariants —
+or, for Tsunagi's own export (``tsunagi-jsonl``, see tsunagi_jsonl.py), every exported event
+replayed as it was, through the aggregate's own mutator.
 
 A row is all or nothing: its events and its identity (format + 元ID, or its content) are
 saved in one transaction, so the same row is never appended twice, and a known 元ID with
@@ -17,7 +19,7 @@ from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from api.errors import problem_of
-from api.imports import cybozu_report, salesforce_activity, tsunagi_csv
+from api.imports import cybozu_report, salesforce_activity, tsunagi_csv, tsunagi_jsonl
 from api.imports.mappings import Context, Mappings
 from api.imports.rows import (
     BadRow,
@@ -57,7 +59,10 @@ PARSERS: dict[str, Parser] = {
     cybozu_report.NAME: cybozu_report.parse,
     salesforce_activity.NAME: salesforce_activity.parse,
 }
-FORMATS = tuple(PARSERS)
+# Formats that restore events as they were stored (admin only over HTTP: see ADMIN_ONLY).
+REPLAYS: dict[str, Callable[..., None]] = {tsunagi_jsonl.NAME: tsunagi_jsonl.replay}
+FORMATS = (*PARSERS, *REPLAYS)
+ADMIN_ONLY = frozenset(REPLAYS)  # they write users, and history in other people's names
 
 # The domain names the field it refused; a row names the column it came from.
 COLUMN_OF_FIELD = {
@@ -116,6 +121,9 @@ def run_import(app: Tsunagi, actor: Actor, data: bytes, *, format: str,
     opened and handovers recorded in their name as manager; every other row is recorded by
     its 担当者, who must own the account at the row's time, as live). ``users`` and
     ``accounts`` are the mapping files a format may need (api.imports.mappings)."""
+    if format in REPLAYS:
+        return _replayed(app, actor, data, format=format, charset=charset, dry_run=dry_run,
+                         progress=progress)
     parser = PARSERS.get(format)
     if parser is None:
         raise ImportRefused(f"形式 {format} は扱えません（{'、'.join(FORMATS)}）")
@@ -139,6 +147,19 @@ def run_import(app: Tsunagi, actor: Actor, data: bytes, *, format: str,
         if progress is not None:
             progress(done, len(parsed))
     rows.flush()
+    return report
+
+
+def _replayed(app: Tsunagi, actor: Actor, data: bytes, *, format: str, charset: str | None,
+              dry_run: bool, progress: Callable[[int, int], None] | None) -> ImportReport:
+    """A restore from an export: only an admin may write users and others' history."""
+    if actor.role is not Role.ADMIN:
+        raise NotPermitted(f"{format} can be imported by an admin only")
+    if charset and charset.strip().strip('"').lower() not in ("utf-8", "utf8"):
+        raise ImportRefused(f"{format} は UTF-8 のファイルだけです（charset={charset}）")
+    report = ImportReport(format=format, file_sha256=hashlib.sha256(data).hexdigest(),
+                          encoding="utf-8", dry_run=dry_run)
+    REPLAYS[format](app, data, report, progress)
     return report
 
 

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -17,6 +17,7 @@ from api.bodies import BODY_MODELS
 from api.deps import ActorDep, AppDep
 from api.errors import problem
 from api.imports import FORMATS, PARTS, ImportRefused, run_import
+from api.imports.engine import ADMIN_ONLY
 from api.schemas import ImportFile, ImportPublic, ImportUpload
 from domain.values import Role
 
@@ -43,10 +44,12 @@ class FormUnreadable(ValueError):
 @router.post("", status_code=201, response_model=ImportPublic, summary="Import past records",
              dependencies=[allow(Role.MANAGER, Role.ADMIN)], openapi_extra=IMPORT_BODY,
              responses={200: {"model": ImportPublic, "description": "A dry run"},
+                        403: {"description": "tsunagi-jsonl (a restore) is for an admin"},
                         413: {"description": "The file is over 20 MiB"}})
 async def import_records(
     request: Request, app: AppDep, actor: ActorDep,
-    format: Annotated[str, Query(description=", ".join(FORMATS),
+    format: Annotated[str, Query(description=", ".join(FORMATS) + " (tsunagi-jsonl: a "
+                                 "store's own export, restored: admin only)",
                                  json_schema_extra={"enum": list(FORMATS)})] = "tsunagi-csv",
     dry_run: Annotated[bool, Query(description="validate every row, append nothing")] = False,
 ) -> JSONResponse:
@@ -56,6 +59,8 @@ async def import_records(
     is the ``text/csv`` body; with mapping files (``users``, ``accounts``: cybozu-report,
     salesforce-activity) the body is ``multipart/form-data`` with the parts ``file``,
     ``users`` and ``accounts``."""
+    if format in ADMIN_ONLY and actor.role is not Role.ADMIN:
+        raise HTTPException(403, f"{format} restores a store's own export: admin only")
     body = await request.body()
     content_type = request.headers.get("content-type", "")
     mappings: dict[str, bytes | None] = dict.fromkeys(PARTS)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from api.imports.engine import account_id_of
 from api.settings import Settings
 from domain.application import Tsunagi
-from tests.conftest import register_cast, 人事の管理者
+from tests.conftest import postgres_settings, register_cast, 人事の管理者, 田中課長
 from tests.e2e.test_serve import run_tsunagi
 
 SAMPLE = Path(__file__).parents[2] / "api/imports/samples/tsunagi-csv.csv"
@@ -113,3 +115,33 @@ def test_cybozu_reports_imported_with_a_users_mapping_from_the_command_line(
                        str(users), env=env, cwd=tmp_path)
     assert real.returncode == 0, real.stdout + real.stderr
     assert store.get_account(account_id_of("C004")).owner_rep_id == "yamamoto"
+
+
+def test_a_store_exported_and_restored_from_the_command_line(
+        store: Tsunagi, settings: Settings, tmp_path: Path,
+        request: pytest.FixtureRequest) -> None:
+    """`tsunagi export` of the office's store, `tsunagi import --format tsunagi-jsonl` into
+    a new, empty one (a migration): the new store verifies and holds the same events."""
+    account = store.open_account(田中課長, name="株式会社山田製作所", owner_rep_id="sato",
+                                 visit_cadence_days=14).account_id
+    store.add_note(田中課長, account, text="月末は避ける")
+    source = {"TSUNAGI_DATABASE_URL": settings.database_url,
+              "TSUNAGI_POSTGRES_SCHEMA": settings.postgres_schema}
+    if settings.database_url.startswith("sqlite"):
+        target = {**source, "TSUNAGI_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    else:
+        new = postgres_settings(request.getfixturevalue("postgres_database"))
+        target = {**source, "TSUNAGI_POSTGRES_SCHEMA": new.postgres_schema}
+    backup = tmp_path / "backup.jsonl"
+    exported = run_tsunagi("export", "--output", str(backup), env=source, cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+
+    restored = run_tsunagi("import", str(backup), "--format", "tsunagi-jsonl", env=target,
+                           cwd=tmp_path)
+
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "tsunagi-jsonl" in restored.stdout
+    verified = run_tsunagi("verify", env=target, cwd=tmp_path)
+    assert verified.returncode == 0, verified.stdout
+    assert json.loads(verified.stdout)["events_checked"] == len(
+        backup.read_text(encoding="utf-8").splitlines())

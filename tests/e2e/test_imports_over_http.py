@@ -182,4 +182,34 @@ def test_the_document_declares_the_csv_body_and_the_multipart_alternative(
     assert {name: field["format"] for name, field in upload_schema["properties"].items()} == {
         "file": "binary", "users": "binary", "accounts": "binary"}
     formats = document["paths"]["/v1/imports"]["post"]["parameters"][0]["schema"]["enum"]
-    assert formats == ["tsunagi-csv", "cybozu-report", "salesforce-activity"]
+    assert formats == ["tsunagi-csv", "cybozu-report", "salesforce-activity", "tsunagi-jsonl"]
+
+
+def test_an_admin_puts_back_the_stores_own_export_and_nothing_is_appended_twice(
+        office: Office) -> None:
+    """伊藤さん exports the timeline; the admin uploads it as ``tsunagi-jsonl``: every event
+    is already stored exactly so, and counts as a duplicate. 田中課長 may not restore."""
+    account = office.open_yamada()
+    office.佐藤さん.post(f"/v1/accounts/{account}/notes", {"text": "月末は避ける"})
+    exported = office.監査の伊藤さん.get("/v1/audit/export").content
+    rows = len(exported.splitlines())
+    before = office.store.recorder.max_notification_id()
+    ndjson = {"Content-Type": "application/x-ndjson"}
+
+    manager = upload(office.田中課長, exported, format="tsunagi-jsonl", headers=ndjson)
+    assert manager.status_code == 403  # type: ignore[attr-defined]
+
+    dry = upload(office.admin, exported, format="tsunagi-jsonl", headers=ndjson, dry_run=True)
+    assert dry.status_code == 200, dry.text  # type: ignore[attr-defined]
+    response = upload(office.admin, exported, format="tsunagi-jsonl", headers=ndjson)
+    assert response.status_code == 201, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert (body["rows"], body["duplicates"], body["events_appended"]) == (rows, rows, 0)
+    assert body["rejected"] == []
+    assert office.store.recorder.max_notification_id() == before
+
+    garbled = upload(office.admin, exported[:-40] + b"\n", format="tsunagi-jsonl",
+                     headers=ndjson)
+    assert garbled.status_code == 201  # type: ignore[attr-defined]
+    assert [bad["row"] for bad in garbled.json()["rejected"]] == [rows]  # type: ignore[attr-defined]
+    assert garbled.json()["rejected"][0]["errors"][0]["column"] is None  # type: ignore[attr-defined]
