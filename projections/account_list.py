@@ -192,6 +192,7 @@ class Health:
     score: int | None
     status: str
     standing: list[dict[str, Any]]  # the warnings not bound to a date, as of the report
+    comparison: dict[str, Any] | None = None  # a successor's like-for-like, as of the report
 
 
 def current_health(evidence: Document, at: datetime) -> Health:
@@ -203,7 +204,7 @@ def current_health(evidence: Document, at: datetime) -> Health:
         return Health(None, "unknown", [])
     current = report["current"]
     standing = [w for w in report["warnings"] if w["code"] not in DATED]
-    return Health(current["score"], current["status"], standing)
+    return Health(current["score"], current["status"], standing, current.get("comparison"))
 
 
 def row(account_id: str, doc: Document) -> tuple[Any, ...]:
@@ -217,6 +218,7 @@ def row(account_id: str, doc: Document) -> tuple[Any, ...]:
     summary = {name: rel.get(name) for name in (
         "successor_rep_id", "visit_cadence_days", "last_visit_at", "open_promises",
         "open_complaints", "contract", "handover")}
+    summary["comparison"] = found.comparison
     return (
         account_id, rel["name"], folded(rel["name"]), rel["owner_rep_id"],
         rel.get("successor_rep_id"), rel["next_visit_due"], contract_end,
@@ -306,7 +308,8 @@ def _escaped(text: str) -> str:
 class AccountListView(AccountDocumentView):
     name: str = "account_list"
     table = "account_list_documents"
-    shape = 2  # 2: health evidence of shape 7 (requests answered)
+    shape = 2  # 2: health evidence of shape 7 (requests answered), a successor's like-for-like
+    # comparison in the summary
     tables: ClassVar[dict[str, str]] = {
         "account_list": (
             "CREATE TABLE IF NOT EXISTS account_list ("

@@ -116,7 +116,7 @@ def list_item(found: ListRow, now: datetime, settings: Settings,
               people: People) -> AccountListItemPublic:
     status = found.status(now, settings.ramp_up_days)
     return AccountListItemPublic.model_validate({
-        **found.summary,
+        **{name: value for name, value in found.summary.items() if name != "comparison"},
         "account_id": found.account_id, "name": found.name,
         "owner_rep_id": found.owner_rep_id, "owner_name": people.name(found.owner_rep_id),
         "version": found.version, "next_visit_due": found.next_visit_due,
@@ -124,7 +124,9 @@ def list_item(found: ListRow, now: datetime, settings: Settings,
         "health": {"status": status,
                    "score": found.health_score if status in ("active", "thin_records")
                    else None,
-                   "as_of": found.health_as_of},
+                   "as_of": found.health_as_of,
+                   "comparison": found.summary.get("comparison") if status in (
+                       "active", "thin_records") else None},
         "warnings": named_warnings(found.warnings(now), people),
         "cooling": found.cooling,
     })

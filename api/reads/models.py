@@ -124,6 +124,9 @@ class ListHealthPublic(BaseModel):
     as_of: Annotated[Instant, Field(
         description="The score and the warnings read from the pattern of events stand as of "
                     "the account's latest recorded event")]
+    comparison: Annotated[ComparisonPublic | None, Field(
+        description="A successor's score is shown only beside this like-for-like comparison "
+                    "(null for a first owner, or while no score is shown)")] = None
 
 
 class AccountListItemPublic(AccountSummaryPublic):
@@ -307,6 +310,8 @@ class CoolingPublic(BaseModel):
     name: str
     owner_rep_id: str
     health_score: int | None
+    comparison: Annotated[ComparisonPublic | None, Field(
+        description="Beside a successor's score: the predecessor over the same days")] = None
     warnings: list[WarningPublic]
 
 

@@ -203,6 +203,7 @@ def _board(views: Views, on: date, at_most: int | None) -> TeamBoard:
     noon = datetime.combine(on, time(12), BUSINESS_TZ)
     cooling = [{"account_id": found.account_id, "name": found.name,
                 "owner_rep_id": found.owner_rep_id, "health_score": found.health_score,
+                "comparison": found.summary.get("comparison"),
                 "warnings": found.warnings(noon)}
                for found in accounts.cooling(at_most)]
     in_flight = {h["account_id"] for h in handovers}

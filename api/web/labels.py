@@ -298,6 +298,16 @@ def comparison_words(comparison: dict[str, Any], tenure: dict[str, Any],
 COMPARISON_JA = "同じ期間で比べると"
 
 
+def score_beside_predecessor(score: int | None, comparison: Any, people: Names) -> str:
+    """A score in a list or on the board: a successor's only with the predecessor's over the
+    same days beside it (``comparison``: a dict or the API's model, None for a first owner)."""
+    if comparison is None:
+        return score_words(score)
+    found = comparison if isinstance(comparison, dict) else comparison.model_dump()
+    return (f"{score_words(score)}（{COMPARISON_JA} 前任 {people(found['predecessor_rep_id'])} "
+            f"{score_words(found['predecessor_score'])}、担当開始から{found['days']}日）")
+
+
 @dataclass(frozen=True)
 class ComponentWords:
     name: str

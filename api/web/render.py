@@ -48,6 +48,7 @@ environment.globals.update(
     PROPOSAL_KIND_JA=labels.PROPOSAL_KIND_JA, COMPUTED_JA=labels.COMPUTED_JA,
     NOT_COMPARED_JA=labels.NOT_COMPARED_JA, kind_ja=labels.kind_ja,
     shows_score=labels.shows_score, score_words=labels.score_words,
+    score_beside_predecessor=labels.score_beside_predecessor,
     tenure_score=labels.tenure_score, SCORING_EXPLAINED=labels.scoring_explained(),
     comparison_words=labels.comparison_words, component_words=labels.component_words,
     baseline_rows=labels.baseline_rows, known_items=labels.known_items,

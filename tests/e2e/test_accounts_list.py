@@ -178,6 +178,7 @@ def test_warnings_and_ramp_up_follow_today_without_a_new_event(office: Office) -
 
     row = listed(suzuki)["items"][0]
     assert row["health"]["status"] == "ramp_up" and row["health"]["score"] is None
+    assert row["health"]["comparison"] is None
     assert "promise_overdue" not in [w["code"] for w in row["warnings"]]
 
     office.clock.advance(days=8)  # 2026-11-28: the promise is a day overdue
@@ -190,6 +191,11 @@ def test_warnings_and_ramp_up_follow_today_without_a_new_event(office: Office) -
     row = listed(suzuki)["items"][0]
     assert row["health"]["status"] != "ramp_up"
     assert "visit_overdue" in [w["code"] for w in row["warnings"]]
+    comparison = row["health"]["comparison"]
+    assert comparison is not None and comparison["predecessor_rep_id"] == "sato", (
+        "a successor's score is listed only beside the predecessor's over the same days")
+    assert set(comparison) == {"predecessor_rep_id", "days", "predecessor_score", "score",
+                               "same_season_last_year_score"}
 
 
 @pytest.mark.parametrize(("params", "field"), [

@@ -63,3 +63,16 @@ def test_a_warning_names_its_person_from_its_user_id_not_from_its_text(people: P
         "訪問が3日遅れています (最終訪問 2026-11-10)"]
     assert [w.get("user_name") for w in named] == ["佐藤 健", None, None]
     assert [w["user_id"] for w in named[:2]] == ["sato", "nobody"] and "user_id" not in named[2]
+
+
+def test_後任の点数は同じ期間の前任の点数と並べてだけ示す() -> None:
+    from api.web.labels import score_beside_predecessor
+
+    def names(user_id: str | None) -> str:
+        return {"sato": "佐藤 健さん"}.get(user_id or "", "—")
+
+    comparison = {"predecessor_rep_id": "sato", "days": 120, "predecessor_score": 71,
+                  "score": 68, "same_season_last_year_score": None}
+    assert score_beside_predecessor(68, comparison, names) == (
+        "68点（同じ期間で比べると 前任 佐藤 健さん 71点、担当開始から120日）")
+    assert score_beside_predecessor(80, None, names) == "80点", "a first owner"

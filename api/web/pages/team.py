@@ -115,8 +115,8 @@ LISTS = (
     TeamList("cooling", "冷え込みの兆しのある取引先", "冷え込みの兆しのある取引先はありません。", (
         Column("取引先", _account),
         Column("担当者", _person("owner_rep_id")),
-        Column("健全度", lambda row, _: "—" if row["health_score"] is None
-               else str(row["health_score"])),
+        Column("健全度", lambda row, people: labels.score_beside_predecessor(
+            row["health_score"], row.get("comparison"), people)),
         Column("兆し（推定）", lambda row, people: "／".join(
             warning_words(w, people) for w in row["warnings"])),
     ), lambda board: board.cooling, "cooling"),
