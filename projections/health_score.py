@@ -51,11 +51,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from projections.base import Document
 from projections.records import BUSINESS_TZ, local_date, parse_date, parse_dt, utc_key
 
+V = TypeVar("V")
 WEIGHTS = {"cadence": 0.32, "promises": 0.23, "complaints": 0.18, "requests": 0.09,
            "renewal": 0.09, "warmth": 0.09}  # the five before requests, ×1/1.1
 RAMP_UP_DAYS = 90  # a successor's first days, shown as ramp-up (not yet "active")
@@ -126,6 +127,12 @@ class Period:
     def __contains__(self, day: object) -> bool:
         return isinstance(day, str) and self.first <= day < self.stop
 
+    def within(self, days: dict[str, V]) -> list[tuple[str, V]]:
+        """The entries of a by-day table whose day falls in the period (the hot loop of
+        every score: a long account's tables hold a key for each day it was active)."""
+        first, stop = self.first, self.stop
+        return [(day, value) for day, value in days.items() if first <= day < stop]
+
 
 def score_tenure(doc: Document, index: int, at: datetime, *, start: date | None = None,
                  end: date | None = None) -> dict[str, Any]:
@@ -182,13 +189,12 @@ def thin_records(records_per_month: float, period: Period) -> bool:
 
 def _records_per_month(tenure: dict[str, Any], period: Period) -> float:
     """Visits (not e-mail), promises closed or due, complaints and requests, per 30 days."""
-    visits = sum(_not_email(codes) for day, codes in tenure["visit_days"].items()
-                 if day in period)
-    promises = sum(t[0] + t[1] for day, t in tenure["promise_days"].items() if day in period)
+    visits = sum(_not_email(codes) for _, codes in period.within(tenure["visit_days"]))
+    promises = sum(t[0] + t[1] for _, t in period.within(tenure["promise_days"]))
     promises += sum(1 for p in tenure["open_promises"] if p["made_on"] in period)
-    complaints = sum(t[0] for day, t in tenure["complaint_days"].items() if day in period)
+    complaints = sum(t[0] for _, t in period.within(tenure["complaint_days"]))
     complaints += sum(1 for c in tenure["open_complaints"] if received_day(c) in period)
-    requests = sum(n for day, n in tenure["request_days"].items() if day in period)
+    requests = sum(n for _, n in period.within(tenure["request_days"]))
     days = max(1, (period.end - period.start).days)
     return round(float(visits + promises + complaints + requests) * 30 / days, 2)
 
@@ -242,7 +248,7 @@ def like_for_like(doc: Document, index: int, at: datetime,
 
 
 def _days_in(tenure: dict[str, Any], period: Period) -> list[str]:
-    return sorted(day for day in tenure["visit_days"] if day in period)
+    return sorted(day for day, _ in period.within(tenure["visit_days"]))
 
 
 def _visits_from(tenure: dict[str, Any], days: Iterable[str], *,
@@ -280,11 +286,11 @@ def _cadence(doc: Document, tenure: dict[str, Any], period: Period) -> dict[str,
     if windows < 1:
         return _component("cadence", None, f"{cadence}日周期に満たない期間", ids, 0)
     best: dict[int, float] = {}
-    for day, codes in tenure["visit_days"].items():
-        if day in period:
-            window = (parse_date(day) - period.start).days // cadence
-            if window < windows:
-                best[window] = max(best.get(window, 0.0), best_contact(codes))
+    start = period.start.toordinal()
+    for day, codes in period.within(tenure["visit_days"]):
+        window = (parse_date(day).toordinal() - start) // cadence
+        if window < windows:
+            best[window] = max(best.get(window, 0.0), best_contact(codes))
     value = sum(best.values()) / windows
     in_person = sum(1 for weight in best.values() if weight == 1.0)
     return _component("cadence", value,
@@ -301,10 +307,9 @@ def kept_value(due_date: str, closed_on: str) -> float:
 def _promises(tenure: dict[str, Any], period: Period) -> dict[str, Any]:
     kept = broken = events = 0
     value = 0.0
-    for day, totals in tenure["promise_days"].items():
-        if day in period:
-            kept, broken = kept + totals[0], broken + totals[1]
-            events, value = events + totals[2], value + totals[3]
+    for _, totals in period.within(tenure["promise_days"]):
+        kept, broken = kept + totals[0], broken + totals[1]
+        events, value = events + totals[2], value + totals[3]
     ids = [i for p in tenure["closed_promises"]
            if p.get("scored", not p["inherited"]) and p["outcome"] in ("kept", "broken")
            and p["closed_on"] in period for i in p["event_ids"]]
