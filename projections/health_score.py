@@ -518,7 +518,8 @@ def _warmth(doc: Document, tenure: dict[str, Any], period: Period,
         return _component("warmth", None, "訪問・提案への反応なし (メールの雑談は数えない)",
                           ids, 0)
     baseline = tenure["baseline"] or {}
-    parts, said = [], []
+    parts: list[tuple[float, int]] = []  # (the values summed, how many) of each measure
+    said: list[str] = []
     if counted:
         received = baseline.get("small_talk_share", {}).get("value")
         if received is None:  # the first tenure: the mood it met on its first visits
@@ -526,12 +527,13 @@ def _warmth(doc: Document, tenure: dict[str, Any], period: Period,
             received = _small_talk_share(list(islice(first, MOOD_WINDOW)))
         now = _small_talk_share(counted[-MOOD_WINDOW:])
         assert received is not None and now is not None
-        parts.append((1.0 - max(0.0, received - now), len(counted)))
+        held = 1.0 - max(0.0, received - now)
+        parts.append((held * len(counted), len(counted)))
         said.append(f"雑談 担当開始時 {received:.0%} → 直近{min(len(counted), MOOD_WINDOW)}回 "
                     f"{now:.0%}")
     punctual = [punctuality(v.minutes_late) for v in reversed(in_person)]
-    parts += [(value, 1) for value in punctual]
     if punctual:
+        parts.append((sum(punctual), len(punctual)))
         said.append(f"時間通り {sum(punctual) / len(punctual):.0%}")
     if replies:
         given = baseline.get("reply_days", {}).get("speed")
@@ -539,12 +541,13 @@ def _warmth(doc: Document, tenure: dict[str, Any], period: Period,
             given = reply_speed(replies[:MOOD_WINDOW])
         latest = reply_speed(replies[-MOOD_WINDOW:])
         assert given is not None and latest is not None
-        parts.append((1.0 - max(0.0, given - latest), min(len(replies), MOOD_WINDOW)))
+        answered = min(len(replies), MOOD_WINDOW)
+        parts.append(((1.0 - max(0.0, given - latest)) * answered, answered))
         said.append(f"提案への返答 担当開始時 {given:.0%} → 直近{min(len(replies), MOOD_WINDOW)}件 "
                     f"{latest:.0%}")
     # Each visit counts once for the mood held, each visit in person once for punctuality,
     # each of the last replies once for the customer's responsiveness held.
-    value = sum(v * n for v, n in parts) / sum(n for _, n in parts)
+    value = sum(total for total, _ in parts) / sum(count for _, count in parts)
     return _component("warmth", value, "・".join(said), ids,
                       len(counted) + min(len(replies), MOOD_WINDOW))
 
