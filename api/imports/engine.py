@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -131,23 +132,59 @@ def run_import(app: Tsunagi, actor: Actor, data: bytes, *, format: str,
                       app.clock())
     try:
         text, encoding = decoded(data, charset)
-        parsed = list(parser(text, context))
+        survey = Survey.of(parser(text, context))
     except (Unreadable, NotThisFormat) as exc:
         raise ImportRefused(str(exc)) from None
     report = ImportReport(format=format, file_sha256=hashlib.sha256(data).hexdigest(),
-                          encoding=encoding, dry_run=dry_run,
-                          rows=len({item.row for item in parsed}))
+                          encoding=encoding, dry_run=dry_run, rows=survey.rows)
     ledger: Ledger = DryRun(app) if dry_run else Store(app)
-    rows = Rows(app, ledger, Actor(actor.user_id, Role.MANAGER), report, parsed)
-    ledger.expect([rows.claim(item) for item in parsed if isinstance(item, Entry)])
-    for done, item in enumerate(parsed, start=1):
-        rows.take(item)
-        if ledger.full:
-            rows.flush()
-        if progress is not None:
-            progress(done, len(parsed))
+    rows = Rows(app, ledger, Actor(actor.user_id, Role.MANAGER), report, survey.first_rows)
+    done = 0
+    parsed = parser(text, context)  # read again, a batch at a time: memory stays flat
+    while chunk := list(islice(parsed, BATCH_ROWS)):
+        ledger.expect([rows.claim(item) for item in chunk if isinstance(item, Entry)])
+        for item in chunk:
+            rows.take(item)
+            if ledger.full:
+                rows.flush()
+            done += 1
+            if progress is not None:
+                progress(done, survey.items)
     rows.flush()
     return report
+
+
+@dataclass
+class Survey:
+    """A first reading of the file, keeping only what the import needs before its rows:
+    each account's earliest row, and how many source rows and entries there are."""
+
+    first_rows: dict[str, FirstRow] = field(default_factory=dict)
+    rows: int = 0
+    items: int = 0
+
+    @classmethod
+    def of(cls, parsed: Iterable[Parsed]) -> Survey:
+        survey, last_row = cls(), None
+        for item in parsed:
+            survey.items += 1
+            if item.row != last_row:  # one source row may give several entries
+                survey.rows, last_row = survey.rows + 1, item.row
+            if isinstance(item, Entry):
+                survey.first_row(item)
+        return survey
+
+    def first_row(self, item: Entry) -> None:
+        """Each account code's earliest row: a new account's first owner is its 担当者,
+        and the relationship began on its day."""
+        known = self.first_rows.get(item.account_code)
+        if known is None or item.when < known.when:
+            self.first_rows[item.account_code] = FirstRow(
+                item.when, item.rep_id, item.account_name or (known.account_name
+                                                               if known else ""))
+        elif not known.account_name and item.account_name:
+            self.first_rows[item.account_code] = FirstRow(known.when, known.rep_id,
+                                                          item.account_name)
 
 
 def _replayed(app: Tsunagi, actor: Actor, data: bytes, *, format: str, charset: str | None,
@@ -197,7 +234,7 @@ class Store:
         self.recorded: dict[UUID, str] = {}  # rows of the file recorded before it began
 
     def expect(self, claims: Sequence[Idempotency]) -> None:
-        """Learn at once which of the file's rows were recorded before (record id →
+        """Learn at once which of the next rows were recorded before (record id →
         fingerprint), instead of asking row by row. A row saved meanwhile by a copy of
         this import makes its batch fail whole; saved one by one, each row asks again."""
         stored = chained(self.app.recorder).first_events([c.record_id for c in claims])
@@ -291,12 +328,18 @@ class DryRun:
         account.collect_events()
         self.accounts[account.id] = account
         self.claims[claim.key] = claim.fingerprint
+        self.kept += 1
         return True
 
     one_by_one = False
-    full = False
+    kept = 0  # rows since the last batch: a dry run lets go of its rows as a real run does
+
+    @property
+    def full(self) -> bool:
+        return self.kept >= BATCH_ROWS
 
     def save_batch(self) -> bool:
+        self.kept = 0
         return True
 
 
@@ -311,12 +354,12 @@ class Rows:
     promises by 元ID, who is a rep)."""
 
     def __init__(self, app: Tsunagi, ledger: Ledger, importer: Actor, report: ImportReport,
-                 parsed: Iterable[Parsed]) -> None:
+                 first: dict[str, FirstRow]) -> None:
         self.app = app
         self.ledger = ledger
         self.importer = importer
         self.report = report
-        self.first_rows = first_rows(parsed)
+        self.first_rows = first
         self.promises: dict[UUID, dict[str, str]] = {}
         self.reps: dict[str, User | None] = {}
         self.batch: list[Parsed] = []  # taken since the last flush
@@ -510,22 +553,6 @@ class FirstRow:
     when: datetime
     rep_id: str
     account_name: str
-
-
-def first_rows(parsed: Iterable[Parsed]) -> dict[str, FirstRow]:
-    """Each account code's earliest row: a new account's first owner is its 担当者, and the
-    relationship began on its day."""
-    first: dict[str, FirstRow] = {}
-    for item in parsed:
-        if isinstance(item, Entry):
-            known = first.get(item.account_code)
-            if known is None or item.when < known.when:
-                first[item.account_code] = FirstRow(
-                    item.when, item.rep_id, item.account_name or (known.account_name
-                                                                   if known else ""))
-            elif not known.account_name and item.account_name:
-                first[item.account_code] = FirstRow(known.when, known.rep_id, item.account_name)
-    return first
 
 
 def _column(exc: DomainError) -> str | None:

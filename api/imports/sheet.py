@@ -4,7 +4,7 @@ row 1), each as its known columns' values — the loop every format's parser sha
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Callable, Iterator
 
 from api.imports.rows import BadRow, NotThisFormat, RowError
@@ -15,10 +15,20 @@ Header = Callable[[list[str]], list[str | None]]
 Record = tuple[int, dict[str, str]]
 
 
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings (\\r\\n, \\r or \\n, as a file opened with
+    ``newline=""`` gives them to the csv module), one at a time: no second copy of a large
+    file is made."""
+    return (found.group() for found in LINE.finditer(text))
+
+
 def records(text: str, header: Header) -> Iterator[Record | BadRow]:
     """Each data row with its values by known column (blank rows left out), or the row's
     error when it does not read as CSV or has another number of cells than the header."""
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = csv.reader(lines(text), strict=True)
     try:
         names = next(rows)
     except StopIteration:

@@ -304,3 +304,33 @@ def test_imported_events_show_their_source_in_history(office: Tsunagi,
         "NIPPO-0009", "NIPPO-0009", "NIPPO-0010"]
     assert items[1]["source"]["file_sha256"] == report.file_sha256
     assert "source" not in items[1]["data"]
+
+
+def test_a_long_nippo_is_read_a_batch_at_a_time_so_memory_stays_flat(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four times the rows of the same 20 accounts: the peak grows by the file's own text
+    and the identities a run must remember, not by every row parsed (it used to hold them
+    all: about 1,200–1,500 bytes a row more, real run or dry). Batches of 100 rows here, so
+    that a small file already holds several."""
+    import tracemalloc
+
+    from bench.harness import store as bench_store
+    from bench.imports import IMPORTER, _staffed, nippo
+
+    monkeypatch.setattr(engine, "BATCH_ROWS", 100)
+
+    def peak(rows: int, dry_run: bool) -> int:
+        data = nippo(rows, 20)
+        with bench_store("sqlite") as (app, _):
+            _staffed(app)
+            tracemalloc.start()
+            try:
+                report = run_import(app, IMPORTER, data, format="tsunagi-csv", dry_run=dry_run)
+                return tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+                assert report.accepted == rows
+
+    for dry_run in (True, False):
+        per_extra_row = (peak(1_200, dry_run) - peak(300, dry_run)) / 900
+        assert per_extra_row < 500, (dry_run, per_extra_row)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from api.imports.sheet import lines
 from api.imports.text import Unreadable, calendar_day, decoded, instant
 from tests.conftest import JST
 
@@ -56,3 +62,18 @@ def test_a_named_charset_is_used_and_shift_jis_reads_as_cp932() -> None:
         decoded(日報.encode("cp932"), "utf-8")
     with pytest.raises(Unreadable, match="扱えません"):
         decoded(b"", "ebcdic-x")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a日,"\r\n ', max_size=60))
+def test_一行ずつ読んでもファイルとして読んだのと同じ行になる(text: str) -> None:
+    """The import reads a large CSV line by line (api.imports.sheet.lines) instead of through
+    a second copy of it: the csv module must see exactly what a file opened with
+    newline="" gives it, quoted line breaks and lone \\r included."""
+    def read(source: Any) -> list[list[str]] | str:
+        try:
+            return list(csv.reader(source, strict=True))
+        except csv.Error as exc:
+            return f"csv.Error: {exc}"
+
+    assert read(lines(text)) == read(io.StringIO(text, newline=""))
