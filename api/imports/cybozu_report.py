@@ -23,13 +23,12 @@ samples/cybozu-report.csv (and samples/cybozu-report.users.csv, the optional use
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
-from typing import TypeVar
 
 from api.imports.mappings import Context, keyed, mapping, person_key, user_id_in
-from api.imports.rows import BadRow, Entry, Kind, NotThisFormat, Parsed, RowError, fingerprint
-from api.imports.sheet import Record, records
+from api.imports.rows import BadRow, Entry, Kind, NotThisFormat, Parsed, fingerprint
+from api.imports.sheet import Cells, Record, records
 from api.imports.text import JST, Unreadable, calendar_day, half_width
 
 NAME = "cybozu-report"
@@ -48,7 +47,6 @@ TIME = re.compile(r"(?P<H>\d{1,2})[:時](?P<M>\d{2})分?(?::\d{2})?")
 USERS_COLUMNS = {"名前": "名前", "作成者名": "名前", "氏名": "名前", "name": "名前",
                  "userid": "user_id"}  # a mapping header's key → its column
 USERS_EXAMPLE = "名前,user_id の見出しと 佐藤 健,sato のような行"
-T = TypeVar("T")
 
 
 def parse(text: str, context: Context) -> Iterator[Parsed]:
@@ -103,19 +101,8 @@ class People:
 def visits(record: Record, people: People) -> Iterator[Parsed]:
     """The report's visit on each company it names, or every error found in it."""
     row, values = record
-    errors: list[RowError] = []
-
-    def read(column: str, reader: Callable[[str], T], required: bool = False) -> T | None:
-        value = values.get(column, "")
-        if not value:
-            if required:
-                errors.append(RowError(column, f"{column}が空です"))
-            return None
-        try:
-            return reader(value)
-        except Unreadable as exc:
-            errors.append(RowError(column, str(exc)))
-            return None
+    cells = Cells(values)
+    read, errors = cells.read, cells.errors
 
     rep_id = read("作成者名", people.user_id, required=True)
     day = read("日付", calendar_day, required=True)

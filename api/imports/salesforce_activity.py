@@ -39,7 +39,7 @@ from api.imports.rows import (
     RowError,
     fingerprint,
 )
-from api.imports.sheet import Record, records
+from api.imports.sheet import Cells, Record, records
 from api.imports.text import JST, Unreadable, calendar_day, half_width, instant
 from domain.values import Channel
 
@@ -147,19 +147,8 @@ def activity(record: Record, users: dict[str, str], accounts: dict[str, tuple[st
              now: datetime) -> Parsed:
     """The activity in the domain's terms, or every error found in it."""
     row, values = record
-    errors: list[RowError] = []
-
-    def read(column: str, reader: Callable[[str], T], required: bool = False) -> T | None:
-        value = values.get(column, "")
-        if not value:
-            if required:
-                errors.append(RowError(column, f"{column} が空です"))
-            return None
-        try:
-            return reader(value)
-        except Unreadable as exc:
-            errors.append(RowError(column, str(exc)))
-            return None
+    cells = Cells(values)
+    read, errors = cells.read, cells.errors
 
     def mapped(table: dict[str, T], part: str) -> Callable[[str], T]:
         def find(value: str) -> T:

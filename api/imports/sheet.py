@@ -6,13 +6,40 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 from api.imports.rows import BadRow, NotThisFormat, RowError
+from api.imports.text import Unreadable
 
 # The header's names → each position's column as the format knows it (None: not one it
 # reads); raises NotThisFormat when a column it needs is missing.
 Header = Callable[[list[str]], list[str | None]]
 Record = tuple[int, dict[str, str]]
+
+
+T = TypeVar("T")
+
+
+class Cells:
+    """One row's values read column by column, each with its reader; every error is kept
+    with its column (``errors``), so a row reports all that is wrong with it at once."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+        self.errors: list[RowError] = []
+
+    def read(self, column: str, reader: Callable[[str], T], required: bool = False) -> T | None:
+        value = self.values.get(column, "")
+        if not value:
+            if required:
+                space = " " if column.isascii() else ""  # WhatId が空です / 日時が空です
+                self.errors.append(RowError(column, f"{column}{space}が空です"))
+            return None
+        try:
+            return reader(value)
+        except Unreadable as exc:
+            self.errors.append(RowError(column, str(exc)))
+            return None
 
 
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")

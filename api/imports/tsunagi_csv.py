@@ -5,8 +5,7 @@ in any order, unknown columns ignored; one row is one record. Sample: samples/ts
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import TypeVar
+from collections.abc import Iterator
 
 from api.imports.rows import (
     BadRow,
@@ -14,10 +13,9 @@ from api.imports.rows import (
     Kind,
     NotThisFormat,
     Parsed,
-    RowError,
     fingerprint,
 )
-from api.imports.sheet import records
+from api.imports.sheet import Cells, records
 from api.imports.text import Unreadable, calendar_day, half_width, instant
 
 NAME = "tsunagi-csv"
@@ -26,7 +24,6 @@ COLUMNS = ("取引先コード", "取引先名", "日時", "種別", "担当者"
 REQUIRED = ("取引先コード", "日時", "種別", "担当者")
 OUTCOMES = {"守った": "kept", "守れなかった": "broken", "取消": "cancelled"}
 NAMES_SEPARATOR = re.compile(r"[、;；,，]")
-T = TypeVar("T")
 
 
 def parse(text: str) -> Iterator[Parsed]:
@@ -46,19 +43,8 @@ def _header(names: list[str]) -> list[str | None]:
 
 def entry(row: int, values: dict[str, str]) -> Parsed:
     """The row in the domain's terms, or every error found in it."""
-    errors: list[RowError] = []
-
-    def read(column: str, reader: Callable[[str], T], required: bool = False) -> T | None:
-        value = values.get(column, "")
-        if not value:
-            if required:
-                errors.append(RowError(column, f"{column}が空です"))
-            return None
-        try:
-            return reader(value)
-        except Unreadable as exc:
-            errors.append(RowError(column, str(exc)))
-            return None
+    cells = Cells(values)
+    read, errors = cells.read, cells.errors
 
     code = read("取引先コード", half_width, required=True)
     rep_id = read("担当者", half_width, required=True)
