@@ -75,6 +75,9 @@ COLUMN_OF_FIELD = {
 }
 
 
+Counts = tuple[int, int, int, int, int]  # accepted, rejected, accounts, events, duplicates
+
+
 @dataclass
 class ImportReport:
     format: str
@@ -87,6 +90,16 @@ class ImportReport:
     accounts_created: int = 0
     events_appended: int = 0
     duplicates: int = 0
+
+    def counts(self) -> Counts:
+        """What the report says so far, to go back to when a batch is taken again."""
+        return (self.accepted, len(self.rejected), self.accounts_created,
+                self.events_appended, self.duplicates)
+
+    def restore(self, counts: Counts) -> None:
+        (self.accepted, rejected, self.accounts_created, self.events_appended,
+         self.duplicates) = counts
+        del self.rejected[rejected:]
 
     def public(self) -> dict[str, Any]:
         """The answer of ``POST /v1/imports`` (API.md, "Import"). A dry run appends nothing;
@@ -363,7 +376,7 @@ class Rows:
         self.promises: dict[UUID, dict[str, str]] = {}
         self.reps: dict[str, User | None] = {}
         self.batch: list[Parsed] = []  # taken since the last flush
-        self.counted = self._counts()  # the report as the last flush left it
+        self.counted = self.report.counts()  # the report as the last flush left it
 
     def take(self, item: Parsed) -> None:
         self.batch.append(item)
@@ -378,7 +391,7 @@ class Rows:
         the report counts what was saved)."""
         batch, self.batch = self.batch, []
         if not self.ledger.save_batch():
-            self._restore(self.counted)
+            self.report.restore(self.counted)
             self.promises.clear()  # they named promises of the batch, which was not saved
             self.ledger.one_by_one = True
             try:
@@ -387,17 +400,7 @@ class Rows:
             finally:
                 self.ledger.one_by_one = False
                 self.batch = []
-        self.counted = self._counts()
-
-    def _counts(self) -> tuple[int, int, int, int, int]:
-        r = self.report
-        return (r.accepted, len(r.rejected), r.accounts_created, r.events_appended,
-                r.duplicates)
-
-    def _restore(self, counts: tuple[int, int, int, int, int]) -> None:
-        r = self.report
-        (r.accepted, rejected, r.accounts_created, r.events_appended, r.duplicates) = counts
-        del r.rejected[rejected:]
+        self.counted = self.report.counts()
 
     def claim(self, entry: Entry) -> Idempotency:
         """The row's identity: format + 元ID (or its content), and a fingerprint of it."""

@@ -250,7 +250,7 @@ class Replay:
         self.pending: dict[tuple[UUID, int], Any] = {}  # the batch's (dry run: every) event
         self.heads: dict[UUID, tuple[int, bytes]] = {}  # the exported chain, as far as read
         self.batch: list[Read] = []
-        self.counted = self._counts()
+        self.counted = self.report.counts()
 
     @property
     def full(self) -> bool:
@@ -279,7 +279,7 @@ class Replay:
                 self.app.save_restored(self._touched(), self.events)
         except ConcurrencyConflict:
             self._forget()
-            self._restore(self.counted)
+            self.report.restore(self.counted)
             self.one_by_one = True
             try:
                 for item in batch:
@@ -288,7 +288,7 @@ class Replay:
                 self.one_by_one = False
                 self.batch = []
         self._forget()
-        self.counted = self._counts()
+        self.counted = self.report.counts()
 
     def _take(self, line: Line) -> None:
         aggregate = self._aggregate(line)
@@ -394,16 +394,6 @@ class Replay:
         self.events.clear()
         self.pending.clear()
         self.heads.clear()
-
-    def _counts(self) -> tuple[int, int, int, int, int]:
-        r = self.report
-        return (r.accepted, len(r.rejected), r.accounts_created, r.events_appended,
-                r.duplicates)
-
-    def _restore(self, counts: tuple[int, int, int, int, int]) -> None:
-        r = self.report
-        (r.accepted, rejected, r.accounts_created, r.events_appended, r.duplicates) = counts
-        del r.rejected[rejected:]
 
     @staticmethod
     def _what(line: Line) -> str:
