@@ -474,6 +474,11 @@ def _pass_on_resolved_complaints(closing: dict[str, Any], opening: dict[str, Any
         _uncount(closing["complaint_days"], day, 1, weight * complaint["score"],
                  len(complaint["event_ids"]), weight)
         closing["closed_complaints"].remove(complaint)
+        if parse_dt(complaint["received_at"]) >= instant:  # later the same day: his own
+            _keep_last(opening["closed_complaints"], complaint)
+            _count(opening["complaint_days"], day, 1, weight * complaint["score"],
+                   len(complaint["event_ids"]), weight)
+            continue
         mine = as_it_stood(complaint, instant)
         _keep_last(closing["closed_complaints"], mine)
         _count(closing["complaint_days"], day, 1, weight * mine["score"],
@@ -495,6 +500,10 @@ def _pass_on_answered_requests(closing: dict[str, Any], opening: dict[str, Any],
                  len(request["event_ids"]))
         closing["answered_requests"].remove(request)
         answered_at = parse_dt(request["answered_at"])
+        if parse_dt(request["received_at"]) >= instant:  # later the same day: his own
+            _count_request(opening, request, inherited=False, answered_at=answered_at,
+                           until=answered_at)
+            continue
         _count_request(closing, request, inherited=request["inherited"], answered_at=None,
                        until=instant)
         _count_request(opening, {**request, "counted_from": opening["from"]}, inherited=True,

@@ -428,6 +428,15 @@ def _秋の山田製作所(completion_recorded_late: bool) -> list[Any]:
                            concession="今回限り前倒し", occurred_at=at(10, 2))
     account.resolve_complaint(suzuki, 今, complaint_id=complaint, resolved_at=at(10, 3),
                               resolution="代替品を納品")
+    # The handover's own afternoon: 鈴木さん's from the start, whenever it was recorded.
+    packing = account.receive_complaint(suzuki, 今, received_at=at(10, 1, 15),
+                                        subject="梱包不良", severity="low")
+    account.resolve_complaint(suzuki, 今, complaint_id=packing, resolved_at=at(10, 20),
+                              resolution="梱包を改善")
+    samples = account.receive_request(suzuki, 今, kind="special_handling",
+                                      detail="見本を追加で", occurred_at=at(10, 1, 16))
+    account.answer_request(suzuki, 今, request_id=samples, answer="declined",
+                           occurred_at=at(10, 10))
     account.close_promise(suzuki, 今, promise_id=sample, outcome="kept", occurred_at=at(10, 9))
     account.close_promise(suzuki, 今, promise_id=catalogue, outcome="kept",
                           occurred_at=at(10, 8))  # five days late: the predecessor's, no one's
@@ -463,7 +472,8 @@ def test_引き継ぎの完了を後から記録しても_期限どおり記録�
     assert [(p["outcome"], p["inherited"], p["scored"]) for p in suzuki["closed_promises"]
             ] == [("kept", True, True), ("kept", True, False), ("kept", False, True)]
     assert not sato["closed_promises"] and not sato["promise_days"]
-    assert [r["inherited"] for r in suzuki["answered_requests"]] == [True]
+    assert [r["inherited"] for r in suzuki["answered_requests"]] == [True, False]
     assert [r["answered_at"] for r in sato["answered_requests"]] == [None], "open at handover"
-    assert [c.get("inherited", False) for c in suzuki["closed_complaints"]] == [True]
+    assert sorted(c.get("inherited", False) for c in suzuki["closed_complaints"]) == [
+        False, True], "the afternoon's complaint is his own"
     assert [c.get("inherited", False) for c in sato["closed_complaints"]] == [False]
