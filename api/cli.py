@@ -15,7 +15,6 @@ from uuid import UUID
 
 import structlog
 import typer
-import uvicorn
 from eventsourcing.postgres import PostgresApplicationRecorder
 from pydantic import ValidationError
 from rich.console import Console
@@ -35,8 +34,6 @@ from api.demo import generate, people, register
 from api.imports import FORMATS, ImportRefused, run_import
 from api.imports.engine import ADMIN_ONLY
 from api.logging import configure_logging
-from api.main import create_app
-from api.protocol import guarded
 from api.sessions import SessionStore
 from api.settings import Settings
 from audit.chain import chained
@@ -85,6 +82,13 @@ def serve(
 ) -> None:
     """Serve the HTTP API on the configured database. On an empty store with no
     TSUNAGI_ADMIN_TOKEN, first registers an admin and prints its token, once."""
+    # imported here, not at the top: the web app and the server are ~1 CPU-second of imports
+    # that every other command (`tsunagi project`, `tsunagi user …`) would pay at each start
+    import uvicorn
+
+    from api.main import create_app
+    from api.protocol import guarded
+
     settings, application = _started()
     host, port = host or settings.host, port or settings.port
     token = first_admin(application, settings)

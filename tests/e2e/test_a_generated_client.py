@@ -149,10 +149,13 @@ def test_a_client_generated_from_the_document_runs_a_reps_day_and_a_handover(
         assert "warning" not in said.lower(), said
         assert (tmp_path / "client/tsunagi_client/api/imports/import_records.py").exists()
 
+        # a virtualenv of its own, without a pip of its own (setting one up cost ~10 s):
+        # this environment's pip installs the client, and what it requires, into it
         venv = tmp_path / "venv"
-        run([sys.executable, "-m", "venv", str(venv)])
+        run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
         python = str(venv / "bin/python")
-        run([python, "-m", "pip", "install", "-q", str(tmp_path / "client")])
+        run([sys.executable, "-m", "pip", "--python", python, "install", "-q",
+             "--disable-pip-version-check", str(tmp_path / "client")])
         story = tmp_path / "story.py"
         story.write_text(STORY, encoding="utf-8")
         clean = {key: value for key, value in os.environ.items()

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from api.main import create_app
 from api.settings import Settings
 from tests.e2e.test_serve import run_tsunagi
+from tests.in_process import invoke_tsunagi
 
 
 def test_demo_fills_the_store_and_its_people_can_sign_in(tmp_path: Path) -> None:
@@ -21,11 +22,12 @@ def test_demo_fills_the_store_and_its_people_can_sign_in(tmp_path: Path) -> None
                   result.stdout.splitlines() if line.startswith("token for "))
     assert set(tokens) == {"tanaka", "sato", "ito"}
 
-    added = run_tsunagi("user", "add", "watanabe", "--name", "渡辺 大輔",
-                        env={"TSUNAGI_DATABASE_URL": url}, cwd=tmp_path)
+    # the demo above ran as a process of its own; these run the same commands in this process
+    added = invoke_tsunagi("user", "add", "watanabe", "--name", "渡辺 大輔",
+                           env={"TSUNAGI_DATABASE_URL": url}, cwd=tmp_path)
     assert added.returncode == 0, added.stderr
-    again = run_tsunagi("user", "add", "watanabe", "--name", "渡辺 大輔",
-                        env={"TSUNAGI_DATABASE_URL": url}, cwd=tmp_path)
+    again = invoke_tsunagi("user", "add", "watanabe", "--name", "渡辺 大輔",
+                           env={"TSUNAGI_DATABASE_URL": url}, cwd=tmp_path)
     assert again.returncode == 2
     assert again.stderr.strip() == "tsunagi: error: user_id: user watanabe already exists"
 
@@ -46,9 +48,9 @@ def test_demo_fills_the_store_and_its_people_can_sign_in(tmp_path: Path) -> None
 
     same_seed = tmp_path / "again"
     same_seed.mkdir()
-    replay = run_tsunagi("demo", "--accounts", "5", "--seed", "7",
-                         env={"TSUNAGI_DATABASE_URL": f"sqlite:///{same_seed / 'tsunagi.db'}"},
-                         cwd=same_seed)
+    replay = invoke_tsunagi("demo", "--accounts", "5", "--seed", "7",
+                            env={"TSUNAGI_DATABASE_URL": f"sqlite:///{same_seed / 'tsunagi.db'}"},
+                            cwd=same_seed)
     recorded = [line for line in result.stdout.splitlines() if line.startswith("recorded")]
     assert recorded == [line for line in replay.stdout.splitlines()
                         if line.startswith("recorded")], "same seed, same story"
