@@ -334,10 +334,9 @@ def severity_weight(complaint: dict[str, Any]) -> float:
 def _complaints(doc: Document, index: int, period: Period, at: datetime) -> dict[str, Any]:
     tenure = doc["tenures"][index]
     count, total, events, weights = 0, 0.0, 0, 0.0
-    for day, totals in tenure["complaint_days"].items():
-        if day in period:
-            count, total = count + totals[0], total + totals[1]
-            events, weights = events + totals[2], weights + totals[3]
+    for _, totals in period.within(tenure["complaint_days"]):
+        count, total = count + totals[0], total + totals[1]
+        events, weights = events + totals[2], weights + totals[3]
     ids = [i for c in tenure["closed_complaints"] if received_day(c) in period
            for i in c["event_ids"]]
     open_now = list(tenure["open_complaints"])
@@ -397,9 +396,8 @@ def _requests(doc: Document, index: int, period: Period, at: datetime) -> dict[s
     """The customer's requests this tenure held, by how fast it answered them."""
     tenure = doc["tenures"][index]
     count, total, events = 0, 0.0, 0
-    for day, totals in tenure["request_answers"].items():
-        if day in period:
-            count, total, events = count + totals[0], total + totals[1], events + totals[2]
+    for _, totals in period.within(tenure["request_answers"]):
+        count, total, events = count + totals[0], total + totals[1], events + totals[2]
     ids = [i for r in tenure["answered_requests"] if received_day(r) in period
            for i in r["event_ids"]]
     began = parse_dt(tenure["from"])

@@ -20,15 +20,20 @@ def settings_for(tmp_path: Path) -> Settings:
     return Settings(database_url=f"sqlite:///{tmp_path / 'tsunagi.db'}")
 
 
+def started_projector(settings: Settings, tmp_path: Path) -> subprocess.Popen[str]:
+    """`tsunagi project` as a process of its own on these settings' store."""
+    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
+    return subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def test_project_catches_up_then_follows_until_stopped(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     store = build_application(settings)
     first = 山田製作所の三年間()
     store.save(*first.collect_events())
 
-    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
-    projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    projector = started_projector(settings, tmp_path)
     views = Views(store, build_views(store, settings))
     try:
         assert views.caught_up(["relationship", "history", "route", "dossier", "health"],
@@ -53,9 +58,7 @@ def test_stopped_while_catching_up_it_stops_cleanly(tmp_path: Path) -> None:
     store = build_application(settings)
     for _ in range(3):
         store.save(*山田製作所の三年間().collect_events())
-    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
-    projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    projector = started_projector(settings, tmp_path)
     views = Views(store, build_views(store, settings))
     try:
         deadline = time.monotonic() + 30
@@ -105,9 +108,7 @@ def test_rebuild_leaves_views_another_projector_leads_alone(tmp_path: Path) -> N
     settings = settings_for(tmp_path)
     store = build_application(settings)
     store.save(*山田製作所の三年間().collect_events())
-    env = os.environ | {"TSUNAGI_DATABASE_URL": settings.database_url}
-    projector = subprocess.Popen([TSUNAGI, "project"], env=env, cwd=tmp_path,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    projector = started_projector(settings, tmp_path)
     views = Views(store, build_views(store, settings))
     try:
         head = store.recorder.max_notification_id()
